@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { toolVersion } from '../version.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import type { Outcome } from './outcome.js';
+
+export function buildProgram(outcome: Outcome): Command {
+  const program = new Command('session-chaos')
+    .description(
+      'Measure what a load balancer and session design do to logged-in users: session mismatches, ' +
+        'stickiness skew and re-logins, under load and while backends are restarted.',
+    )
+    .version(toolVersion)
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ session-chaos validate profiles/*.yaml\n  $ session-chaos run --profile profiles/example.yaml --users 50 --duration 30s\n\nExit codes: 0 passed, 1 thresholds failed, 2 usage or profile error, 3 preflight failed, 4 run aborted, 130 interrupted.',
+    );
+  program.addCommand(runCommand(outcome));
+  program.addCommand(validateCommand(outcome));
+  program.commands.forEach((command) => {
+    command.exitOverride().showHelpAfterError('(add --help for usage)');
+  });
+  return program.exitOverride();
+}

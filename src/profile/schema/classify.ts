@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { extractor, httpStatus, regex, strictObject } from './common.js';
+
+export const classifySchema = strictObject({
+  loggedOut: strictObject({
+    status: z.array(httpStatus).default([401, 403]).describe('Statuses that mean "not logged in".'),
+    redirectTo: regex
+      .optional()
+      .default('/login')
+      .describe('A redirect whose Location matches this regex means "not logged in".'),
+    bodyPattern: regex.optional().describe('A body matching this regex means "not logged in".'),
+  }).prefault({}),
+  identity: extractor.optional().describe('Where the authenticated user is read; compared with the VU.'),
+  backend: extractor.default({ from: 'header', name: 'x-backend-id' }).describe('Which backend answered.'),
+});
+export type ClassifyRules = z.output<typeof classifySchema>;
+
+const afterPattern = /^after (\d+)$/;
+
+/** `relogin` (at once), `never` (keep the stale session), or `after N` mismatches. */
+export const reloginSchema = z
+  .string()
+  .refine((text) => text === 'relogin' || text === 'never' || afterPattern.test(text), {
+    error: 'expected "relogin", "never" or "after N"',
+  })
+  .transform((text): ReloginPolicy => {
+    const after = afterPattern.exec(text)?.[1];
+    if (after !== undefined) return { policy: 'after', mismatches: Number(after) };
+    return { policy: text === 'never' ? 'never' : 'relogin' };
+  });
+export type ReloginPolicy =
+  | { policy: 'relogin' }
+  | { policy: 'never' }
+  | { policy: 'after'; mismatches: number };

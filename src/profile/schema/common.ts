@@ -1,0 +1,83 @@
+import { isIPv4 } from 'node:net';
+import { z } from 'zod';
+import { didYouMean } from '../../util/did-you-mean.js';
+import { parseDuration } from '../../util/duration.js';
+
+/**
+ * An object that refuses unknown fields. The message names each unknown key with the closest known one,
+ * one line per key in the order zod reports them (issuesToProblems splits them back apart).
+ */
+export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      return issue.keys
+        .map((key) => {
+          const suggestion = didYouMean(key, known);
+          return suggestion === undefined ? 'unknown field' : `unknown field (did you mean "${suggestion}"?)`;
+        })
+        .join('\n');
+    },
+  });
+}
+
+/** `500ms`, `30s`, `2m`, `1h`; parsed to milliseconds. */
+export const duration = z
+  .string({ error: 'expected a duration such as 500ms, 30s or 2m' })
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as 500ms, 30s or 2m, got "${text}"`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+export const absoluteUrl = z
+  .string()
+  .refine(isHttpUrl, { error: (issue) => `expected an absolute http(s) URL, got "${String(issue.input)}"` });
+
+/** A path on the target (`/login`) or an absolute URL. */
+export const urlOrPath = z.string().refine((text) => text.startsWith('/') || isHttpUrl(text), {
+  error: (issue) =>
+    `expected a path starting with / or an absolute http(s) URL, got "${String(issue.input)}"`,
+});
+
+export const regex = z.string().refine(
+  (text) => {
+    try {
+      new RegExp(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `expected a valid regular expression, got "${String(issue.input)}"` },
+);
+
+export const ipv4 = z.string().refine(isIPv4, { error: 'expected an IPv4 address' });
+
+export const positiveInt = z.number().int().positive();
+
+export const httpStatus = z.number().int().min(100).max(599);
+
+export const headers = z.record(z.string(), z.string());
+
+/** Where a value is read from in a response: used for the user's identity and for the backend's. */
+export const extractor = z.discriminatedUnion('from', [
+  strictObject({ from: z.literal('header'), name: z.string().min(1), pattern: regex.optional() }),
+  strictObject({ from: z.literal('cookie'), name: z.string().min(1) }),
+  strictObject({ from: z.literal('json'), path: z.string().min(1) }),
+  strictObject({ from: z.literal('regex'), pattern: regex }),
+]);
+export type Extractor = z.output<typeof extractor>;

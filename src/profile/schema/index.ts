@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { authSchema } from './auth.js';
+import { chaosSchema } from './chaos.js';
+import { classifySchema, reloginSchema } from './classify.js';
+import { strictObject } from './common.js';
+import { outputsSchema } from './outputs.js';
+import { targetSchema } from './target.js';
+import { thresholdsSchema } from './thresholds.js';
+import { trafficSchema } from './traffic.js';
+
+/** The one source of truth for profiles: validation, defaults, types, and the shipped JSON Schema. */
+export const profileSchema = strictObject({
+  $schema: z.string().optional(),
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  target: targetSchema,
+  auth: authSchema,
+  traffic: trafficSchema.prefault({}),
+  classify: classifySchema.prefault({}),
+  relogin: reloginSchema.prefault('relogin').describe('On a mismatch: relogin, never, or "after N".'),
+  chaos: chaosSchema.prefault({}),
+  thresholds: thresholdsSchema,
+  outputs: outputsSchema.prefault({}),
+}).transform((profile) => ({
+  ...profile,
+  traffic: {
+    ...profile.traffic,
+    duration:
+      profile.traffic.duration === undefined && profile.traffic.requests === undefined
+        ? 30_000
+        : profile.traffic.duration,
+  },
+}));
+
+export type Profile = z.output<typeof profileSchema>;
+export type ProfileInput = z.input<typeof profileSchema>;

@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import { absoluteUrl, duration, headers, positiveInt, strictObject } from './common.js';
+
+export const targetSchema = strictObject({
+  url: absoluteUrl.describe(
+    'Base URL of the load balancer under test; request paths are resolved against it.',
+  ),
+  timeout: duration.prefault('5s').describe('Per-request timeout.'),
+  maxBodyBytes: positiveInt
+    .default(65_536)
+    .describe('Response bytes read per request; the rest is discarded and counted.'),
+  headers: headers.default({}).describe('Headers sent with every request.'),
+});
+export type Target = z.output<typeof targetSchema>;

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { duration, headers, positiveInt, strictObject } from './common.js';
+
+const requestSchema = strictObject({
+  name: z.string().min(1).optional(),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
+  path: z.string().startsWith('/', { error: 'expected a path starting with /' }),
+  weight: z.number().positive().default(1),
+  headers: headers.default({}),
+  body: z.string().optional(),
+});
+
+const connectionSchema = strictObject({
+  mode: z.enum(['keep-alive', 'per-request', 'reconnect']).default('keep-alive'),
+  reconnectEvery: positiveInt.optional().describe('With mode reconnect: requests per connection.'),
+}).superRefine((connection, ctx) => {
+  if (connection.mode === 'reconnect' && connection.reconnectEvery === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['reconnectEvery'], message: 'required when mode is reconnect' });
+  }
+});
+
+const sourceAddressesSchema = strictObject({
+  cidr: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: 'expected an IPv4 CIDR such as 127.0.0.0/16' })
+    .describe(
+      'Client addresses are spread over this range; outside 127.0.0.0/8 only with --allow-non-loopback.',
+    ),
+  count: positiveInt.optional().describe('How many distinct addresses; default one per virtual user.'),
+});
+
+const backgroundSchema = strictObject({
+  path: z.string().startsWith('/', { error: 'expected a path starting with /' }),
+  rate: positiveInt.describe('Session-less requests per second (autocannon).'),
+  connections: positiveInt.default(10),
+});
+
+export const trafficSchema = strictObject({
+  users: positiveInt.default(10).describe('Virtual users, each logged in once with its own session.'),
+  duration: duration
+    .optional()
+    .describe('How long the traffic phase lasts (default 30s when requests is unset).'),
+  requests: positiveInt.optional().describe('Stop after this many requests in all.'),
+  model: z.enum(['closed', 'open']).default('closed'),
+  thinkTime: duration
+    .prefault('0ms')
+    .describe('Closed model: pause between a response and the next request.'),
+  rate: z.number().positive().optional().describe('Open model: target requests per second over all users.'),
+  seed: z
+    .number()
+    .int()
+    .default(1)
+    .describe('Seeds request choice and random picks, so a run can be repeated.'),
+  connection: connectionSchema.prefault({}),
+  sourceAddresses: sourceAddressesSchema.optional(),
+  login: strictObject({
+    concurrency: positiveInt.default(20),
+    rampUp: duration.prefault('0s'),
+  }).prefault({}),
+  requestIdHeader: z.string().min(1).default('x-request-id'),
+  vuIdHeader: z.string().min(1).default('x-vu-id'),
+  mix: z
+    .array(requestSchema)
+    .min(1)
+    .prefault([{ path: '/me' }]),
+  background: backgroundSchema.optional(),
+}).superRefine((traffic, ctx) => {
+  if (traffic.model === 'open' && traffic.rate === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['rate'], message: 'required when model is open' });
+  }
+  if (traffic.model === 'closed' && traffic.rate !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['rate'], message: 'only used when model is open' });
+  }
+});
+export type Traffic = z.output<typeof trafficSchema>;
+export type TrafficRequest = Traffic['mix'][number];

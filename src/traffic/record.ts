@@ -1,0 +1,54 @@
+/**
+ * What the traffic engine emits for every request: the facts of the exchange and of the virtual user's
+ * credential at the moment it was sent. Classification and metrics consume these; the engine never counts.
+ * Times are milliseconds on the run's clock (0 = start of the run).
+ */
+export interface ResponseRecord {
+  vu: number;
+  /** The user name the VU logged in as. */
+  user: string;
+  requestId: string;
+  /** The mix entry's name, or `METHOD path`. */
+  request: string;
+  method: string;
+  path: string;
+  /** When the request should have started: the schedule's time in the open model, `start` in the closed one. */
+  intendedStart: number;
+  start: number;
+  end: number;
+  /** Undefined when no HTTP response arrived. */
+  status?: number;
+  /** undici's error code (UND_ERR_CONNECT_TIMEOUT, ECONNREFUSED, ...) when no response arrived. */
+  errorCode?: string;
+  /** Response headers the rules read, lower-cased names; `location` always when present. */
+  headers: Readonly<Record<string, string>>;
+  /** Cookies the rules read: the response's Set-Cookie value, else the value the VU sent. */
+  cookies: Readonly<Record<string, string>>;
+  /** The body, read only when a rule needs it, and only up to the cap. */
+  body?: string;
+  bodyBytes: number;
+  bodyTruncated: boolean;
+  /** Whether the VU held a session that a successful login gave it when it sent this request. */
+  hadSession: boolean;
+  /** When that session expires on the run's clock (cookie Expires/Max-Age, JWT exp); undefined if never. */
+  sessionExpiresAt?: number;
+}
+
+export type LoginOutcome = 'login_ok' | 'login_failed' | 'login_error';
+export type LoginCause = 'initial' | 'mismatch' | 'expired';
+
+export interface LoginRecord {
+  vu: number;
+  user: string;
+  requestId: string;
+  start: number;
+  end: number;
+  outcome: LoginOutcome;
+  /** Why it was made: the VU's first login, or a re-login after a mismatch or an expiry. */
+  cause: LoginCause;
+  status?: number;
+  errorCode?: string;
+  /** A short reason for login_failed / login_error, never containing a credential. */
+  reason?: string;
+  backend: string;
+}
