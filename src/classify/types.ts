@@ -4,13 +4,23 @@ export type ResponseClass = (typeof responseClasses)[number];
 export const errorReasons = ['refused', 'reset', 'timeout', 'other', 'http_5xx'] as const;
 export type ErrorReason = (typeof errorReasons)[number];
 
+/**
+ * Why a response is `unexpected`, when one reason stands out. `no_session`: a "not logged in" answer to a VU
+ * that held no session (its login failed), so nothing was lost: not a mismatch, not an expiry.
+ */
+export const unexpectedReasons = ['no_session'] as const;
+export type UnexpectedReason = (typeof unexpectedReasons)[number];
+
+export const reasons = [...errorReasons, ...unexpectedReasons] as const;
+export type Reason = ErrorReason | UnexpectedReason;
+
 /** The backend a response came from, when the rules could tell. */
 export const unknownBackend = 'unknown';
 
 export interface Classification {
   class: ResponseClass;
-  /** Set for `error`. */
-  reason?: ErrorReason;
+  /** Set for `error`, and for `unexpected` when a reason is known. */
+  reason?: Reason;
   backend: string;
   /** The identity the response was authenticated as, when an identity rule read one. */
   identity?: string;

@@ -1,0 +1,138 @@
+import type { Reason, ResponseClass } from '../classify/types.js';
+import type { LoginCause, LoginOutcome } from '../traffic/record.js';
+
+/**
+ * The numbers a run is judged by, with the names of the design notes ("Metrics"). A plain JSON value: reports,
+ * thresholds and the JSON export read it and nothing else. A ratio that cannot be computed (no data in its
+ * denominator) is `null`, never 0, so that "no data" cannot pass a threshold by accident.
+ */
+export interface Summary {
+  counts: Counts;
+  /** mismatch / (ok + mismatch + wrong_user), with its 95% Wilson score interval. */
+  mismatchRate: MismatchRate;
+  /** Responses authenticated as another user; must be 0. */
+  wrongUser: number;
+  relogins: Relogins;
+  /** Requests per known backend (responses whose backend the rules could not read are `counts.unknownBackend`). */
+  backendShare: Record<string, BackendShare>;
+  /** Largest backend share / mean share over the known backends: 1.0 is even, N means all on one of N. */
+  loadSkew: number | null;
+  /** Coefficient of variation (population standard deviation / mean) of the requests per known backend. */
+  loadCv: number | null;
+  /** Mean over VUs of (responses from the VU's most used backend / the VU's responses with a known backend). */
+  affinity: number | null;
+  /**
+   * Backend changes between consecutive responses of the same VU, summed over all VUs, divided by the
+   * transitions summed over all VUs (a ratio of sums: every transition weighs the same).
+   */
+  switchRate: number | null;
+  /** Most VUs pinned to one backend / mean VUs pinned per known backend (a VU's pin: its most used backend). */
+  pinSkew: number | null;
+  /** Latency from each request's intended start to its end, over all responses, with the same per class. */
+  latency: Latency;
+  throughput: Throughput;
+  vus: VuCounts;
+  /** Per-second buckets by response end time. */
+  timeline: TimelineBucket[];
+  /** What happened after each chaos event that asked to be tracked. */
+  impact: EventImpact[];
+}
+
+export interface Counts {
+  /** Responses and failed requests of the traffic phase (logins apart). */
+  total: number;
+  classes: Record<ResponseClass, number>;
+  /** Why an `error` or `unexpected` happened, where a reason is known. */
+  reasons: Record<Reason, number>;
+  /** Statuses of the `unexpected` responses (`"404": 3`). */
+  unexpectedStatus: Record<string, number>;
+  logins: Record<LoginOutcome, number>;
+  /** Responses (and errors) whose backend the rules could not read. */
+  unknownBackend: number;
+}
+
+export interface MismatchRate {
+  value: number | null;
+  low: number | null;
+  high: number | null;
+  mismatches: number;
+  /** The denominator: ok + mismatch + wrong_user. */
+  of: number;
+}
+
+export interface Relogins {
+  /** Logins made after a VU's first one (any outcome). */
+  total: number;
+  byCause: Record<Exclude<LoginCause, 'initial'>, number>;
+  /** VUs with at least one re-login. */
+  usersAffected: number;
+  perVuMax: number;
+  /** total / VUs known to the run (0 when there are none). */
+  perVuMean: number;
+}
+
+export interface BackendShare {
+  count: number;
+  /** count / responses with a known backend. */
+  share: number;
+  /** VUs whose most used backend this is. */
+  pinnedVus: number;
+}
+
+/** Milliseconds. All 0 when count is 0. */
+export interface LatencyStats {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface Latency extends LatencyStats {
+  byClass: Record<ResponseClass, LatencyStats>;
+}
+
+export interface Throughput {
+  requests: number;
+  /** From the earliest intended start to the latest end among the responses; 0 with no responses. */
+  durationMs: number;
+  /** requests / duration; 0 when the duration is 0. */
+  perSecond: number;
+  okPerSecond: number;
+}
+
+export interface VuCounts {
+  /** VUs seen in any record, or announced to the aggregator, whichever is more. */
+  total: number;
+  /** VUs with at least one response or error record. */
+  withResponses: number;
+}
+
+export interface TimelineBucket {
+  /** Start of the second, in ms on the run's clock. */
+  at: number;
+  classes: Record<ResponseClass, number>;
+  /** Responses per backend, `unknown` included. */
+  backends: Record<string, number>;
+  logins: number;
+  relogins: number;
+}
+
+/** Counted over records whose end falls in [at, at + windowMs). */
+export interface EventImpact {
+  id: string;
+  at: number;
+  windowMs: number;
+  mismatches: number;
+  errors: number;
+  expired: number;
+  wrongUser: number;
+  relogins: number;
+  /** VUs with a mismatch, error, expired or wrong_user response in the window. */
+  vusAffected: number;
+  /** Affected VUs that got an `ok` after their first failure in the window (the `ok` may come after the window). */
+  vusRecovered: number;
+  /** Time from the event to each recovered VU's next `ok`, in ms; all 0 when none recovered. */
+  recovery: { p50: number; p90: number; max: number; mean: number };
+}
