@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { minimalProfile, writeTempFile } from '../profile/fixtures.js';
+import { runCli } from './run-cli.js';
+
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
+describe('session-chaos CLI', () => {
+  it('prints its version', async () => {
+    expect(await runCli(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it.each([[[]], [['run']], [['validate']]])('shows an example in the help of %j', async (command) => {
+    const { code, stdout } = await runCli([...command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Examples?:\n\s+\$ .*session-chaos /);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const { code, stderr } = await runCli(['run', '--profile', 'p.yaml', '--bogus']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown option '--bogus'");
+  });
+
+  it('validates good profiles with exit 0', async () => {
+    const { code, stdout } = await runCli(['validate', 'profiles/example.yaml']);
+    expect(stdout).toBe('ok      profiles/example.yaml\n');
+    expect(code).toBe(0);
+  });
+
+  it('reports every invalid profile and exits 2', async () => {
+    const bad = writeTempFile('bad.yaml', `${minimalProfile}traffic:\n  usres: 3\n`);
+    const { code, stdout, stderr } = await runCli([
+      'validate',
+      'profiles/example.yaml',
+      bad,
+      '/missing.yaml',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toContain(
+      `invalid ${bad}: 1 problem\n  traffic.usres: unknown field (did you mean "users"?)`,
+    );
+    expect(stdout).toContain('invalid /missing.yaml: no such file');
+    expect(stderr).toBe('session-chaos: 2 of 3 profiles are invalid\n');
+  });
+
+  it('prints the resolved plan on --dry-run, flags over environment over profile, secrets redacted', async () => {
+    const path = writeTempFile('p.yaml', minimalProfile.replace('password: secret', 'password: ${PW}'));
+    const { code, stdout } = await runCli(
+      ['run', '-p', path, '--dry-run', '--users', '7', '--duration', '3s'],
+      {
+        PW: 'canary-password-123',
+        SESSION_CHAOS_USERS: '99',
+        SESSION_CHAOS_SEED: '42',
+      },
+    );
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout) as { traffic: { users: number; duration: number; seed: number } };
+    expect(plan.traffic).toMatchObject({ users: 7, duration: 3000, seed: 42 });
+    expect(stdout).not.toContain('canary-password-123');
+    expect(stdout).toContain('[redacted]');
+  });
+
+  it('exits 2 with one line for a profile error on run', async () => {
+    const { code, stderr } = await runCli(['run', '-p', '/missing.yaml']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('session-chaos: /missing.yaml: no such file\n');
+  });
+});

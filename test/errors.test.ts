@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DockerApiError,
+  DockerUnreachableError,
+  describeFatal,
+  ExitCode,
+  InterruptedError,
+  PreflightError,
+  ProfileError,
+  RunAbortedError,
+  UsageError,
+} from '../src/errors.js';
+
+describe('errors', () => {
+  it('maps each error to the exit code of the design notes', () => {
+    expect(new UsageError('x').exitCode).toBe(2);
+    expect(new ProfileError('p.yaml', [{ path: 'a', message: 'b' }]).exitCode).toBe(2);
+    expect(new PreflightError('x').exitCode).toBe(3);
+    expect(new DockerUnreachableError('unix:///var/run/docker.sock', 'ENOENT').exitCode).toBe(3);
+    expect(new RunAbortedError('x').exitCode).toBe(4);
+    expect(new DockerApiError('restart', 500, 'boom', 'b1').exitCode).toBe(4);
+    expect(new InterruptedError('SIGINT').exitCode).toBe(130);
+  });
+
+  it('keeps stable codes', () => {
+    expect(new ProfileError('p', []).code).toBe('SC_PROFILE_INVALID');
+    expect(new DockerApiError('stop', 404, 'no such container', 'b2').message).toBe(
+      'Docker stop on container b2 failed with HTTP 404: no such container',
+    );
+  });
+
+  it('prints a known error as one line with its hint', () => {
+    const { text, exitCode } = describeFatal(new DockerUnreachableError('unix:///x.sock', 'ENOENT'));
+    expect(text).toBe(
+      'session-chaos: Docker Engine at unix:///x.sock is unreachable: ENOENT\nhint: start dockerd, or point DOCKER_HOST at a running engine',
+    );
+    expect(exitCode).toBe(ExitCode.preflightFailed);
+  });
+
+  it('prints an unknown error with its stack', () => {
+    const { text, exitCode } = describeFatal(new TypeError('oops'));
+    expect(text).toMatch(/unexpected error[\s\S]*TypeError: oops\n\s+at /);
+    expect(exitCode).toBe(ExitCode.aborted);
+  });
+});
