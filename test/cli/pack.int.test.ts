@@ -11,7 +11,11 @@ describe('the packed package', () => {
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
   const pack = (): string => {
-    const output = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], { encoding: 'utf8' });
+    const output = execFileSync(
+      'npm',
+      ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir],
+      { encoding: 'utf8' },
+    );
     const [info] = JSON.parse(output) as Array<{ filename: string; files: Array<{ path: string }> }>;
     if (info === undefined) throw new Error('npm pack printed no package');
     packedFiles = info.files.map((file) => file.path);
