@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { minimalProfile, writeTempFile } from '../profile/fixtures.js';
 import { runCli } from './run-cli.js';
@@ -22,9 +22,13 @@ describe('session-chaos CLI', () => {
     expect(stderr).toContain("unknown option '--bogus'");
   });
 
-  it('validates good profiles with exit 0', async () => {
-    const { code, stdout } = await runCli(['validate', 'profiles/example.yaml']);
-    expect(stdout).toBe('ok      profiles/example.yaml\n');
+  it('validates every shipped profile with exit 0', async () => {
+    const shipped = readdirSync('profiles')
+      .filter((name) => /\.(ya?ml|json)$/.test(name))
+      .map((name) => `profiles/${name}`);
+    expect(shipped.length).toBeGreaterThan(0);
+    const { code, stdout } = await runCli(['validate', ...shipped]);
+    expect(stdout).toBe(shipped.map((path) => `ok      ${path}\n`).join(''));
     expect(code).toBe(0);
   });
 
