@@ -1,0 +1,91 @@
+import type { ClassifyRules } from '../profile/schema/classify.js';
+import type { Extractor } from '../profile/schema/common.js';
+import type { ResponseRecord } from '../traffic/record.js';
+import { errorReasonFor } from './error-reason.js';
+import { type CompiledExtractor, compileExtractor, extractionSource } from './extract.js';
+import { type Classification, unknownBackend } from './types.js';
+
+export type Classifier = (record: ResponseRecord) => Classification;
+
+/** What the engine must keep of each response so that the rules can be applied. */
+export interface RuleNeeds {
+  /** Lower-cased response header names. */
+  headers: string[];
+  /** Cookie names. */
+  cookies: string[];
+  /** Whether any rule reads the body (a body pattern, a JSON path or a regex extractor). */
+  body: boolean;
+}
+
+/**
+ * Compiles the profile's rules once (regexes, a status set, extractors) into a classifier that applies the
+ * design's order: error, expired, mismatch, wrong_user, ok, unexpected.
+ *
+ * Decisions the design leaves open:
+ * - a "not logged in" answer to a VU without a session (its login failed) is `unexpected` with reason
+ *   `no_session`: nothing was lost, so it is neither a mismatch nor an expiry;
+ * - `expired` needs only the VU's credential to be past its expiry when the request started;
+ * - an identity that cannot be read (no header, no such JSON path) is not evidence of another user: the
+ *   response is `ok` if its status is below 400; "not logged in" is for the loggedOut rules to say;
+ * - `wrong_user` is checked on any response that is not an error or "not logged in", whatever its status.
+ */
+export function compileRules(rules: ClassifyRules): Classifier {
+  const loggedOutStatus = new Set(rules.loggedOut.status);
+  const redirectTo =
+    rules.loggedOut.redirectTo === undefined ? undefined : new RegExp(rules.loggedOut.redirectTo);
+  const bodyPattern =
+    rules.loggedOut.bodyPattern === undefined ? undefined : new RegExp(rules.loggedOut.bodyPattern);
+  const readIdentity: CompiledExtractor | undefined =
+    rules.identity === undefined ? undefined : compileExtractor(rules.identity);
+  const readBackend = compileExtractor(rules.backend);
+
+  const saysLoggedOut = (record: ResponseRecord, status: number): boolean => {
+    if (loggedOutStatus.has(status)) return true;
+    if (redirectTo !== undefined && status >= 300 && status < 400) {
+      const location = record.headers.location;
+      if (location !== undefined && redirectTo.test(location)) return true;
+    }
+    return bodyPattern !== undefined && record.body !== undefined && bodyPattern.test(record.body);
+  };
+
+  return (record) => {
+    const source = extractionSource(record);
+    const backend = readBackend(source) ?? unknownBackend;
+    const { status } = record;
+    if (status === undefined) return { class: 'error', reason: errorReasonFor(record.errorCode), backend };
+    if (status >= 500) return { class: 'error', reason: 'http_5xx', backend };
+    if (saysLoggedOut(record, status)) {
+      if (record.sessionExpiresAt !== undefined && record.start >= record.sessionExpiresAt) {
+        return { class: 'expired', backend };
+      }
+      if (record.hadSession) return { class: 'mismatch', backend };
+      return { class: 'unexpected', reason: 'no_session', backend };
+    }
+    const identity = readIdentity?.(source);
+    if (identity !== undefined && identity !== record.user) return { class: 'wrong_user', backend, identity };
+    const responseClass = status < 400 ? 'ok' : 'unexpected';
+    return identity === undefined
+      ? { class: responseClass, backend }
+      : { class: responseClass, backend, identity };
+  };
+}
+
+/** One-off classification; compile the rules once with `compileRules` when classifying many records. */
+export function classify(record: ResponseRecord, rules: ClassifyRules): Classification {
+  return compileRules(rules)(record);
+}
+
+function addNeeds(needs: RuleNeeds, extractor: Extractor | undefined): void {
+  if (extractor === undefined) return;
+  if (extractor.from === 'header') needs.headers.push(extractor.name.toLowerCase());
+  else if (extractor.from === 'cookie') needs.cookies.push(extractor.name);
+  else needs.body = true;
+}
+
+export function ruleNeeds(rules: ClassifyRules): RuleNeeds {
+  const needs: RuleNeeds = { headers: [], cookies: [], body: rules.loggedOut.bodyPattern !== undefined };
+  if (rules.loggedOut.redirectTo !== undefined) needs.headers.push('location');
+  addNeeds(needs, rules.identity);
+  addNeeds(needs, rules.backend);
+  return { headers: [...new Set(needs.headers)], cookies: [...new Set(needs.cookies)], body: needs.body };
+}

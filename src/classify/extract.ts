@@ -1,0 +1,66 @@
+import type { Extractor } from '../profile/schema/common.js';
+import type { ResponseRecord } from '../traffic/record.js';
+import { compileJsonPath } from './json-path.js';
+
+/** What an extractor reads from: the record, and its body parsed as JSON at most once per record. */
+export interface ExtractionSource {
+  record: ResponseRecord;
+  json(): unknown;
+}
+
+export type CompiledExtractor = (source: ExtractionSource) => string | undefined;
+
+/** The first capture group when the pattern has one, else the whole match. */
+function capture(pattern: RegExp, text: string): string | undefined {
+  const match = pattern.exec(text);
+  if (match === null) return undefined;
+  return match.length > 1 ? match[1] : match[0];
+}
+
+export function compileExtractor(extractor: Extractor): CompiledExtractor {
+  switch (extractor.from) {
+    case 'header': {
+      const name = extractor.name.toLowerCase();
+      const pattern = extractor.pattern === undefined ? undefined : new RegExp(extractor.pattern);
+      return ({ record }) => {
+        const value = record.headers[name];
+        if (value === undefined || pattern === undefined) return value;
+        return capture(pattern, value);
+      };
+    }
+    case 'cookie': {
+      const { name } = extractor;
+      return ({ record }) => record.cookies[name];
+    }
+    case 'json': {
+      const read = compileJsonPath(extractor.path);
+      return (source) => read(source.json());
+    }
+    case 'regex': {
+      const pattern = new RegExp(extractor.pattern);
+      return ({ record }) => (record.body === undefined ? undefined : capture(pattern, record.body));
+    }
+  }
+}
+
+/** Lazily parses the body as JSON; a missing, truncated or invalid body reads as undefined. */
+export function extractionSource(record: ResponseRecord): ExtractionSource {
+  let parsed: { value: unknown } | undefined;
+  return {
+    record,
+    json() {
+      if (parsed === undefined) {
+        let value: unknown;
+        if (record.body !== undefined && !record.bodyTruncated) {
+          try {
+            value = JSON.parse(record.body);
+          } catch {
+            value = undefined;
+          }
+        }
+        parsed = { value };
+      }
+      return parsed.value;
+    },
+  };
+}

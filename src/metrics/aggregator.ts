@@ -1,0 +1,206 @@
+import type { Histogram } from 'hdr-histogram-js';
+import {
+  type Classification,
+  type Reason,
+  type ResponseClass,
+  reasons,
+  responseClasses,
+  unknownBackend,
+} from '../classify/types.js';
+import type { LoginCause, LoginOutcome, LoginRecord, ResponseRecord } from '../traffic/record.js';
+import { ImpactTracker } from './impact.js';
+import { newLatencyHistogram, recordLatencyMs } from './latency.js';
+import { VuTable } from './vu-table.js';
+
+export interface AggregatorOptions {
+  /** The VUs the run has, so that VUs that never got a response still count (in re-login means). */
+  vus?: number;
+  /**
+   * Distinct backend names tracked one by one; further names count as unknown. A guard against a backend
+   * rule that reads something per request (a session id) and would grow per-VU columns without bound.
+   */
+  maxBackends?: number;
+}
+
+/** Counts for one second of the run. */
+export interface TimelineCounts {
+  classes: Record<ResponseClass, number>;
+  /** Responses per backend index (see `Aggregates.backends`). */
+  backends: number[];
+  unknownBackend: number;
+  logins: number;
+  relogins: number;
+}
+
+/** Everything the summary is computed from; read-only views into the aggregator's state. */
+export interface Aggregates {
+  classes: Readonly<Record<ResponseClass, number>>;
+  reasons: Readonly<Record<Reason, number>>;
+  unexpectedStatus: ReadonlyMap<number, number>;
+  logins: Readonly<Record<LoginOutcome, number>>;
+  reloginsByCause: Readonly<Record<Exclude<LoginCause, 'initial'>, number>>;
+  unknownBackend: number;
+  /** Known backend names, by index. */
+  backends: readonly string[];
+  backendCounts: readonly number[];
+  vus: VuTable;
+  announcedVus: number;
+  /** Backend changes between consecutive known-backend responses of a VU, summed over VUs. */
+  switches: number;
+  /** Pairs of consecutive known-backend responses of a VU, summed over VUs. */
+  transitions: number;
+  latency: { overall: Histogram; byClass: Readonly<Record<ResponseClass, Histogram>> };
+  /** Earliest intended start and latest end among responses; undefined before the first. */
+  span: { first: number; last: number } | undefined;
+  /** Keyed by the second (floor(end / 1000)). */
+  timeline: ReadonlyMap<number, TimelineCounts>;
+  impacts: readonly ImpactTracker[];
+}
+
+const zeroClasses = (): Record<ResponseClass, number> =>
+  Object.fromEntries(responseClasses.map((name) => [name, 0])) as Record<ResponseClass, number>;
+
+/**
+ * The metrics sink: consumes classified response records and login records in one pass, keeping counters,
+ * per-VU typed arrays, HDR histograms and per-second buckets; never a list of requests.
+ */
+export class MetricsAggregator {
+  private readonly classes = zeroClasses();
+  private readonly reasons = Object.fromEntries(reasons.map((name) => [name, 0])) as Record<Reason, number>;
+  private readonly unexpectedStatus = new Map<number, number>();
+  private readonly logins: Record<LoginOutcome, number> = { login_ok: 0, login_failed: 0, login_error: 0 };
+  private readonly reloginsByCause = { mismatch: 0, expired: 0 };
+  private unknownBackend = 0;
+  private readonly backends: string[] = [];
+  private readonly backendIndex = new Map<string, number>();
+  private readonly backendCounts: number[] = [];
+  private readonly vus: VuTable;
+  private readonly announcedVus: number;
+  private readonly maxBackends: number;
+  private switches = 0;
+  private transitions = 0;
+  private readonly overallLatency = newLatencyHistogram();
+  private readonly classLatency = Object.fromEntries(
+    responseClasses.map((name) => [name, newLatencyHistogram()]),
+  ) as Record<ResponseClass, Histogram>;
+  private firstStart = Number.POSITIVE_INFINITY;
+  private lastEnd = Number.NEGATIVE_INFINITY;
+  private readonly timeline = new Map<number, TimelineCounts>();
+  private readonly impacts: ImpactTracker[] = [];
+
+  constructor(options: AggregatorOptions = {}) {
+    this.announcedVus = options.vus ?? 0;
+    this.maxBackends = options.maxBackends ?? 64;
+    this.vus = new VuTable(this.announcedVus);
+  }
+
+  response(record: ResponseRecord, classification: Classification): void {
+    const { vu } = record;
+    const responseClass = classification.class;
+    this.vus.touch(vu);
+    this.vus.responses[vu] = (this.vus.responses[vu] ?? 0) + 1;
+
+    this.classes[responseClass]++;
+    if (classification.reason !== undefined) this.reasons[classification.reason]++;
+    if (responseClass === 'unexpected' && record.status !== undefined) {
+      this.unexpectedStatus.set(record.status, (this.unexpectedStatus.get(record.status) ?? 0) + 1);
+    }
+
+    const bucket = this.bucket(record.end);
+    bucket.classes[responseClass]++;
+    const backend = this.backendIndexOf(classification.backend);
+    if (backend === undefined) {
+      this.unknownBackend++;
+      bucket.unknownBackend++;
+    } else {
+      this.countBackend(vu, backend);
+      bucket.backends[backend] = (bucket.backends[backend] ?? 0) + 1;
+    }
+
+    const latencyMs = record.end - record.intendedStart;
+    recordLatencyMs(this.overallLatency, latencyMs);
+    recordLatencyMs(this.classLatency[responseClass], latencyMs);
+    this.firstStart = Math.min(this.firstStart, record.intendedStart);
+    this.lastEnd = Math.max(this.lastEnd, record.end);
+
+    for (const tracker of this.impacts) tracker.response(vu, responseClass, record.end);
+  }
+
+  login(record: LoginRecord): void {
+    this.vus.touch(record.vu);
+    this.logins[record.outcome]++;
+    const bucket = this.bucket(record.end);
+    bucket.logins++;
+    if (record.cause !== 'initial') {
+      this.reloginsByCause[record.cause]++;
+      this.vus.relogins[record.vu] = (this.vus.relogins[record.vu] ?? 0) + 1;
+      bucket.relogins++;
+    }
+    for (const tracker of this.impacts) tracker.login(record);
+  }
+
+  /**
+   * Starts following a chaos event at `at` (run clock, ms): call it before the records of the window arrive,
+   * that is when the action is issued. Its impact appears in the summary under `impact`.
+   */
+  trackEvent(id: string, at: number, windowMs: number): ImpactTracker {
+    const tracker = new ImpactTracker(id, at, windowMs);
+    this.impacts.push(tracker);
+    return tracker;
+  }
+
+  aggregates(): Aggregates {
+    return {
+      classes: this.classes,
+      reasons: this.reasons,
+      unexpectedStatus: this.unexpectedStatus,
+      logins: this.logins,
+      reloginsByCause: this.reloginsByCause,
+      unknownBackend: this.unknownBackend,
+      backends: this.backends,
+      backendCounts: this.backendCounts,
+      vus: this.vus,
+      announcedVus: this.announcedVus,
+      switches: this.switches,
+      transitions: this.transitions,
+      latency: { overall: this.overallLatency, byClass: this.classLatency },
+      span: this.lastEnd >= this.firstStart ? { first: this.firstStart, last: this.lastEnd } : undefined,
+      timeline: this.timeline,
+      impacts: this.impacts,
+    };
+  }
+
+  private backendIndexOf(name: string): number | undefined {
+    if (name === unknownBackend) return undefined;
+    const known = this.backendIndex.get(name);
+    if (known !== undefined || this.backends.length >= this.maxBackends) return known;
+    const index = this.backends.length;
+    this.backends.push(name);
+    this.backendIndex.set(name, index);
+    this.backendCounts.push(0);
+    this.vus.addBackend();
+    return index;
+  }
+
+  private countBackend(vu: number, backend: number): void {
+    this.backendCounts[backend] = (this.backendCounts[backend] ?? 0) + 1;
+    const column = this.vus.perBackend[backend];
+    if (column !== undefined) column[vu] = (column[vu] ?? 0) + 1;
+    const last = this.vus.lastBackend[vu] ?? -1;
+    if (last >= 0) {
+      this.transitions++;
+      if (last !== backend) this.switches++;
+    }
+    this.vus.lastBackend[vu] = backend;
+  }
+
+  private bucket(end: number): TimelineCounts {
+    const second = Math.floor(end / 1000);
+    let bucket = this.timeline.get(second);
+    if (bucket === undefined) {
+      bucket = { classes: zeroClasses(), backends: [], unknownBackend: 0, logins: 0, relogins: 0 };
+      this.timeline.set(second, bucket);
+    }
+    return bucket;
+  }
+}
