@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { BackendConfig } from './config.js';
+import type { JwtSessions } from './jwt.js';
+import type { GroundTruthLine, GroundTruthLog } from './log.js';
+import { ReplicatedSessionStore, type ReplicationMessage, replicationPath } from './replicated-store.js';
+import type { SessionStore } from './store.js';
+
+/** Who a request's credential says it is: `found` null when it carried none. */
+interface Identity {
+  found: boolean | null;
+  user: string | undefined;
+  sid: string | undefined;
+}
+
+/** The state behind the cookie modes, or the token issuer in jwt mode. */
+export type Sessions = { kind: 'cookie'; store: SessionStore } | { kind: 'jwt'; jwt: JwtSessions };
+
+export interface BackendDeps {
+  sessions: Sessions;
+  log: GroundTruthLog;
+  /** 0 <= x < 1; seeded in production so a fault run can be repeated. */
+  random: () => number;
+  now: () => number;
+}
+
+type RequestFacts = Pick<GroundTruthLine, 'requestId' | 'vuId' | 'method' | 'path' | 'backend'>;
+
+const maxBodyBytes = 16 * 1024;
+
+/** mulberry32: small, seedable, good enough to decide when to inject a fault. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function createBackendServer(config: BackendConfig, deps: BackendDeps): Server {
+  let requests = 0;
+
+  const identify = async (req: IncomingMessage): Promise<Identity> => {
+    if (deps.sessions.kind === 'jwt') {
+      const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      if (!match?.[1]) return { found: null, user: undefined, sid: undefined };
+      const user = await deps.sessions.jwt.verify(match[1]);
+      return { found: user !== undefined, user, sid: undefined };
+    }
+    const sid = readCookie(req.headers.cookie, config.cookieName);
+    if (sid === undefined) return { found: null, user: undefined, sid: undefined };
+    const session = await deps.sessions.store.get(sid);
+    return { found: session !== undefined, user: session?.user, sid };
+  };
+
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    base: RequestFacts,
+  ): Promise<Omit<GroundTruthLine, 'time'>> => {
+    const route = `${base.method} ${base.path}`;
+    if (route !== 'GET /healthz' && route !== 'GET /stats' && route !== `POST ${replicationPath}`) requests++;
+
+    switch (route) {
+      case 'GET /healthz':
+        send(res, 200, { status: 'ok', backend: config.name });
+        return { ...base, status: 200, sessionFound: null, user: null };
+
+      case 'GET /stats': {
+        const sessions = deps.sessions.kind === 'cookie' ? await deps.sessions.store.count() : 0;
+        send(res, 200, { backend: config.name, sessions, requests });
+        return { ...base, status: 200, sessionFound: null, user: null };
+      }
+
+      case `POST ${replicationPath}`: {
+        if (!(deps.sessions.kind === 'cookie' && deps.sessions.store instanceof ReplicatedSessionStore)) {
+          send(res, 404, { error: 'not found' });
+          return { ...base, status: 404, sessionFound: null, user: null };
+        }
+        const message = JSON.parse(await readBody(req)) as ReplicationMessage;
+        await deps.sessions.store.apply(message);
+        send(res, 204);
+        return { ...base, status: 204, sessionFound: null, user: null };
+      }
+
+      case 'POST /login': {
+        const identity = await identify(req);
+        const form = parseLoginBody(req.headers['content-type'], await readBody(req));
+        const user = checkCredentials(config, form);
+        if (user === undefined) {
+          send(res, 401, { error: 'invalid credentials' });
+          return { ...base, status: 401, sessionFound: identity.found, user: null };
+        }
+        const expiresAt = deps.now() + config.sessionTtlSeconds * 1000;
+        if (deps.sessions.kind === 'jwt') {
+          const token = await deps.sessions.jwt.issue(user);
+          send(res, 200, { token, user, backend: config.name });
+        } else {
+          if (identity.sid !== undefined) await deps.sessions.store.delete(identity.sid);
+          const sid = randomBytes(18).toString('base64url');
+          await deps.sessions.store.set(sid, { user, expiresAt });
+          res.setHeader(
+            'set-cookie',
+            `${config.cookieName}=${sid}; Path=/; Max-Age=${config.sessionTtlSeconds}; HttpOnly; SameSite=Lax`,
+          );
+          send(res, 200, { user, backend: config.name });
+        }
+        return { ...base, status: 200, sessionFound: identity.found, user };
+      }
+
+      case 'GET /me': {
+        const identity = await identify(req);
+        if (identity.user === undefined) {
+          sendLoggedOut(res, config.loggedOut);
+          return { ...base, status: config.loggedOut, sessionFound: identity.found, user: null };
+        }
+        if (config.wrongUserRate > 0 && deps.random() < config.wrongUserRate) {
+          const other = otherUser(identity.user, config.users);
+          res.setHeader('x-user', other);
+          send(res, 200, { user: other, backend: config.name });
+          return { ...base, status: 200, sessionFound: true, user: other, faultInjected: true };
+        }
+        res.setHeader('x-user', identity.user);
+        send(res, 200, { user: identity.user, backend: config.name });
+        return { ...base, status: 200, sessionFound: true, user: identity.user };
+      }
+
+      case 'POST /logout': {
+        const identity = await identify(req);
+        if (deps.sessions.kind === 'cookie') {
+          if (identity.sid !== undefined) await deps.sessions.store.delete(identity.sid);
+          res.setHeader('set-cookie', `${config.cookieName}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
+        }
+        send(res, 200, { ok: true });
+        return { ...base, status: 200, sessionFound: identity.found, user: null };
+      }
+
+      default:
+        send(res, 404, { error: 'not found' });
+        return { ...base, status: 404, sessionFound: null, user: null };
+    }
+  };
+
+  const server = createServer((req, res) => {
+    res.setHeader('x-backend-id', config.name);
+    const base: RequestFacts = {
+      requestId: headerText(req.headers['x-request-id']),
+      vuId: headerText(req.headers['x-vu-id']),
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', 'http://lab').pathname,
+      backend: config.name,
+    };
+    handle(req, res, base)
+      .catch((error: unknown) => {
+        const status = error instanceof BadRequest ? 400 : 500;
+        if (!res.headersSent)
+          send(res, status, { error: error instanceof Error ? error.message : String(error) });
+        return { ...base, status, sessionFound: null, user: null };
+      })
+      .then((line) => {
+        deps.log.write({ time: new Date(deps.now()).toISOString(), ...line });
+        res.end();
+      });
+  });
+  // Longer than any balancer's idle timeout, so a balancer never reuses a connection the backend just closed.
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+class BadRequest extends Error {}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  res.statusCode = status;
+  if (body === undefined) {
+    res.setHeader('content-length', 0);
+    return;
+  }
+  const text = Buffer.from(JSON.stringify(body));
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('content-length', text.length);
+  res.write(text);
+}
+
+function sendLoggedOut(res: ServerResponse, style: 401 | 302): void {
+  if (style === 302) {
+    res.setHeader('location', '/login');
+    send(res, 302);
+  } else {
+    send(res, 401, { error: 'not logged in' });
+  }
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) throw new BadRequest('body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function parseLoginBody(contentType: string | undefined, body: string): Record<string, unknown> {
+  if (/^application\/json\b/i.test(contentType ?? '')) {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (typeof parsed === 'object' && parsed !== null) return parsed as Record<string, unknown>;
+    } catch {}
+    throw new BadRequest('body is not a JSON object');
+  }
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+function checkCredentials(config: BackendConfig, form: Record<string, unknown>): string | undefined {
+  const { username, password } = form;
+  if (typeof username !== 'string' || password !== config.password) return undefined;
+  const match = /^user([1-9]\d*)$/.exec(username);
+  return match && Number(match[1]) <= config.users ? username : undefined;
+}
+
+function otherUser(user: string, users: number): string {
+  const index = Number(user.slice('user'.length));
+  return users === 1 ? 'intruder' : `user${(index % users) + 1}`;
+}

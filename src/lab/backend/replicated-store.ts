@@ -1,0 +1,75 @@
+import type { Session, SessionStore } from './store.js';
+
+/** The body of `POST /_lab/replicate`: a session that was set, or deleted when `session` is null. */
+export interface ReplicationMessage {
+  sid: string;
+  session: Session | null;
+}
+
+export const replicationPath = '/_lab/replicate';
+
+/**
+ * Sessions kept locally and copied to every peer after a fixed lag, as clustered session managers do
+ * asynchronously: within the lag a peer does not know a new session yet, which is the point of this mode.
+ */
+export class ReplicatedSessionStore implements SessionStore {
+  readonly #local: SessionStore;
+  readonly #peers: readonly string[];
+  readonly #lagMs: number;
+  readonly #pending = new Set<NodeJS.Timeout>();
+
+  constructor(local: SessionStore, peers: readonly string[], lagMs: number) {
+    this.#local = local;
+    this.#peers = peers;
+    this.#lagMs = lagMs;
+  }
+
+  get(sid: string): Promise<Session | undefined> {
+    return this.#local.get(sid);
+  }
+
+  async set(sid: string, session: Session): Promise<void> {
+    await this.#local.set(sid, session);
+    this.#replicate({ sid, session });
+  }
+
+  async delete(sid: string): Promise<void> {
+    await this.#local.delete(sid);
+    this.#replicate({ sid, session: null });
+  }
+
+  count(): Promise<number> {
+    return this.#local.count();
+  }
+
+  /** Applies a peer's change locally, without sending it on (every backend sends to all its peers). */
+  async apply(message: ReplicationMessage): Promise<void> {
+    if (message.session === null) await this.#local.delete(message.sid);
+    else await this.#local.set(message.sid, message.session);
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.#pending) clearTimeout(timer);
+    this.#pending.clear();
+    await this.#local.close();
+  }
+
+  #replicate(message: ReplicationMessage): void {
+    const body = JSON.stringify(message);
+    const timer = setTimeout(() => {
+      this.#pending.delete(timer);
+      for (const peer of this.#peers) {
+        // A peer that is down misses the change, as it would in a real cluster; nothing is retried.
+        fetch(new URL(replicationPath, peer), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(2000),
+        })
+          .then((response) => response.body?.cancel())
+          .catch(() => {});
+      }
+    }, this.#lagMs);
+    this.#pending.add(timer);
+  }
+}

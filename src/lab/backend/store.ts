@@ -1,0 +1,51 @@
+/** A server-side session: who logged in and when it stops being valid (epoch ms, wall clock like Max-Age). */
+export interface Session {
+  user: string;
+  expiresAt: number;
+}
+
+/** Where cookie-mode backends keep sessions; `memory`, `replicated` and `redis` differ only here. */
+export interface SessionStore {
+  get(sid: string): Promise<Session | undefined>;
+  set(sid: string, session: Session): Promise<void>;
+  delete(sid: string): Promise<void>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class MemorySessionStore implements SessionStore {
+  readonly #sessions = new Map<string, Session>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  async get(sid: string): Promise<Session | undefined> {
+    const session = this.#sessions.get(sid);
+    if (session === undefined) return undefined;
+    if (session.expiresAt <= this.#now()) {
+      this.#sessions.delete(sid);
+      return undefined;
+    }
+    return session;
+  }
+
+  async set(sid: string, session: Session): Promise<void> {
+    this.#sessions.set(sid, session);
+  }
+
+  async delete(sid: string): Promise<void> {
+    this.#sessions.delete(sid);
+  }
+
+  async count(): Promise<number> {
+    const now = this.#now();
+    for (const [sid, session] of this.#sessions) {
+      if (session.expiresAt <= now) this.#sessions.delete(sid);
+    }
+    return this.#sessions.size;
+  }
+
+  async close(): Promise<void> {}
+}

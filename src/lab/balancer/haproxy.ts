@@ -1,0 +1,54 @@
+import type { BalancerKind, UpstreamServer } from './kinds.js';
+import { haproxyPinCookie } from './kinds.js';
+
+export type HaproxyKind = Extract<BalancerKind, `haproxy-${string}`>;
+
+export interface HaproxyConfigInput {
+  kind: HaproxyKind;
+  port: number;
+  servers: readonly UpstreamServer[];
+}
+
+const balanceLines: Record<HaproxyKind, string[]> = {
+  'haproxy-roundrobin': ['balance roundrobin'],
+  'haproxy-cookie': ['balance roundrobin', `cookie ${haproxyPinCookie} insert indirect nocache`],
+  'haproxy-source': ['balance source', 'hash-type consistent'],
+};
+
+/**
+ * HAProxy 2.6 configuration for one lab. Checks are fast (500 ms, down after 2 failures) so that a stopped
+ * backend leaves the rotation within about a second, as chaos runs expect.
+ */
+export function haproxyConfig(input: HaproxyConfigInput): string {
+  const pin = input.kind === 'haproxy-cookie';
+  const servers = input.servers.map(
+    (server) =>
+      `  server ${server.name} 127.0.0.1:${server.port} check${pin ? ` cookie ${server.name}` : ''}`,
+  );
+  return [
+    'global',
+    '  maxconn 4096',
+    '',
+    'defaults',
+    '  mode http',
+    '  timeout connect 1s',
+    '  timeout client 30s',
+    '  timeout server 30s',
+    '  timeout http-keep-alive 10s',
+    '  timeout check 1s',
+    '  retries 1',
+    '  option redispatch',
+    '',
+    'frontend lab',
+    `  bind 127.0.0.1:${input.port}`,
+    '  default_backend app',
+    '',
+    'backend app',
+    ...balanceLines[input.kind].map((line) => `  ${line}`),
+    '  option httpchk GET /healthz',
+    '  http-check expect status 200',
+    '  default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2',
+    ...servers,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireExecutable } from '../components.js';
+import { type OwnedProcess, spawnOwned } from '../processes.js';
+import { haproxyConfig } from './haproxy.js';
+import type { BalancerKind, UpstreamServer } from './kinds.js';
+import { nginxConfig } from './nginx.js';
+
+export interface BalancerRecord {
+  kind: BalancerKind;
+  port: number;
+  url: string;
+  configPath: string;
+  /** stdout and stderr of the balancer process (nginx also writes nginx-error.log beside it). */
+  outputPath: string;
+  process: OwnedProcess;
+}
+
+export interface StartBalancerInput {
+  kind: BalancerKind;
+  port: number;
+  servers: readonly UpstreamServer[];
+  /** The lab's directory; the balancer gets a subdirectory of its own. */
+  labDir: string;
+  cookieName: string;
+}
+
+/** Writes the generated config and starts the balancer in the foreground; readiness is the caller's wait. */
+export function startBalancer(input: StartBalancerInput): BalancerRecord {
+  const dir = join(input.labDir, 'balancer');
+  mkdirSync(dir, { recursive: true });
+  const outputPath = join(dir, 'output.log');
+  const url = `http://127.0.0.1:${input.port}`;
+
+  if (input.kind === 'nginx-iphash' || input.kind === 'nginx-cookie-hash') {
+    const nginx = requireExecutable('nginx');
+    const configPath = join(dir, 'nginx.conf');
+    const config = nginxConfig({
+      kind: input.kind,
+      port: input.port,
+      servers: input.servers,
+      dir,
+      cookieName: input.cookieName,
+      runAsRoot: process.getuid?.() === 0,
+    });
+    writeFileSync(configPath, config);
+    const owned = spawnOwned(nginx, ['-p', `${dir}/`, '-c', configPath], { env: {}, outputPath });
+    return { kind: input.kind, port: input.port, url, configPath, outputPath, process: owned };
+  }
+
+  const haproxy = requireExecutable('haproxy');
+  const configPath = join(dir, 'haproxy.cfg');
+  writeFileSync(configPath, haproxyConfig({ kind: input.kind, port: input.port, servers: input.servers }));
+  // -db: stay in the foreground as one process the lab owns.
+  const owned = spawnOwned(haproxy, ['-db', '-f', configPath], { env: {}, outputPath });
+  return { kind: input.kind, port: input.port, url, configPath, outputPath, process: owned };
+}

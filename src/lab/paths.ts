@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+
+// This module sits two levels below the package root both as source (src/lab) and built (dist/lab).
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The bundled backend that `npm run build` writes (scripts/lab-bundle.mjs). */
+export const backendBundlePath = `${packageRoot}dist/lab/backend.cjs`;

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+
+/**
+ * A process the lab started. The kernel's start time (in clock ticks since boot) goes with the pid so that a
+ * pid reused by someone else's process is never signalled.
+ */
+export interface OwnedProcess {
+  pid: number;
+  startTime: number;
+}
+
+export interface SpawnOptions {
+  env: Record<string, string>;
+  /** stdout and stderr are appended here; a process that fails to start explains itself in this file. */
+  outputPath: string;
+  cwd?: string;
+}
+
+/** Starts a process in its own process group, detached, so it outlives the caller (`lab up`). */
+export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions): OwnedProcess {
+  const output = openSync(options.outputPath, 'a');
+  try {
+    const child = spawn(command, args, {
+      env: options.env,
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['ignore', output, output],
+    });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start ${command}`);
+    const startTime = processStartTime(child.pid);
+    if (startTime === undefined) throw new Error(`${command} exited at once; see ${options.outputPath}`);
+    return { pid: child.pid, startTime };
+  } finally {
+    closeSync(output);
+  }
+}
+
+function processStartTime(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z') return undefined;
+    return Number(fields[19]);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRunning(process: OwnedProcess): boolean {
+  return processStartTime(process.pid) === process.startTime;
+}
+
+/** Sends a signal only if the pid is still the process the lab started. */
+export function signalOwned(owned: OwnedProcess, signal: NodeJS.Signals): void {
+  if (!isRunning(owned)) return;
+  try {
+    process.kill(owned.pid, signal);
+  } catch {}
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LabError } from '../errors.js';
+import type { SessionMode } from './backend/config.js';
+import type { BalancerKind } from './balancer/kinds.js';
+import type { BalancerRecord } from './balancer/start.js';
+import type { OwnedProcess } from './processes.js';
+import type { RedisRecord } from './redis.js';
+
+export type Runtime = 'docker' | 'process';
+
+export interface BackendRecord {
+  name: string;
+  port: number;
+  url: string;
+  /** Ground-truth log: one JSON line per request (see GroundTruthLine). */
+  logPath: string;
+  /** stdout and stderr of the backend (process runtime; containers keep theirs in `docker logs`). */
+  outputPath: string;
+  process?: OwnedProcess;
+  container?: { id: string; name: string };
+}
+
+/**
+ * Everything one lab started, written to a state file as it starts, so that `lab down` in another process,
+ * or cleanup after a crash mid-start, finds all of it.
+ */
+export interface LabState {
+  id: string;
+  createdAt: string;
+  dir: string;
+  runtime: Runtime;
+  sessions: SessionMode;
+  balancerKind: BalancerKind;
+  users: number;
+  password: string;
+  cookieName: string;
+  image?: string;
+  redis?: RedisRecord;
+  backends: BackendRecord[];
+  balancer?: BalancerRecord;
+}
+
+export function labStateDir(): string {
+  return join(tmpdir(), 'session-chaos-lab');
+}
+
+function statePath(id: string): string {
+  return join(labStateDir(), `${id}.json`);
+}
+
+export function writeLabState(state: LabState): void {
+  mkdirSync(labStateDir(), { recursive: true });
+  writeFileSync(statePath(state.id), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function readLabState(id: string): LabState {
+  if (!/^[0-9a-f]+$/.test(id)) throw new LabError(`"${id}" is not a lab id`);
+  try {
+    return JSON.parse(readFileSync(statePath(id), 'utf8')) as LabState;
+  } catch (error) {
+    throw new LabError(`no lab with id ${id} (no state file in ${labStateDir()})`, { cause: error });
+  }
+}
+
+export function listLabStates(): LabState[] {
+  let names: string[];
+  try {
+    names = readdirSync(labStateDir());
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => /^[0-9a-f]+\.json$/.test(name))
+    .map((name) => readLabState(name.slice(0, -'.json'.length)));
+}
+
+export function removeLabState(id: string): void {
+  rmSync(statePath(id), { force: true });
+}

@@ -1,0 +1,63 @@
+import { rmSync } from 'node:fs';
+import { LabError } from '../errors.js';
+import type { Clock } from '../util/clock.js';
+import { removeLabContainers, removeLabContainersSync } from './docker/containers.js';
+import { isRunning, type OwnedProcess, signalOwned } from './processes.js';
+import { type LabState, removeLabState } from './state.js';
+import { waitUntil } from './wait.js';
+
+// Every lab process exits on SIGTERM in well under a second; past this it gets SIGKILL.
+const exitGraceMs = 3000;
+
+function ownedProcesses(state: LabState): OwnedProcess[] {
+  return [
+    state.balancer?.process,
+    ...state.backends.map((backend) => backend.process),
+    state.redis?.process,
+  ].filter((owned): owned is OwnedProcess => owned !== undefined);
+}
+
+function removeFiles(state: LabState): void {
+  rmSync(state.dir, { recursive: true, force: true });
+  removeLabState(state.id);
+}
+
+/** Stops and removes everything the state records: processes (by pid and start time), containers, files. */
+export async function teardown(state: LabState, clock?: Clock): Promise<void> {
+  const processes = ownedProcesses(state);
+  for (const owned of processes) signalOwned(owned, 'SIGTERM');
+  const containers = state.runtime === 'docker' ? removeLabContainers(state.id) : Promise.resolve();
+  try {
+    await waitUntil(async () => processes.every((owned) => !isRunning(owned)), {
+      what: `lab ${state.id} processes to exit`,
+      timeoutMs: exitGraceMs,
+      clock,
+    });
+  } catch {
+    for (const owned of processes) signalOwned(owned, 'SIGKILL');
+  }
+  try {
+    await containers;
+  } catch (error) {
+    throw new LabError(
+      `lab ${state.id}: could not remove its containers; its state file is kept for lab down`,
+      {
+        cause: error,
+      },
+    );
+  }
+  removeFiles(state);
+}
+
+/** The same, synchronously, for a process 'exit' handler: no waiting, just signals and removal. */
+export function teardownSync(state: LabState): void {
+  for (const owned of ownedProcesses(state)) signalOwned(owned, 'SIGTERM');
+  if (state.runtime === 'docker') {
+    try {
+      removeLabContainersSync(state.id);
+    } catch {
+      return; // keep the state file so that `lab down` can finish the job
+    }
+  }
+  removeFiles(state);
+}

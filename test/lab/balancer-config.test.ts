@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { haproxyConfig } from '../../src/lab/balancer/haproxy.js';
+import { nginxConfig } from '../../src/lab/balancer/nginx.js';
+
+const servers = [
+  { name: 'b1', port: 9001 },
+  { name: 'b2', port: 9002 },
+];
+
+function lines(config: string): string[] {
+  return config.split('\n').map((line) => line.trim());
+}
+
+describe('haproxyConfig', () => {
+  it('round robin: balance roundrobin, health checks on /healthz, one server line per backend', () => {
+    const config = lines(haproxyConfig({ kind: 'haproxy-roundrobin', port: 8080, servers }));
+    expect(config).toContain('bind 127.0.0.1:8080');
+    expect(config).toContain('balance roundrobin');
+    expect(config).toContain('option httpchk GET /healthz');
+    expect(config).toContain('default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2');
+    expect(config.filter((line) => line.startsWith('server '))).toEqual([
+      'server b1 127.0.0.1:9001 check',
+      'server b2 127.0.0.1:9002 check',
+    ]);
+    expect(config.some((line) => line.startsWith('cookie '))).toBe(false);
+  });
+
+  it('cookie: inserts SERVERID (indirect, nocache) and gives each server its name as cookie value', () => {
+    const config = lines(haproxyConfig({ kind: 'haproxy-cookie', port: 8080, servers }));
+    expect(config).toContain('cookie SERVERID insert indirect nocache');
+    expect(config).toContain('server b2 127.0.0.1:9002 check cookie b2');
+  });
+
+  it('source: balance source with consistent hashing', () => {
+    const config = lines(haproxyConfig({ kind: 'haproxy-source', port: 8080, servers }));
+    expect(config).toEqual(expect.arrayContaining(['balance source', 'hash-type consistent']));
+    expect(config).not.toContain('balance roundrobin');
+  });
+});
+
+describe('nginxConfig', () => {
+  const base = { port: 8081, servers, dir: '/tmp/lab-x/balancer', cookieName: 'sid', runAsRoot: false };
+
+  it('ip_hash: foreground, every path in the lab dir, upstream address header always', () => {
+    const config = lines(nginxConfig({ ...base, kind: 'nginx-iphash' }));
+    expect(config).toEqual(
+      expect.arrayContaining([
+        'daemon off;',
+        'pid /tmp/lab-x/balancer/nginx.pid;',
+        'error_log /tmp/lab-x/balancer/nginx-error.log warn;',
+        'client_body_temp_path /tmp/lab-x/balancer/client_body;',
+        'proxy_temp_path /tmp/lab-x/balancer/proxy;',
+        'ip_hash;',
+        'server 127.0.0.1:9001 max_fails=1 fail_timeout=2s;',
+        'listen 127.0.0.1:8081;',
+        'add_header x-upstream $upstream_addr always;',
+      ]),
+    );
+    expect(config).not.toContain('user root;');
+  });
+
+  it('cookie hash: consistent hash on the session cookie; user root only when run as root', () => {
+    const config = lines(
+      nginxConfig({ ...base, kind: 'nginx-cookie-hash', cookieName: 'JSESSIONID', runAsRoot: true }),
+    );
+    expect(config).toContain('hash $cookie_JSESSIONID consistent;');
+    expect(config).not.toContain('ip_hash;');
+    expect(config).toContain('user root;');
+  });
+});

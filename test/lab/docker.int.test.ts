@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lab, startLab } from '../../src/lab/index.js';
+import { dockerEngine } from './docker-engine.js';
+import { bundleBackend, call, cookieHeader, loginBody } from './helpers.js';
+
+interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  State: string;
+  Labels: Record<string, string>;
+}
+
+describe('lab: haproxy-cookie, memory sessions, backends as Docker containers', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    bundleBackend();
+    lab = await startLab({ balancer: 'haproxy-cookie', sessions: 'memory', runtime: 'docker', backends: 3 });
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('runs each backend as a labelled container that chaos can select', async () => {
+    const filters = encodeURIComponent(JSON.stringify({ label: [`session-chaos.lab=${lab.id}`] }));
+    const { status, body } = await dockerEngine<ContainerSummary[]>(
+      'GET',
+      `/containers/json?filters=${filters}`,
+    );
+    expect(status).toBe(200);
+    const names = body.map((c) => c.Names[0]).sort();
+    expect(names).toEqual([`/sc-lab-${lab.id}-b1`, `/sc-lab-${lab.id}-b2`, `/sc-lab-${lab.id}-b3`]);
+    for (const container of body) {
+      expect(container.State).toBe('running');
+      expect(container.Labels['session-chaos.role']).toBe('backend');
+    }
+    expect(lab.backends.map((b) => b.containerId)).toEqual(
+      expect.arrayContaining(body.map((c) => expect.stringMatching(new RegExp(`^${c.Id}`)))),
+    );
+  });
+
+  it('cookie insert pins a client to one backend, where its session lives', async () => {
+    const login = await call(`${lab.url}/login`, loginBody('user1'));
+    expect(login.status).toBe(200);
+    const cookie = cookieHeader(login);
+    expect(cookie).toMatch(new RegExp(`SERVERID=${login.backend}`));
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push(await call(`${lab.url}/me`, { headers: { cookie } }));
+    expect(new Set(answers.map((a) => `${a.status} ${a.backend}`))).toEqual(
+      new Set([`200 ${login.backend}`]),
+    );
+  });
+
+  it('restarting a backend container through the Docker Engine empties its memory sessions', async () => {
+    const login = await call(`${lab.url}/login`, loginBody('user2'));
+    const cookie = cookieHeader(login);
+    const pinned = lab.backends.find((b) => b.name === login.backend);
+    if (pinned?.containerId === undefined) throw new Error(`no container for ${login.backend}`);
+    expect((await call(`${pinned.url}/me`, { headers: { cookie } })).status).toBe(200);
+
+    const restart = await dockerEngine('POST', `/containers/${pinned.containerId}/restart?t=2`);
+    expect(restart.status).toBe(204);
+    let health = await call(`${pinned.url}/healthz`).catch(() => undefined);
+    for (let i = 0; i < 100 && health?.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      health = await call(`${pinned.url}/healthz`).catch(() => undefined);
+    }
+    expect(health?.status).toBe(200);
+
+    expect((await call(`${pinned.url}/stats`)).body).toMatchObject({ backend: pinned.name, sessions: 0 });
+    const after = await call(`${pinned.url}/me`, { headers: { cookie } });
+    expect(after.status).toBe(401);
+    // The ground-truth log survives the restart (it is on the host) and records the loss.
+    const line = (await lab.readGroundTruth()).find((l) => l.requestId === after.requestId);
+    expect(line).toMatchObject({ backend: pinned.name, sessionFound: false, user: null });
+  });
+});

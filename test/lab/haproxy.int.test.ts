@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lab, startLab } from '../../src/lab/index.js';
+import { bundleBackend, call, cookieHeader, countBy, loginBody } from './helpers.js';
+
+describe('lab: haproxy-roundrobin, memory sessions, backends as processes', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    bundleBackend();
+    lab = await startLab({
+      balancer: 'haproxy-roundrobin',
+      sessions: 'memory',
+      runtime: 'process',
+      backends: 3,
+    });
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('round robin spreads requests evenly over the backends', async () => {
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push(await call(`${lab.url}/healthz`));
+    expect(countBy(answers, (a) => a.backend ?? 'none')).toEqual({ b1: 10, b2: 10, b3: 10 });
+  });
+
+  it('in memory mode a session is known only on the backend that issued it', async () => {
+    const login = await call(`${lab.url}/login`, loginBody('user7'));
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ user: 'user7', backend: login.backend });
+    const cookie = cookieHeader(login);
+    expect(cookie).toMatch(/^sid=/);
+
+    for (const backend of lab.backends) {
+      const me = await call(`${backend.url}/me`, { headers: { cookie } });
+      if (backend.name === login.backend) {
+        expect(me.status).toBe(200);
+        expect(me.body).toEqual({ user: 'user7', backend: backend.name });
+        expect(me.headers['x-user']).toBe('user7');
+      } else {
+        expect(me.status).toBe(401);
+        expect(me.body).toEqual({ error: 'not logged in' });
+      }
+    }
+  });
+
+  it('ground truth logs every request id sent, with what the backend answered', async () => {
+    const sent = [];
+    const login = await call(`${lab.url}/login`, loginBody('user3'));
+    const cookie = cookieHeader(login);
+    for (let i = 0; i < 9; i++) {
+      sent.push(await call(`${lab.url}/me`, { headers: { cookie, 'x-vu-id': 'vu-3' } }));
+    }
+    const truth = await lab.readGroundTruth();
+    const byId = new Map(truth.map((line) => [line.requestId, line]));
+    for (const answer of sent) {
+      const line = byId.get(answer.requestId);
+      expect(line).toMatchObject({
+        vuId: 'vu-3',
+        method: 'GET',
+        path: '/me',
+        status: answer.status,
+        backend: answer.backend,
+        sessionFound: answer.status === 200,
+        user: answer.status === 200 ? 'user3' : null,
+      });
+    }
+    // Round robin over 3 memory backends: exactly one in three lands where the session lives.
+    expect(sent.filter((a) => a.status === 200)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { type Dispatcher, request } from 'undici';
+
+/** Re-bundles the backend so integration tests run the source under test, not a stale dist/. */
+export function bundleBackend(): void {
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/lab-bundle.mjs', import.meta.url))]);
+}
+
+export interface Answer {
+  status: number;
+  backend: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown> | undefined;
+  requestId: string;
+}
+
+export interface CallOptions {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  dispatcher?: Dispatcher;
+}
+
+/** One request with a fresh request id, answer parsed; no redirects followed. */
+export async function call(url: string, options: CallOptions = {}): Promise<Answer> {
+  const requestId = randomUUID();
+  const response = await request(url, {
+    method: options.method ?? 'GET',
+    headers: { 'x-request-id': requestId, ...options.headers },
+    body: options.body,
+    dispatcher: options.dispatcher,
+  });
+  const text = await response.body.text();
+  const backend = response.headers['x-backend-id'];
+  return {
+    status: response.statusCode,
+    backend: typeof backend === 'string' ? backend : undefined,
+    headers: response.headers,
+    body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>),
+    requestId,
+  };
+}
+
+/** Cookies a response sets, as one Cookie header value (name=value pairs only). */
+export function cookieHeader(answer: Answer): string {
+  const setCookie = answer.headers['set-cookie'];
+  const list = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
+  return list.map((cookie) => cookie.split(';')[0]).join('; ');
+}
+
+export function loginBody(user: string, password = 'chaos'): CallOptions {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user, password }),
+  };
+}
+
+export function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
