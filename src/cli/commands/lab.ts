@@ -1,0 +1,165 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../../errors.js';
+import { sessionModes } from '../../lab/backend/config.js';
+import { balancerKinds } from '../../lab/balancer/kinds.js';
+import { type LabFacts, startLab, stopLab } from '../../lab/index.js';
+import { type LabState, listLabStates, readLabState } from '../../lab/state.js';
+import { labStatus } from '../../lab/status.js';
+import { parseDuration } from '../../util/duration.js';
+
+type Write = (text: string) => void;
+
+interface UpFlags {
+  balancer: (typeof balancerKinds)[number];
+  sessions: (typeof sessionModes)[number];
+  backends: string;
+  runtime: 'docker' | 'process';
+  users: string;
+  password: string;
+  cookieName: string;
+  sessionTtl: string;
+  loggedOut: '401' | '302';
+  replicationLag: string;
+  jwtDivergentSecret?: true;
+  wrongUserRate: string;
+  seed: string;
+  json?: true;
+}
+
+function integer(flag: string, text: string): number {
+  if (!/^-?\d+$/.test(text)) throw new UsageError(`--${flag}: "${text}" is not a whole number`);
+  return Number(text);
+}
+
+function duration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`--${flag}: "${text}" is not a duration such as 200ms, 30s, 1h`);
+  return ms;
+}
+
+function describeUp(facts: LabFacts, seconds: number): string {
+  const rows = [
+    `lab ${facts.id} is up (${seconds.toFixed(1)}s): ${facts.balancer.kind} in front of ${facts.backends.length} ` +
+      `backends (${facts.runtime}, ${facts.sessions} sessions)`,
+    `  url      ${facts.url}`,
+    ...facts.backends.map((b) => {
+      const where = b.containerName === undefined ? `pid ${b.pid}` : `container ${b.containerName}`;
+      return `  ${b.name.padEnd(8)} ${b.url}  ${where}  log ${b.logPath}`;
+    }),
+    ...(facts.redis ? [`  redis    ${facts.redis.url}`] : []),
+    `  users    user1..user${facts.users}, password ${facts.password}`,
+    `stop it with: session-chaos lab down ${facts.id}`,
+  ];
+  return `${rows.join('\n')}\n`;
+}
+
+/** The labs a command acts on: the one named, else all with --all, else the only one there is. */
+function chooseLabs(id: string | undefined, all: boolean | undefined): LabState[] {
+  if (id !== undefined) return [readLabState(id)];
+  const labs = listLabStates();
+  if (all || labs.length <= 1) return labs;
+  throw new UsageError(
+    `${labs.length} labs are up (${labs.map((lab) => lab.id).join(', ')}): name one, or use --all`,
+  );
+}
+
+function upCommand(write: Write): Command {
+  return new Command('up')
+    .description('Start a lab and leave it running: backends, Redis if needed, and a balancer in front.')
+    .addOption(new Option('--balancer <kind>', 'balancer').choices(balancerKinds).default('haproxy-cookie'))
+    .addOption(new Option('--sessions <mode>', 'where sessions live').choices(sessionModes).default('memory'))
+    .option('--backends <n>', 'number of backends', '3')
+    .addOption(
+      new Option('--runtime <runtime>', 'backends as').choices(['docker', 'process']).default('docker'),
+    )
+    .option('--users <n>', 'users user1..userN that can log in', '100')
+    .option('--password <password>', 'the password of every user', 'chaos')
+    .option('--cookie-name <name>', 'session cookie name (nginx-cookie-hash hashes on it)', 'sid')
+    .option('--session-ttl <duration>', 'cookie Max-Age, session lifetime and JWT exp', '24h')
+    .addOption(
+      new Option('--logged-out <status>', 'answer when not logged in').choices(['401', '302']).default('401'),
+    )
+    .option('--replication-lag <duration>', 'replicated sessions reach peers after this', '200ms')
+    .option('--jwt-divergent-secret', 'jwt: the last backend has a secret of its own')
+    .option('--wrong-user-rate <rate>', 'share of /me answers given as another user (0..1)', '0')
+    .option('--seed <n>', 'seed for the wrong-user fault', '1')
+    .option('--json', 'print the lab as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ session-chaos lab up --balancer haproxy-roundrobin --sessions redis --json',
+    )
+    .action(async (flags: UpFlags) => {
+      const wrongUserRate = Number(flags.wrongUserRate);
+      if (flags.wrongUserRate.trim() === '' || Number.isNaN(wrongUserRate)) {
+        throw new UsageError(`--wrong-user-rate: "${flags.wrongUserRate}" is not a number`);
+      }
+      const started = performance.now();
+      const lab = await startLab({
+        balancer: flags.balancer,
+        sessions: flags.sessions,
+        backends: integer('backends', flags.backends),
+        runtime: flags.runtime,
+        users: integer('users', flags.users),
+        password: flags.password,
+        cookieName: flags.cookieName,
+        sessionTtlSeconds: Math.ceil(duration('session-ttl', flags.sessionTtl) / 1000),
+        loggedOut: flags.loggedOut === '302' ? 302 : 401,
+        replicationLagMs: duration('replication-lag', flags.replicationLag),
+        jwtDivergentSecret: flags.jwtDivergentSecret === true,
+        wrongUserRate,
+        seed: integer('seed', flags.seed),
+        keepAfterExit: true,
+      });
+      const seconds = (performance.now() - started) / 1000;
+      // JSON leaves out the lab's methods, so both forms print the same facts.
+      write(flags.json ? `${JSON.stringify(lab, null, 2)}\n` : describeUp(lab, seconds));
+    });
+}
+
+function downCommand(write: Write): Command {
+  return new Command('down')
+    .description('Stop a lab and remove everything it started.')
+    .argument('[id]', 'lab id (from lab up or lab status); may be left out when only one lab is up')
+    .option('--all', 'stop every lab')
+    .action(async (id: string | undefined, flags: { all?: true }) => {
+      for (const state of chooseLabs(id, flags.all)) {
+        await stopLab(state.id);
+        write(`lab ${state.id} is down\n`);
+      }
+    });
+}
+
+function statusCommand(write: Write): Command {
+  return new Command('status')
+    .description('Show the labs that are up and what of each is running.')
+    .argument('[id]', 'lab id')
+    .option('--json', 'print as JSON')
+    .action(async (id: string | undefined, flags: { json?: true }) => {
+      const states = id === undefined ? listLabStates() : [readLabState(id)];
+      const statuses = await Promise.all(states.map((state) => labStatus(state)));
+      if (flags.json) {
+        write(`${JSON.stringify(statuses, null, 2)}\n`);
+        return;
+      }
+      if (statuses.length === 0) write('no lab is up\n');
+      for (const status of statuses) {
+        const backends = status.backends.map((b) => `${b.name} ${b.state}`).join(', ');
+        const redis = status.redis ? `; redis ${status.redis.running ? 'running' : 'down'}` : '';
+        write(
+          `lab ${status.id} ${status.url ?? '(no balancer)'}: ${status.balancer.kind} ` +
+            `${status.balancer.running ? 'running' : 'down'}; ${backends}${redis}\n`,
+        );
+      }
+    });
+}
+
+/** `session-chaos lab up|down|status`: the reference lab, for people (tests use startLab directly). */
+export function labCommand(write: Write = (text) => process.stdout.write(text)): Command {
+  return new Command('lab')
+    .description(
+      'Start, inspect and stop the reference lab (real HAProxy/nginx, Docker, Redis on 127.0.0.1).',
+    )
+    .addCommand(upCommand(write))
+    .addCommand(downCommand(write))
+    .addCommand(statusCommand(write));
+}

@@ -1,0 +1,40 @@
+import { containerState } from './docker/containers.js';
+import { isRunning } from './processes.js';
+import type { LabState } from './state.js';
+
+export interface LabStatus {
+  id: string;
+  createdAt: string;
+  url: string | undefined;
+  runtime: LabState['runtime'];
+  sessions: LabState['sessions'];
+  balancer: { kind: LabState['balancerKind']; running: boolean };
+  /** `state` is the container's ("running", "paused", "exited", "missing") or, for a process, running/exited. */
+  backends: { name: string; url: string; state: string }[];
+  redis?: { url: string; running: boolean };
+}
+
+/** What is still up of a lab: read from the processes and containers themselves, not from the state file. */
+export async function labStatus(state: LabState): Promise<LabStatus> {
+  const backends = await Promise.all(
+    state.backends.map(async (backend) => {
+      let current = 'unknown';
+      if (backend.container) current = await containerState(backend.container.id);
+      else if (backend.process) current = isRunning(backend.process) ? 'running' : 'exited';
+      return { name: backend.name, url: backend.url, state: current };
+    }),
+  );
+  return {
+    id: state.id,
+    createdAt: state.createdAt,
+    url: state.balancer?.url,
+    runtime: state.runtime,
+    sessions: state.sessions,
+    balancer: {
+      kind: state.balancerKind,
+      running: state.balancer !== undefined && isRunning(state.balancer.process),
+    },
+    backends,
+    ...(state.redis ? { redis: { url: state.redis.url, running: isRunning(state.redis.process) } } : {}),
+  };
+}
