@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { toolVersion } from '../version.js';
+import { labCommand } from './commands/lab.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import type { Outcome } from './outcome.js';
@@ -18,6 +19,7 @@ export function buildProgram(outcome: Outcome): Command {
     );
   program.addCommand(runCommand(outcome));
   program.addCommand(validateCommand(outcome));
+  program.addCommand(labCommand());
   program.commands.forEach((command) => {
     command.exitOverride().showHelpAfterError('(add --help for usage)');
   });

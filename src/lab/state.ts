@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LabError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { SessionMode } from './backend/config.js';
 import type { BalancerKind } from './balancer/kinds.js';
 import type { BalancerRecord } from './balancer/start.js';
@@ -56,11 +56,11 @@ export function writeLabState(state: LabState): void {
 }
 
 export function readLabState(id: string): LabState {
-  if (!/^[0-9a-f]+$/.test(id)) throw new LabError(`"${id}" is not a lab id`);
+  if (!/^[0-9a-f]+$/.test(id)) throw new UsageError(`"${id}" is not a lab id`);
   try {
     return JSON.parse(readFileSync(statePath(id), 'utf8')) as LabState;
-  } catch (error) {
-    throw new LabError(`no lab with id ${id} (no state file in ${labStateDir()})`, { cause: error });
+  } catch {
+    throw new UsageError(`no lab with id ${id} (no state file in ${labStateDir()})`);
   }
 }
 

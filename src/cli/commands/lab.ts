@@ -155,11 +155,12 @@ function statusCommand(write: Write): Command {
 
 /** `session-chaos lab up|down|status`: the reference lab, for people (tests use startLab directly). */
 export function labCommand(write: Write = (text) => process.stdout.write(text)): Command {
-  return new Command('lab')
-    .description(
-      'Start, inspect and stop the reference lab (real HAProxy/nginx, Docker, Redis on 127.0.0.1).',
-    )
-    .addCommand(upCommand(write))
-    .addCommand(downCommand(write))
-    .addCommand(statusCommand(write));
+  const lab = new Command('lab').description(
+    'Start, inspect and stop the reference lab (real HAProxy/nginx, Docker, Redis on 127.0.0.1).',
+  );
+  for (const command of [upCommand(write), downCommand(write), statusCommand(write)]) {
+    // Usage errors throw (the CLI's main turns them into exit code 2) instead of exiting here.
+    lab.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
+  }
+  return lab;
 }
