@@ -1,20 +1,28 @@
 import { Command, Option } from 'commander';
-import { UsageError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import { loadPlan } from '../../profile/load.js';
 import { type OverrideValues, overrides } from '../../profile/overrides.js';
+import { formatRawCounts, RawCounts } from '../../run/raw-counts.js';
+import { formatRunSummary } from '../../run/report.js';
+import { executeRun } from '../../run/run.js';
 import { redact } from '../../util/redact.js';
 import type { Outcome } from '../outcome.js';
 
 interface RunOptions extends OverrideValues {
   profile: string;
   dryRun?: boolean;
+  allowNonLoopback?: boolean;
 }
 
-export function runCommand(_outcome: Outcome): Command {
+export function runCommand(outcome: Outcome): Command {
   const command = new Command('run')
     .description('Log in the virtual users, send traffic through the balancer, apply chaos, and report.')
     .requiredOption('-p, --profile <file>', 'the profile (YAML or JSON)')
-    .option('--dry-run', 'print the resolved plan and act on nothing');
+    .option('--dry-run', 'print the resolved plan and act on nothing')
+    .option(
+      '--allow-non-loopback',
+      'allow traffic.sourceAddresses outside 127.0.0.0/8 (the addresses must exist on this host)',
+    );
   for (const override of overrides) {
     command.addOption(new Option(override.flag, `${override.description} [env: ${override.env}]`));
   }
@@ -24,12 +32,29 @@ export function runCommand(_outcome: Outcome): Command {
       '\nPrecedence: defaults < profile < environment variables < flags.\n\nExample:\n  $ LAB_PASSWORD=secret session-chaos run --profile profiles/example.yaml --users 50 --duration 30s --json result.json',
     )
     .action(async (options: RunOptions) => {
-      const { profile: path, dryRun, ...flags } = options;
+      const { profile: path, dryRun, allowNonLoopback, ...flags } = options;
       const plan = await loadPlan(path, { flags });
       if (dryRun) {
         process.stdout.write(`${redact(JSON.stringify(plan.profile, null, 2), plan.secrets)}\n`);
         return;
       }
-      throw new UsageError('the traffic engine is not built yet; only --dry-run works in this version');
+      const interrupt = new AbortController();
+      const onSignal = (): void => interrupt.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const counts = new RawCounts();
+      try {
+        const result = await executeRun(plan, {
+          sinks: [counts],
+          allowNonLoopback: allowNonLoopback ?? false,
+          signal: interrupt.signal,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(`${formatRunSummary(result)}\n${formatRawCounts(counts)}\n`);
+        if (result.interrupted) outcome.exitCode = ExitCode.interrupted;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     });
 }

@@ -1,0 +1,46 @@
+import type { LoginRequest } from '../profile/schema/auth.js';
+import type { Exchange } from '../traffic/exchange.js';
+import { readJsonText } from './json-path.js';
+import { cookieValue, type Session } from './session.js';
+
+export type Extraction = NonNullable<LoginRequest['prepare']>['extract'][number];
+
+function firstHeader(exchange: Exchange, name: string): string | undefined {
+  const value = exchange.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function capture(text: string | undefined, pattern: string | undefined): string | undefined {
+  if (text === undefined || pattern === undefined) return text;
+  const match = new RegExp(pattern).exec(text);
+  return match === null ? undefined : (match[1] ?? match[0]);
+}
+
+/** Reads one value (a CSRF token, say) from the first step's response; cookies come from the user's jar. */
+export function extractValue(
+  extraction: Extraction,
+  exchange: Exchange,
+  session: Session,
+  url: string,
+): string | undefined {
+  switch (extraction.from) {
+    case 'body':
+      return capture(exchange.body ?? '', extraction.pattern);
+    case 'json':
+      return readJsonText(exchange.body, extraction.path);
+    case 'header':
+      return capture(firstHeader(exchange, extraction.header), extraction.pattern);
+    case 'cookie':
+      return cookieValue(session, url, extraction.cookie);
+  }
+}
+
+/** The bearer token a login response carries, from a JSON path or a header. */
+export function extractToken(
+  source: NonNullable<LoginRequest['token']>,
+  exchange: Exchange,
+): string | undefined {
+  if (source.from === 'json') return readJsonText(exchange.body, source.path);
+  const value = capture(firstHeader(exchange, source.name), source.pattern);
+  return value?.replace(/^Bearer\s+/i, '');
+}

@@ -1,0 +1,204 @@
+import type { Dispatcher } from 'undici';
+import type { Auth } from '../profile/schema/auth.js';
+import type { ResponseNeeds } from '../traffic/needs.js';
+import type { LoginCause, LoginRecord, ResponseRecord } from '../traffic/record.js';
+import { toResponseRecord } from '../traffic/response-record.js';
+import { type Endpoint, type HttpContext, resolveEndpoint, type Sent, sendAs } from '../traffic/send.js';
+import type { VirtualUser } from '../traffic/virtual-user.js';
+import { extractToken, extractValue } from './extract.js';
+import { cookiesExpiry, jwtExpiry } from './session.js';
+import { fillTemplate } from './template.js';
+
+/** Everything a login needs, resolved once per run. */
+export interface LoginSetup {
+  auth: Auth;
+  endpoint: Endpoint;
+  prepareEndpoint: Endpoint | undefined;
+  needs: ResponseNeeds;
+  /** Which backend answered, read by the classification rules from the login response. */
+  backendOf: (record: ResponseRecord) => string;
+  context: HttpContext;
+}
+
+export function loginSetup(
+  auth: Auth,
+  targetUrl: string,
+  needs: ResponseNeeds,
+  backendOf: LoginSetup['backendOf'],
+  context: HttpContext,
+): LoginSetup {
+  const prepare = auth.login.prepare;
+  return {
+    auth,
+    endpoint: resolveEndpoint(auth.login.url, targetUrl),
+    prepareEndpoint: prepare === undefined ? undefined : resolveEndpoint(prepare.url, targetUrl),
+    needs,
+    backendOf,
+    context,
+  };
+}
+
+/** What went wrong with a login, for the preflight message: never a credential. */
+export interface LoginDetail {
+  url: string;
+  status?: number;
+  errorCode?: string;
+  bodyStart?: string;
+}
+
+export interface LoginResult {
+  record: LoginRecord;
+  detail: LoginDetail;
+}
+
+function encodeBody(format: 'form' | 'json', fields: Record<string, string>): string {
+  return format === 'json' ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
+}
+
+const contentTypes = { form: 'application/x-www-form-urlencoded', json: 'application/json' } as const;
+
+function detailOf(endpoint: Endpoint, sent: Sent): LoginDetail {
+  const detail: LoginDetail = { url: endpoint.url };
+  if (sent.exchange.status !== undefined) detail.status = sent.exchange.status;
+  if (sent.exchange.errorCode !== undefined) detail.errorCode = sent.exchange.errorCode;
+  if (sent.exchange.body !== undefined) detail.bodyStart = sent.exchange.body.slice(0, 200);
+  return detail;
+}
+
+/**
+ * Logs a user in: an optional first step whose response supplies `{name}` values (a CSRF token), then the
+ * form or JSON request. The session is the cookies it set (cookie mode) or the token read from it (bearer);
+ * a success status without one is a failed login. The user's session state is updated either way.
+ */
+export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetup): Promise<LoginResult> {
+  const { auth, context } = setup;
+  const login = auth.login;
+  const values: Record<string, string> = { username: vu.username, password: vu.password, i: String(vu.id) };
+  const startedAt = context.clock.now();
+  const outcome = (
+    sent: Sent | undefined,
+    detail: LoginDetail,
+    result: Pick<LoginRecord, 'outcome'> & { reason?: string },
+  ): LoginResult => {
+    const record: LoginRecord = {
+      vu: vu.id,
+      user: vu.username,
+      requestId: sent?.requestId ?? '',
+      start: startedAt,
+      end: sent?.end ?? context.clock.now(),
+      outcome: result.outcome,
+      cause,
+      backend: 'unknown',
+    };
+    if (sent !== undefined) {
+      record.backend = setup.backendOf(
+        toResponseRecord(
+          vu,
+          {
+            request: 'login',
+            method: login.method,
+            path: setup.endpoint.path,
+            url: setup.endpoint.url,
+            intendedStart: sent.start,
+            hadSession: false,
+            sessionExpiresAt: undefined,
+          },
+          sent,
+          setup.needs,
+        ),
+      );
+      if (sent.exchange.status !== undefined) record.status = sent.exchange.status;
+      if (sent.exchange.errorCode !== undefined) record.errorCode = sent.exchange.errorCode;
+    }
+    if (result.reason !== undefined) record.reason = result.reason;
+    if (result.outcome !== 'login_ok') {
+      vu.loggedIn = false;
+      vu.token = undefined;
+    }
+    return { record, detail };
+  };
+
+  let preparedCookies = 0;
+  const prepare = login.prepare;
+  if (prepare !== undefined && setup.prepareEndpoint !== undefined) {
+    const endpoint = setup.prepareEndpoint;
+    const sent = await sendAs(
+      vu,
+      { endpoint, method: prepare.method, keepBody: true, withToken: false, closeAfter: false },
+      context,
+    );
+    const detail = detailOf(endpoint, sent);
+    if (sent.exchange.errorCode !== undefined) {
+      return outcome(undefined, detail, {
+        outcome: 'login_error',
+        reason: `first step: ${sent.exchange.errorCode}`,
+      });
+    }
+    if ((sent.exchange.status ?? 0) >= 400) {
+      return outcome(undefined, detail, {
+        outcome: 'login_failed',
+        reason: `first step: status ${sent.exchange.status}`,
+      });
+    }
+    for (const extraction of prepare.extract) {
+      const value = extractValue(extraction, sent.exchange, vu, endpoint.url);
+      if (value === undefined) {
+        return outcome(undefined, detail, {
+          outcome: 'login_failed',
+          reason: `first step: "${extraction.name}" not found in the ${extraction.from}`,
+        });
+      }
+      values[extraction.name] = value;
+    }
+    preparedCookies = sent.stored.length;
+  }
+
+  const fields = Object.fromEntries(
+    Object.entries(login.fields).map(([name, template]) => [name, fillTemplate(template, values)]),
+  );
+  const headers: Record<string, string> = { 'content-type': contentTypes[login.format] };
+  for (const [name, template] of Object.entries(login.headers))
+    headers[name] = fillTemplate(template, values);
+  const sent = await sendAs(
+    vu,
+    {
+      endpoint: setup.endpoint,
+      method: login.method as Dispatcher.HttpMethod,
+      headers,
+      body: encodeBody(login.format, fields),
+      keepBody: true,
+      withToken: false,
+      closeAfter: false,
+    },
+    context,
+  );
+  const detail = detailOf(setup.endpoint, sent);
+  const { exchange } = sent;
+  if (exchange.errorCode !== undefined) {
+    return outcome(sent, detail, { outcome: 'login_error', reason: exchange.errorCode });
+  }
+  if (exchange.status === undefined || !login.successStatus.includes(exchange.status)) {
+    return outcome(sent, detail, { outcome: 'login_failed', reason: `status ${exchange.status}` });
+  }
+
+  let wallExpiry: number | undefined;
+  if (auth.mode === 'bearer' && login.token !== undefined) {
+    const token = extractToken(login.token, exchange);
+    if (token === undefined) {
+      const where =
+        login.token.from === 'json' ? `JSON path ${login.token.path}` : `header ${login.token.name}`;
+      return outcome(sent, detail, { outcome: 'login_failed', reason: `no token at ${where}` });
+    }
+    vu.token = token;
+    wallExpiry = jwtExpiry(token);
+  } else {
+    if (sent.stored.length + preparedCookies === 0) {
+      return outcome(sent, detail, { outcome: 'login_failed', reason: 'no session cookie set' });
+    }
+    wallExpiry = cookiesExpiry(sent.stored);
+  }
+  vu.loggedIn = true;
+  vu.losses = 0;
+  vu.expiresAt = wallExpiry === undefined ? undefined : sent.end + (wallExpiry - context.wallNow());
+  return outcome(sent, detail, { outcome: 'login_ok' });
+}

@@ -1,0 +1,74 @@
+import { Cookie, CookieJar } from 'tough-cookie';
+
+/**
+ * What a virtual user holds between requests: its cookie jar (created on the first Set-Cookie, so users
+ * that never get a cookie cost nothing) or bearer token, and whether a successful login gave it the session.
+ */
+export interface Session {
+  jar: CookieJar | undefined;
+  token: string | undefined;
+  loggedIn: boolean;
+  /** On the run's clock; undefined when the session does not expire. */
+  expiresAt: number | undefined;
+}
+
+export function emptySession(): Session {
+  return { jar: undefined, token: undefined, loggedIn: false, expiresAt: undefined };
+}
+
+export function setCookieValues(header: string | string[] | undefined): string[] {
+  if (header === undefined) return [];
+  return Array.isArray(header) ? header : [header];
+}
+
+/** Stores every Set-Cookie of a response in the session's jar; returns the cookies it accepted. */
+export function storeCookies(session: Session, header: string | string[] | undefined, url: string): Cookie[] {
+  const values = setCookieValues(header);
+  if (values.length === 0) return [];
+  session.jar ??= new CookieJar();
+  const stored: Cookie[] = [];
+  for (const value of values) {
+    const cookie = session.jar.setCookieSync(value, url, { ignoreError: true });
+    if (cookie !== undefined) stored.push(cookie);
+  }
+  return stored;
+}
+
+export function cookieHeader(session: Session, url: string): string {
+  return session.jar === undefined ? '' : session.jar.getCookieStringSync(url);
+}
+
+export function cookieValue(session: Session, url: string, name: string): string | undefined {
+  return session.jar?.getCookiesSync(url).find((cookie) => cookie.key === name)?.value;
+}
+
+/** The value of the named cookie in a response's Set-Cookie header(s), if it sets it. */
+export function setCookieValue(header: string | string[] | undefined, name: string): string | undefined {
+  for (const value of setCookieValues(header)) {
+    const cookie = Cookie.parse(value);
+    if (cookie?.key === name) return cookie.value;
+  }
+  return undefined;
+}
+
+/** Wall-clock expiry (ms since the epoch) of a JWT's `exp` claim; undefined when it has none. */
+export function jwtExpiry(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The earliest wall-clock expiry among the cookies a login set; undefined when all are session cookies. */
+export function cookiesExpiry(cookies: readonly Cookie[]): number | undefined {
+  let earliest: number | undefined;
+  for (const cookie of cookies) {
+    const expiry = cookie.expiryTime();
+    if (expiry !== undefined && Number.isFinite(expiry)) earliest = Math.min(earliest ?? expiry, expiry);
+  }
+  return earliest;
+}

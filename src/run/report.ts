@@ -1,0 +1,27 @@
+import type { RunResult } from './run.js';
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** The run's shape in a few lines: users, phases, throughput, background pressure. */
+export function formatRunSummary(result: RunResult): string {
+  const { traffic } = result;
+  const trafficMs = traffic.endedAt - traffic.startedAt;
+  const rate = trafficMs > 0 ? (traffic.sent * 1000) / trafficMs : 0;
+  const lines = [
+    `users      ${result.loggedIn} of ${result.users} logged in (login phase ${seconds(result.login.endedAt - result.login.startedAt)})`,
+    `traffic    ${traffic.sent} requests in ${seconds(trafficMs)} (${rate.toFixed(1)} req/s)` +
+      (traffic.failedRelogins > 0 ? `, ${traffic.failedRelogins} failed re-login attempts` : ''),
+  ];
+  const background = result.background;
+  if (background !== undefined) {
+    lines.push(
+      `background ${background.responses} responses to ${background.path} in ${seconds(background.durationMs)} ` +
+        `(${background.throughput.toFixed(1)} req/s, target ${background.targetRate}; ` +
+        `${background.errors} errors, ${background.non2xx} non-2xx)`,
+    );
+  }
+  if (result.interrupted) lines.push('interrupted: the run stopped early');
+  return lines.join('\n');
+}

@@ -1,0 +1,186 @@
+import { setMaxListeners } from 'node:events';
+import { ProfileError, RunAbortedError } from '../errors.js';
+import { loadCredentials } from '../login/credentials.js';
+import { logIn, loginSetup } from '../login/login.js';
+import { runLoginPhase } from '../login/login-phase.js';
+import type { Plan } from '../profile/load.js';
+import { type Background, type BackgroundResult, startBackground } from '../traffic/background.js';
+import { Connections } from '../traffic/connections.js';
+import { runTraffic, type TrafficResult } from '../traffic/engine.js';
+import { compileMix } from '../traffic/mix.js';
+import { responseNeeds } from '../traffic/needs.js';
+import { RequestIds } from '../traffic/request-ids.js';
+import type { HttpContext } from '../traffic/send.js';
+import { type Classifier, fanOut, type RecordSink } from '../traffic/sink.js';
+import { realSleep, type Sleep } from '../traffic/sleep.js';
+import { spreadSourceAddresses } from '../traffic/source-addresses.js';
+import { openTrace, type TraceWriter } from '../traffic/trace.js';
+import { createVirtualUser, type VirtualUser } from '../traffic/virtual-user.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import { checkTargetAnswers, probeLogin } from './preflight.js';
+
+/** Sockets per origin per source address; users beyond it share them (undici queues their requests). */
+export const maxConnectionsPerAddress = 256;
+
+export interface RunDependencies {
+  clock?: Clock;
+  wallNow?: () => number;
+  sleep?: Sleep;
+  /** Classifies each response inline; absent, records carry no class and no re-login policy acts. */
+  classify?: Classifier;
+  sinks?: readonly RecordSink[];
+  allowNonLoopback?: boolean;
+  /** Aborting it (Ctrl-C) ends the phase in progress; the run drains and returns what it saw. */
+  signal?: AbortSignal;
+  /** Progress lines, for stderr. */
+  log?: (line: string) => void;
+  requestIds?: RequestIds;
+}
+
+export interface RunResult {
+  users: number;
+  loggedIn: number;
+  login: { startedAt: number; endedAt: number };
+  traffic: TrafficResult;
+  background?: BackgroundResult;
+  interrupted: boolean;
+}
+
+/** The users of a run with their credentials; user ids are the `{i}` numbers (credentials.start onwards). */
+async function createUsers(plan: Plan): Promise<VirtualUser[]> {
+  const { auth, traffic } = plan.profile;
+  const credentials = await loadCredentials(auth.credentials, traffic.users, plan.source);
+  return Array.from({ length: traffic.users }, (_, index) =>
+    createVirtualUser(auth.credentials.start + index, credentials(index), traffic.seed),
+  );
+}
+
+/**
+ * plan -> preflight -> login phase -> traffic phase (+ background pressure) -> drain. The records go to the
+ * sinks as they are made; what comes back is the shape of the run, for the summary around it.
+ */
+export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promise<RunResult> {
+  const { profile } = plan;
+  const { target, traffic } = profile;
+  const log = deps.log ?? (() => undefined);
+  // The run's own signal, which every waiting user listens on (thousands of listeners are expected).
+  const interrupt = new AbortController();
+  setMaxListeners(0, interrupt.signal);
+  const external = deps.signal;
+  const onInterrupt = (): void => interrupt.abort();
+  if (external?.aborted) interrupt.abort();
+  external?.addEventListener('abort', onInterrupt, { once: true });
+  const signal = interrupt.signal;
+  const sleep = deps.sleep ?? realSleep;
+
+  const spread =
+    traffic.sourceAddresses === undefined
+      ? { addresses: [], problems: [] }
+      : spreadSourceAddresses(traffic.sourceAddresses, traffic.users, deps.allowNonLoopback ?? false);
+  if (spread.problems.length > 0) throw new ProfileError(plan.source, spread.problems);
+  const users = await createUsers(plan);
+
+  const baseClock = deps.clock ?? systemClock;
+  const origin = baseClock.now();
+  const clock: Clock = { now: () => baseClock.now() - origin };
+  const connections = new Connections({
+    mode: traffic.connection.mode,
+    reconnectEvery: traffic.connection.reconnectEvery,
+    connectTimeoutMs: target.timeout,
+    addresses: spread.addresses,
+    users: traffic.users,
+    maxConnectionsPerAddress,
+  });
+  const context: HttpContext = {
+    connections,
+    clock,
+    wallNow: deps.wallNow ?? Date.now,
+    ids: deps.requestIds ?? new RequestIds(),
+    timeoutMs: target.timeout,
+    maxBodyBytes: target.maxBodyBytes,
+    headers: target.headers,
+    requestIdHeader: traffic.requestIdHeader.toLowerCase(),
+    vuIdHeader: traffic.vuIdHeader.toLowerCase(),
+  };
+  const needs = responseNeeds(profile.classify);
+  const classify = deps.classify;
+  const setup = loginSetup(
+    profile.auth,
+    target.url,
+    needs,
+    classify === undefined ? () => 'unknown' : (record) => classify(record).backend,
+    context,
+  );
+
+  let trace: TraceWriter | undefined;
+  let background: Background | undefined;
+  try {
+    trace = profile.outputs.trace === undefined ? undefined : await openTrace(profile.outputs.trace);
+    const sink = fanOut(trace === undefined ? (deps.sinks ?? []) : [...(deps.sinks ?? []), trace]);
+
+    log(`preflight: ${target.url}`);
+    await checkTargetAnswers(target.url, setup);
+    const first = users[0];
+    if (first !== undefined) {
+      await probeLogin(createVirtualUser(first.id, first, traffic.seed), setup, plan.secrets);
+    }
+
+    log(`login phase: ${users.length} users, ${traffic.login.concurrency} at a time`);
+    const loginStartedAt = clock.now();
+    await runLoginPhase(users, (vu) => logIn(vu, 'initial', setup), sink, {
+      concurrency: traffic.login.concurrency,
+      rampUpMs: traffic.login.rampUp,
+      clock,
+      sleep,
+      signal,
+    });
+    const login = { startedAt: loginStartedAt, endedAt: clock.now() };
+    const active = users.filter((vu) => vu.loggedIn);
+    if (active.length === 0 && !signal.aborted) {
+      throw new RunAbortedError(`no virtual user logged in (${users.length} tried)`);
+    }
+
+    log(`traffic phase: ${active.length} users, ${traffic.model} model`);
+    if (traffic.background !== undefined && !signal.aborted) {
+      background = startBackground(
+        traffic.background,
+        target.url,
+        traffic.duration ?? 3_600_000,
+        target.timeout,
+      );
+    }
+    const trafficResult = await runTraffic(active, {
+      model: traffic.model,
+      thinkTimeMs: traffic.thinkTime,
+      rate: traffic.rate,
+      durationMs: traffic.duration,
+      requests: traffic.requests,
+      mix: compileMix(traffic.mix, target.url),
+      needs,
+      relogin: profile.relogin,
+      context,
+      classify,
+      sink,
+      logIn: (vu, cause) => logIn(vu, cause, setup),
+      sleep,
+      signal,
+    });
+    const result: RunResult = {
+      users: users.length,
+      loggedIn: active.length,
+      login,
+      traffic: trafficResult,
+      interrupted: signal.aborted,
+    };
+    if (background !== undefined) {
+      result.background = await background.stop();
+      background = undefined;
+    }
+    return result;
+  } finally {
+    external?.removeEventListener('abort', onInterrupt);
+    await background?.stop().catch(() => undefined);
+    await connections.close();
+    await trace?.close();
+  }
+}

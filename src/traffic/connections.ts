@@ -1,0 +1,64 @@
+import { Agent, type Dispatcher } from 'undici';
+import type { Traffic } from '../profile/schema/traffic.js';
+
+export interface ConnectionOptions {
+  mode: Traffic['connection']['mode'];
+  reconnectEvery?: number | undefined;
+  connectTimeoutMs: number;
+  /** Source addresses to spread users over; empty for the system's choice. */
+  addresses: readonly string[];
+  users: number;
+  /** Sockets per origin per source address at most; users beyond it queue in undici. */
+  maxConnectionsPerAddress: number;
+}
+
+/**
+ * The dispatchers users send through. Connections are pooled per source address, not per user: an undici
+ * Agent per user would cost tens of kilobytes each and sink a 10,000-user run. Per-request and reconnect
+ * modes ask undici to close the connection after a given exchange (`reset`), so they need no pool of their own.
+ */
+export class Connections {
+  readonly #options: ConnectionOptions;
+  readonly #agents = new Map<string, Agent>();
+
+  constructor(options: ConnectionOptions) {
+    this.#options = options;
+  }
+
+  /** The source address a user binds to, if addresses are spread. */
+  addressOf(vu: number): string | undefined {
+    const { addresses } = this.#options;
+    return addresses.length === 0 ? undefined : addresses[vu % addresses.length];
+  }
+
+  dispatcherFor(vu: number): Dispatcher {
+    const address = this.addressOf(vu) ?? '';
+    let agent = this.#agents.get(address);
+    if (agent === undefined) {
+      const { addresses, users, maxConnectionsPerAddress, connectTimeoutMs } = this.#options;
+      const usersHere = addresses.length === 0 ? users : Math.ceil(users / addresses.length);
+      agent = new Agent({
+        connections: Math.max(1, Math.min(usersHere, maxConnectionsPerAddress)),
+        connect: { timeout: connectTimeoutMs },
+        // The client's own option: undici passes it to the connector, overriding `connect.localAddress`.
+        ...(address === '' ? {} : { localAddress: address }),
+      });
+      this.#agents.set(address, agent);
+    }
+    return agent;
+  }
+
+  /** Whether the user's `sent`-th request (counted from 1) closes its connection afterwards. */
+  closesAfter(sent: number): boolean {
+    const { mode, reconnectEvery } = this.#options;
+    if (mode === 'per-request') return true;
+    if (mode === 'reconnect') return sent % (reconnectEvery ?? 1) === 0;
+    return false;
+  }
+
+  async close(): Promise<void> {
+    const agents = [...this.#agents.values()];
+    this.#agents.clear();
+    await Promise.all(agents.map((agent) => agent.destroy().catch(() => undefined)));
+  }
+}

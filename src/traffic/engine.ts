@@ -1,0 +1,214 @@
+import { setMaxListeners } from 'node:events';
+import type { LoginResult } from '../login/login.js';
+import type { ReloginPolicy } from '../profile/schema/classify.js';
+import type { Mix } from './mix.js';
+import type { ResponseNeeds } from './needs.js';
+import type { LoginCause } from './record.js';
+import { toResponseRecord } from './response-record.js';
+import { type HttpContext, sendAs } from './send.js';
+import type { Classifier, RecordSink } from './sink.js';
+import type { Sleep } from './sleep.js';
+import type { VirtualUser } from './virtual-user.js';
+
+/** After a failed re-login a closed-model user waits at least this long, so a dead login page is not hammered. */
+export const reloginBackoffMs = 250;
+
+export interface TrafficOptions {
+  model: 'closed' | 'open';
+  thinkTimeMs: number;
+  /** Open model: requests per second over all users. */
+  rate?: number | undefined;
+  durationMs?: number | undefined;
+  requests?: number | undefined;
+  mix: Mix;
+  needs: ResponseNeeds;
+  relogin: ReloginPolicy;
+  context: HttpContext;
+  /** Absent until the classification is wired in; without it no re-login policy can act. */
+  classify?: Classifier | undefined;
+  sink: RecordSink;
+  logIn: (vu: VirtualUser, cause: LoginCause) => Promise<LoginResult>;
+  sleep: Sleep;
+  signal: AbortSignal;
+}
+
+export interface TrafficResult {
+  /** Requests sent (each produced exactly one record). */
+  sent: number;
+  /** Re-login attempts that failed and took a request's place in the budget. */
+  failedRelogins: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+function wantsRelogin(policy: ReloginPolicy, losses: number): boolean {
+  if (policy.policy === 'never') return false;
+  if (policy.policy === 'relogin') return true;
+  return losses >= policy.mismatches;
+}
+
+/** Users waiting for work in the open model, first in first out, with one waiter for the next free user. */
+class IdleUsers {
+  #queue: VirtualUser[] = [];
+  #head = 0;
+  #waiter: ((vu: VirtualUser | undefined) => void) | undefined;
+
+  constructor(users: readonly VirtualUser[]) {
+    this.#queue = [...users];
+  }
+
+  put(vu: VirtualUser): void {
+    const waiter = this.#waiter;
+    if (waiter !== undefined) {
+      this.#waiter = undefined;
+      waiter(vu);
+      return;
+    }
+    this.#queue.push(vu);
+  }
+
+  take(signal: AbortSignal): VirtualUser | undefined | Promise<VirtualUser | undefined> {
+    if (this.#head < this.#queue.length) {
+      const vu = this.#queue[this.#head++];
+      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+      return vu;
+    }
+    if (signal.aborted) return undefined;
+    return new Promise((resolve) => {
+      const onAbort = (): void => resolve(undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiter = (vu) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(vu);
+      };
+    });
+  }
+}
+
+/**
+ * The traffic phase: logged-in users send requests drawn from the mix until the duration or the request
+ * budget runs out. Each response is classified inline and handed to the sink; the class drives the user's
+ * re-login policy. The open model schedules arrivals at fixed times and records each request's intended
+ * start, so a stalled backend shows in latency instead of silently slowing the schedule.
+ */
+export async function runTraffic(
+  users: readonly VirtualUser[],
+  options: TrafficOptions,
+): Promise<TrafficResult> {
+  const { context, sink, sleep } = options;
+  const clock = context.clock;
+  const startedAt = clock.now();
+  const endAt = options.durationMs === undefined ? undefined : startedAt + options.durationMs;
+  const stop = new AbortController();
+  // Every waiting user listens on it: thousands of listeners are expected, not a leak.
+  setMaxListeners(0, stop.signal);
+  const onAbort = (): void => stop.abort();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = options.durationMs === undefined ? undefined : setTimeout(onAbort, options.durationMs);
+  let claimed = 0;
+  let failedRelogins = 0;
+  let sentCount = 0;
+  const claim = (): boolean => {
+    if (options.requests !== undefined && claimed >= options.requests) return false;
+    claimed += 1;
+    return true;
+  };
+  const running = (): boolean => !stop.signal.aborted && (endAt === undefined || clock.now() < endAt);
+
+  const relogin = async (vu: VirtualUser, cause: LoginCause): Promise<boolean> => {
+    const { record } = await options.logIn(vu, cause);
+    await sink.onLogin(record);
+    vu.pendingRelogin = record.outcome === 'login_ok' ? undefined : cause;
+    return record.outcome === 'login_ok';
+  };
+
+  /** One unit of work: a pending re-login first, then a request. False when the re-login failed instead. */
+  const step = async (vu: VirtualUser, intendedStart: number): Promise<boolean> => {
+    if (vu.pendingRelogin !== undefined && !(await relogin(vu, vu.pendingRelogin))) {
+      failedRelogins += 1;
+      return false;
+    }
+    const entry = options.mix.pick(vu.random);
+    vu.sent += 1;
+    sentCount += 1;
+    const hadSession = vu.loggedIn;
+    const sessionExpiresAt = vu.expiresAt;
+    const sent = await sendAs(
+      vu,
+      {
+        endpoint: entry.endpoint,
+        method: entry.method,
+        headers: entry.headers,
+        body: entry.body,
+        keepBody: options.needs.body,
+        withToken: true,
+        closeAfter: context.connections.closesAfter(vu.sent),
+      },
+      context,
+    );
+    const record = toResponseRecord(
+      vu,
+      {
+        request: entry.label,
+        method: entry.method,
+        path: entry.endpoint.path,
+        url: entry.endpoint.url,
+        intendedStart,
+        hadSession,
+        sessionExpiresAt,
+      },
+      sent,
+      options.needs,
+    );
+    const classification = options.classify?.(record);
+    await sink.onResponse(record, classification);
+    const lost = classification?.class;
+    if (lost === 'mismatch' || lost === 'expired') {
+      vu.losses += 1;
+      if (wantsRelogin(options.relogin, vu.losses)) await relogin(vu, lost);
+    }
+    return true;
+  };
+
+  const closedUser = async (vu: VirtualUser): Promise<void> => {
+    while (running() && claim()) {
+      const requested = await step(vu, clock.now());
+      const pause = requested ? options.thinkTimeMs : Math.max(options.thinkTimeMs, reloginBackoffMs);
+      if (pause > 0 && running()) await sleep(pause, stop.signal);
+    }
+  };
+
+  const openArrivals = async (): Promise<void> => {
+    const interval = 1000 / (options.rate ?? 1);
+    const idle = new IdleUsers(users);
+    const inFlight = new Set<Promise<void>>();
+    for (let arrival = 0; running() && claim(); arrival++) {
+      const intendedStart = startedAt + arrival * interval;
+      const wait = intendedStart - clock.now();
+      if (wait > 0) await sleep(wait, stop.signal);
+      if (!running()) break;
+      const vu = await idle.take(stop.signal);
+      if (vu === undefined) break;
+      const work = step(vu, intendedStart).then(() => {
+        inFlight.delete(work);
+        idle.put(vu);
+      });
+      inFlight.add(work);
+    }
+    await Promise.all(inFlight);
+  };
+
+  try {
+    if (users.length > 0) {
+      if (options.model === 'open') await openArrivals();
+      else await Promise.all(users.map(closedUser));
+    }
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    options.signal.removeEventListener('abort', onAbort);
+  }
+  return { sent: sentCount, failedRelogins, startedAt, endedAt: clock.now() };
+}

@@ -1,0 +1,60 @@
+import { cookieValue, setCookieValue } from '../login/session.js';
+import type { ResponseNeeds } from './needs.js';
+import type { ResponseRecord } from './record.js';
+import type { Sent } from './send.js';
+import type { VirtualUser } from './virtual-user.js';
+
+export interface RecordSubject {
+  request: string;
+  method: string;
+  path: string;
+  url: string;
+  intendedStart: number;
+  hadSession: boolean;
+  sessionExpiresAt: number | undefined;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The record of one exchange, keeping only the headers, cookies and body the rules need. */
+export function toResponseRecord(
+  vu: VirtualUser,
+  subject: RecordSubject,
+  sent: Sent,
+  needs: ResponseNeeds,
+): ResponseRecord {
+  const { exchange } = sent;
+  const headers: Record<string, string> = {};
+  for (const name of needs.headers) {
+    const value = firstValue(exchange.headers[name]);
+    if (value !== undefined) headers[name] = value;
+  }
+  const cookies: Record<string, string> = {};
+  for (const name of needs.cookies) {
+    const value = setCookieValue(exchange.headers['set-cookie'], name) ?? cookieValue(vu, subject.url, name);
+    if (value !== undefined) cookies[name] = value;
+  }
+  const record: ResponseRecord = {
+    vu: vu.id,
+    user: vu.username,
+    requestId: sent.requestId,
+    request: subject.request,
+    method: subject.method,
+    path: subject.path,
+    intendedStart: subject.intendedStart,
+    start: sent.start,
+    end: sent.end,
+    headers,
+    cookies,
+    bodyBytes: exchange.bodyBytes,
+    bodyTruncated: exchange.bodyTruncated,
+    hadSession: subject.hadSession,
+  };
+  if (exchange.status !== undefined) record.status = exchange.status;
+  if (exchange.errorCode !== undefined) record.errorCode = exchange.errorCode;
+  if (exchange.body !== undefined) record.body = exchange.body;
+  if (subject.sessionExpiresAt !== undefined) record.sessionExpiresAt = subject.sessionExpiresAt;
+  return record;
+}

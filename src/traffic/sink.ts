@@ -1,0 +1,26 @@
+import type { Classification } from '../classify/types.js';
+import type { LoginRecord, ResponseRecord } from './record.js';
+
+/**
+ * Where the engine's records go (metrics, trace). The engine never counts. A sink may return a promise to
+ * push back (a trace file whose buffer is full): the user that produced the record waits for it.
+ */
+export interface RecordSink {
+  onLogin(record: LoginRecord): void | Promise<void>;
+  onResponse(record: ResponseRecord, classification: Classification | undefined): void | Promise<void>;
+}
+
+/** The classification of a response: pure, called inline because the re-login policy needs the class. */
+export type Classifier = (record: ResponseRecord) => Classification;
+
+export function fanOut(sinks: readonly RecordSink[]): RecordSink {
+  const settle = (results: Array<void | Promise<void>>): void | Promise<void> => {
+    const pending = results.filter((result): result is Promise<void> => result instanceof Promise);
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
+  };
+  return {
+    onLogin: (record) => settle(sinks.map((sink) => sink.onLogin(record))),
+    onResponse: (record, classification) =>
+      settle(sinks.map((sink) => sink.onResponse(record, classification))),
+  };
+}

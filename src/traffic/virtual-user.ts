@@ -1,0 +1,32 @@
+import type { Credential } from '../login/credentials.js';
+import type { Session } from '../login/session.js';
+import { type Random, vuRandom } from './random.js';
+import type { LoginCause } from './record.js';
+
+/** One virtual user: its credential, its session for the whole run, and its own random stream. */
+export interface VirtualUser extends Session, Credential {
+  id: number;
+  random: Random;
+  /** Requests sent (logins excluded), for reconnect-every-N. */
+  sent: number;
+  /** Mismatches and expiries since its last successful login, for the `after N` policy. */
+  losses: number;
+  /** Set when the policy asked for a re-login that has not succeeded yet; the next step retries it. */
+  pendingRelogin: LoginCause | undefined;
+}
+
+export function createVirtualUser(id: number, credential: Credential, seed: number): VirtualUser {
+  return {
+    id,
+    username: credential.username,
+    password: credential.password,
+    random: vuRandom(seed, id),
+    sent: 0,
+    losses: 0,
+    pendingRelogin: undefined,
+    jar: undefined,
+    token: undefined,
+    loggedIn: false,
+    expiresAt: undefined,
+  };
+}

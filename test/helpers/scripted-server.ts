@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** What the server saw for one request: its ground truth, to compare with the engine's records. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  requestId: string | undefined;
+  vu: string | undefined;
+  remoteAddress: string | undefined;
+  remotePort: number | undefined;
+  status: number;
+  backend: string;
+  user: string | undefined;
+}
+
+export interface ScriptedServer {
+  url: string;
+  seen: SeenRequest[];
+  /** Drops every session, as a restarted backend with memory sessions would. */
+  forgetSessions(): void;
+  connections: number;
+  close(): Promise<void>;
+}
+
+export interface ScriptOptions {
+  backend?: string;
+  password?: string;
+  /** Require the CSRF token from GET /login-page as field `csrf` (and its cookie). */
+  csrf?: boolean;
+  /** Max-Age of the session cookie, in seconds. */
+  sessionMaxAge?: number;
+  /** Answer logins with this status instead of checking anything. */
+  loginStatus?: number;
+  /** A rejected login's body repeats the password it was sent (to check that messages redact it). */
+  echoPassword?: boolean;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseFields(request: IncomingMessage, text: string): Record<string, string> {
+  if ((request.headers['content-type'] ?? '').includes('json'))
+    return JSON.parse(text) as Record<string, string>;
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+function cookiesOf(request: IncomingMessage): Record<string, string> {
+  const header = request.headers.cookie ?? '';
+  return Object.fromEntries(
+    header
+      .split(';')
+      .map((part) => part.trim().split('='))
+      .filter((pair): pair is [string, string] => pair.length === 2),
+  );
+}
+
+/**
+ * A small backend with scripted behaviour (like autocannon's test helper): logins, cookie and bearer
+ * sessions, a CSRF page, and misbehaving paths (/stall, /reset, /garbage, /huge, /slow-body).
+ */
+export async function startScriptedServer(options: ScriptOptions = {}): Promise<ScriptedServer> {
+  const backend = options.backend ?? 'b1';
+  const password = options.password ?? 'secret';
+  let sessions = new Map<string, string>();
+  const csrfTokens = new Set<string>();
+  const seen: SeenRequest[] = [];
+  const sockets = new Set<Socket>();
+  let connections = 0;
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    const text = await readBody(request);
+    let user: string | undefined;
+    const send = (status: number, body: string, headers: Record<string, string | string[]> = {}): void => {
+      seen.push({
+        method: request.method ?? '',
+        path: url.pathname,
+        requestId: request.headers['x-request-id'] as string | undefined,
+        vu: request.headers['x-vu-id'] as string | undefined,
+        remoteAddress: request.socket.remoteAddress,
+        remotePort: request.socket.remotePort,
+        status,
+        backend,
+        user,
+      });
+      response.writeHead(status, { 'x-backend-id': backend, 'content-type': 'application/json', ...headers });
+      response.end(body);
+    };
+    const sessionUser = (): string | undefined => {
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const id = bearer ?? cookiesOf(request).sid;
+      return id === undefined ? undefined : sessions.get(id);
+    };
+    switch (url.pathname) {
+      case '/':
+        return send(200, '{"hello":true}');
+      case '/login-page': {
+        const token = randomBytes(8).toString('hex');
+        csrfTokens.add(token);
+        response.setHeader('content-type', 'text/html');
+        return send(200, `<form><input type="hidden" name="csrf" value="${token}"></form>`, {
+          'set-cookie': `csrftoken=${token}; Path=/`,
+          'content-type': 'text/html',
+        });
+      }
+      case '/login': {
+        if (options.loginStatus !== undefined) return send(options.loginStatus, '{"error":"nope"}');
+        const fields = parseFields(request, text);
+        if (
+          options.csrf &&
+          (fields.csrf === undefined ||
+            !csrfTokens.has(fields.csrf) ||
+            cookiesOf(request).csrftoken !== fields.csrf)
+        ) {
+          return send(403, '{"error":"csrf"}');
+        }
+        if (fields.password !== password || fields.username === undefined) {
+          const echoed = options.echoPassword ? ` with ${fields.password}` : '';
+          return send(401, `{"error":"bad credentials for ${fields.username}${echoed}"}`);
+        }
+        user = fields.username;
+        const sid = randomBytes(8).toString('hex');
+        sessions.set(sid, user);
+        const maxAge = options.sessionMaxAge === undefined ? '' : `; Max-Age=${options.sessionMaxAge}`;
+        return send(200, JSON.stringify({ token: sid, user }), {
+          'set-cookie': `sid=${sid}; Path=/; HttpOnly${maxAge}`,
+          authorization: `Bearer ${sid}`,
+        });
+      }
+      case '/me': {
+        user = sessionUser();
+        if (user === undefined) return send(401, '{"error":"not logged in"}');
+        return send(200, JSON.stringify({ user, backend }), { 'x-user': user });
+      }
+      case '/slow':
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        user = sessionUser();
+        return send(200, '{"slow":true}');
+      case '/stall':
+        return; // never answers
+      case '/reset':
+        request.socket.destroy();
+        return;
+      case '/garbage':
+        request.socket.end('this is not HTTP at all\r\n\r\n');
+        return;
+      case '/huge':
+        return send(200, 'x'.repeat(1_000_000));
+      default:
+        return send(404, '{"error":"not found"}');
+    }
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => response.destroy());
+  });
+  server.on('connection', (socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const result: ScriptedServer = {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    forgetSessions: () => {
+      sessions = new Map();
+    },
+    get connections() {
+      return connections;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  } as ScriptedServer;
+  return result;
+}

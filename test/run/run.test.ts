@@ -1,0 +1,263 @@
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PreflightError, ProfileError } from '../../src/errors.js';
+import { executeRun } from '../../src/run/run.js';
+import { RequestIds } from '../../src/traffic/request-ids.js';
+import type { RecordSink } from '../../src/traffic/sink.js';
+import { CollectingSink, planFor, standInClassify } from '../helpers/engine-fixtures.js';
+import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
+
+let server: ScriptedServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(options: ScriptOptions = {}): Promise<ScriptedServer> {
+  server = await startScriptedServer(options);
+  return server;
+}
+
+describe('executeRun', () => {
+  it('logs every user in and sends exactly the requested count, each agreeing with the server log', async () => {
+    const backend = await serve();
+    const sink = new CollectingSink();
+    const plan = planFor(backend.url, { traffic: { users: 5, requests: 200 } });
+    const result = await executeRun(plan, { sinks: [sink], classify: standInClassify });
+
+    expect(result).toMatchObject({ users: 5, loggedIn: 5, interrupted: false });
+    expect(result.traffic.sent).toBe(200);
+    expect(sink.logins.filter((login) => login.outcome === 'login_ok')).toHaveLength(5);
+    expect(sink.responses).toHaveLength(200);
+    const seen = new Map(
+      backend.seen.filter((request) => request.path === '/me').map((r) => [r.requestId, r]),
+    );
+    expect(seen.size).toBe(200);
+    for (const { record, classification } of sink.responses) {
+      const truth = seen.get(record.requestId);
+      expect(truth).toMatchObject({
+        status: record.status,
+        backend: classification?.backend,
+        user: record.user,
+        vu: String(record.vu),
+      });
+      expect(classification?.class).toBe('ok');
+      expect(record.hadSession).toBe(true);
+    }
+  });
+
+  it('writes a trace line per login and per request', async () => {
+    const backend = await serve();
+    const trace = join(tmpdir(), `trace-${process.pid}-${Date.now()}.jsonl`);
+    const plan = planFor(backend.url, { traffic: { users: 3, requests: 30 }, outputs: { trace } });
+    await executeRun(plan, { classify: standInClassify });
+    const lines = (await readFile(trace, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    await rm(trace);
+    expect(lines.filter((line) => line.type === 'login')).toHaveLength(3);
+    const responses = lines.filter((line) => line.type === 'response');
+    expect(responses).toHaveLength(30);
+    expect(responses[0]).toMatchObject({ status: 200, class: 'ok', backend: 'b1' });
+  });
+
+  it('re-logs a user in after a mismatch, and keeps the stale session under "never"', async () => {
+    for (const relogin of ['relogin', 'never'] as const) {
+      const backend = await serve();
+      const sink = new CollectingSink();
+      let responses = 0;
+      const forgetAfterTen: RecordSink = {
+        onLogin: () => undefined,
+        onResponse: () => {
+          responses += 1;
+          if (responses === 10) backend.forgetSessions();
+        },
+      };
+      const plan = planFor(backend.url, { traffic: { users: 2, requests: 40 }, relogin });
+      await executeRun(plan, { sinks: [sink, forgetAfterTen], classify: standInClassify });
+      const relogins = sink.logins.filter((login) => login.cause === 'mismatch');
+      const mismatches = sink.responses.filter(({ classification }) => classification?.class === 'mismatch');
+      if (relogin === 'relogin') {
+        expect(relogins.length).toBeGreaterThanOrEqual(1);
+        expect(relogins.length).toBeLessThanOrEqual(2);
+        expect(relogins.every((login) => login.outcome === 'login_ok')).toBe(true);
+        expect(mismatches.length).toBe(relogins.length);
+      } else {
+        expect(relogins).toHaveLength(0);
+        expect(mismatches.length).toBeGreaterThanOrEqual(29);
+      }
+      await backend.close();
+      server = undefined;
+    }
+  });
+
+  it('turns a stalling, resetting or garbage-sending server into error records, never a crash', async () => {
+    const backend = await serve();
+    const sink = new CollectingSink();
+    const plan = planFor(backend.url, {
+      target: { timeout: '300ms', maxBodyBytes: 1000 },
+      classify: { backend: { from: 'json', path: 'backend' } },
+      traffic: {
+        users: 4,
+        requests: 40,
+        mix: [
+          { path: '/me' },
+          { path: '/stall' },
+          { path: '/reset' },
+          { path: '/garbage' },
+          { path: '/huge' },
+        ],
+      },
+    });
+    const result = await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    expect(result.traffic.sent).toBe(40);
+    expect(sink.responses).toHaveLength(40);
+    const byPath = (path: string) =>
+      sink.responses.filter(({ record }) => record.path === path).map(({ record }) => record);
+    expect(byPath('/stall').every((record) => record.errorCode === 'ETIMEDOUT')).toBe(true);
+    expect(
+      byPath('/reset').every((record) => record.errorCode !== undefined && record.status === undefined),
+    ).toBe(true);
+    expect(byPath('/garbage').every((record) => record.errorCode?.startsWith('HPE_'))).toBe(true);
+    for (const record of byPath('/huge')) {
+      expect(record).toMatchObject({ status: 200, bodyBytes: 1_000_000, bodyTruncated: true });
+      expect(record.body).toHaveLength(1000);
+    }
+    expect(byPath('/me').every((record) => record.body?.includes('"backend":"b1"'))).toBe(true);
+  });
+
+  it('open model: requests keep their schedule and latency counts from the intended start', async () => {
+    const backend = await serve();
+    const sink = new CollectingSink();
+    const plan = planFor(backend.url, {
+      traffic: { users: 1, model: 'open', rate: 50, requests: 20, mix: [{ path: '/slow' }] },
+    });
+    await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    const records = sink.responses.map(({ record }) => record);
+    expect(records).toHaveLength(20);
+    records.forEach((record, index) => {
+      expect(record.intendedStart - (records[0]?.intendedStart ?? 0)).toBeCloseTo(index * 20, 5);
+    });
+    // One user answering every 100 ms cannot keep a 20 ms schedule: the lag shows, it is not hidden.
+    const last = records.at(-1);
+    expect((last?.start ?? 0) - (last?.intendedStart ?? 0)).toBeGreaterThan(1000);
+  });
+
+  it('per-request mode opens a new connection for every request', async () => {
+    const backend = await serve();
+    const plan = planFor(backend.url, {
+      traffic: { users: 2, requests: 20, connection: { mode: 'per-request' } },
+    });
+    await executeRun(plan, { classify: standInClassify });
+    const before = backend.connections;
+    expect(before).toBeGreaterThanOrEqual(20);
+  });
+
+  it('keep-alive mode reuses connections', async () => {
+    const backend = await serve();
+    const plan = planFor(backend.url, { traffic: { users: 2, requests: 50 } });
+    await executeRun(plan, { classify: standInClassify });
+    expect(backend.connections).toBeLessThanOrEqual(4);
+  });
+
+  it('spreads users over source addresses whose third octet varies', async () => {
+    const backend = await serve();
+    const plan = planFor(backend.url, {
+      traffic: { users: 4, requests: 40, sourceAddresses: { cidr: '127.0.0.0/16' } },
+    });
+    const sink = new CollectingSink();
+    await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    const addressOf = new Map<string, Set<string>>();
+    for (const request of backend.seen.filter((r) => r.path === '/me')) {
+      const set = addressOf.get(request.vu ?? '') ?? new Set();
+      set.add(request.remoteAddress ?? '');
+      addressOf.set(request.vu ?? '', set);
+    }
+    expect([...addressOf.values()].every((set) => set.size === 1)).toBe(true);
+    expect(new Set([...addressOf.values()].flatMap((set) => [...set]))).toEqual(
+      new Set(['127.0.0.1', '127.0.1.1', '127.0.2.1', '127.0.3.1']),
+    );
+  });
+
+  it('refuses source addresses outside loopback without the flag', async () => {
+    const plan = planFor('http://127.0.0.1:1', { traffic: { sourceAddresses: { cidr: '10.1.0.0/16' } } });
+    await expect(executeRun(plan)).rejects.toThrow(ProfileError);
+    await expect(executeRun(plan)).rejects.toThrow(/--allow-non-loopback/);
+  });
+
+  it('preflight: a target that does not answer fails with its URL', async () => {
+    const backend = await serve();
+    const url = backend.url;
+    await backend.close();
+    server = undefined;
+    const error = await executeRun(planFor(url)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as Error).message).toContain(url);
+    expect((error as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('preflight: a failed probe login shows URL, status and body, never the password', async () => {
+    const backend = await serve({ echoPassword: true, password: 'other' });
+    const sink = new CollectingSink();
+    const error = await executeRun(planFor(backend.url), { sinks: [sink] }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(PreflightError);
+    const message = (error as Error).message;
+    expect(message).toContain(`POST ${backend.url}/login -> status 401`);
+    expect(message).toContain('bad credentials for user1 with [redacted]');
+    expect(message).not.toContain('secret');
+    expect(sink.logins).toHaveLength(0);
+  });
+
+  it('ends by duration, with think time between requests', async () => {
+    const backend = await serve();
+    const sink = new CollectingSink();
+    const plan = planFor(backend.url, { traffic: { users: 2, duration: '400ms', thinkTime: '50ms' } });
+    const result = await executeRun(plan, {
+      sinks: [sink],
+      classify: standInClassify,
+      requestIds: new RequestIds('d'),
+    });
+    expect(result.traffic.endedAt - result.traffic.startedAt).toBeLessThan(1500);
+    expect(sink.responses.length).toBeGreaterThan(4);
+    expect(sink.responses.length).toBeLessThan(40);
+    expect(new Set(sink.responses.map(({ record }) => record.requestId)).size).toBe(sink.responses.length);
+  });
+
+  it('stops when interrupted and says so', async () => {
+    const backend = await serve();
+    const interrupt = new AbortController();
+    const plan = planFor(backend.url, { traffic: { users: 2, duration: '30s', thinkTime: '10ms' } });
+    setTimeout(() => interrupt.abort(), 300);
+    const result = await executeRun(plan, { classify: standInClassify, signal: interrupt.signal });
+    expect(result.interrupted).toBe(true);
+    expect(result.traffic.endedAt - result.traffic.startedAt).toBeLessThan(2000);
+  });
+
+  it('adds background pressure at a fixed rate and reports it apart', async () => {
+    const backend = await serve();
+    const sink = new CollectingSink();
+    const plan = planFor(backend.url, {
+      traffic: {
+        users: 2,
+        duration: '1s',
+        thinkTime: '20ms',
+        background: { path: '/', rate: 100, connections: 2 },
+      },
+    });
+    const result = await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    const background = result.background;
+    expect(background).toMatchObject({ path: '/', targetRate: 100, errors: 0, non2xx: 0 });
+    expect(background?.responses).toBeGreaterThan(50);
+    expect(background?.responses).toBeLessThan(200);
+    const sessionless = backend.seen.filter((request) => request.path === '/' && request.vu === undefined);
+    // The preflight's one request is session-less too; autocannon leaves out answers that arrive after it stops.
+    expect(sessionless.length - 1).toBeGreaterThanOrEqual(background?.responses ?? 0);
+    expect(sessionless.length - 1).toBeLessThanOrEqual((background?.responses ?? 0) + 4);
+    expect(sink.responses.every(({ record }) => record.path === '/me')).toBe(true);
+  });
+});

@@ -1,0 +1,109 @@
+import { createServer } from 'node:net';
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exchange } from '../../src/traffic/exchange.js';
+import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+
+let server: ScriptedServer;
+const agent = new Agent({ connections: 4 });
+
+beforeAll(async () => {
+  server = await startScriptedServer();
+});
+afterAll(async () => {
+  await agent.destroy();
+  await server.close();
+});
+
+function get(path: string, limits: { timeoutMs?: number; maxBodyBytes?: number; keepBody?: boolean } = {}) {
+  const { origin } = new URL(server.url);
+  return exchange(
+    agent,
+    { origin, path, method: 'GET', headers: {}, closeAfter: false },
+    {
+      timeoutMs: limits.timeoutMs ?? 2000,
+      maxBodyBytes: limits.maxBodyBytes ?? 1024,
+      keepBody: limits.keepBody ?? true,
+    },
+  );
+}
+
+describe('exchange', () => {
+  it('returns status, headers and body', async () => {
+    const result = await get('/');
+    expect(result).toMatchObject({
+      status: 200,
+      body: '{"hello":true}',
+      bodyBytes: 14,
+      bodyTruncated: false,
+    });
+    expect(result.headers['x-backend-id']).toBe('b1');
+    expect(result.errorCode).toBeUndefined();
+  });
+
+  it('keeps at most maxBodyBytes of a huge body and counts the rest', async () => {
+    const result = await get('/huge', { maxBodyBytes: 100 });
+    expect(result.status).toBe(200);
+    expect(result.body).toHaveLength(100);
+    expect(result.bodyBytes).toBe(1_000_000);
+    expect(result.bodyTruncated).toBe(true);
+  });
+
+  it('counts without keeping when the body is not needed', async () => {
+    const result = await get('/huge', { maxBodyBytes: 100, keepBody: false });
+    expect(result.body).toBeUndefined();
+    expect(result).toMatchObject({ bodyBytes: 1_000_000, bodyTruncated: true });
+  });
+
+  it('maps a stalled server to a timeout record', async () => {
+    const result = await get('/stall', { timeoutMs: 200 });
+    expect(result).toMatchObject({ errorCode: 'ETIMEDOUT', bodyBytes: 0 });
+    expect(result.status).toBeUndefined();
+  });
+
+  it('maps a reset to undici socket error', async () => {
+    const result = await get('/reset');
+    expect(result.status).toBeUndefined();
+    expect(result.errorCode).toBe('UND_ERR_SOCKET');
+  });
+
+  it('maps garbage to a parser error', async () => {
+    const result = await get('/garbage');
+    expect(result.status).toBeUndefined();
+    expect(result.errorCode).toMatch(/^HPE_/);
+  });
+
+  it('maps a refused connection', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await exchange(
+      agent,
+      { origin: `http://127.0.0.1:${port}`, path: '/', method: 'GET', headers: {}, closeAfter: false },
+      { timeoutMs: 1000, maxBodyBytes: 10, keepBody: false },
+    );
+    expect(result.errorCode).toBe('ECONNREFUSED');
+  });
+
+  it('a body that drips past the timeout ends as a timeout with the status kept', async () => {
+    const drip = await import('node:http').then(({ createServer: create }) =>
+      create((_request, response) => {
+        response.writeHead(200);
+        const timer = setInterval(() => response.write('x'), 20);
+        response.on('close', () => clearInterval(timer));
+      }),
+    );
+    await new Promise<void>((resolve) => drip.listen(0, '127.0.0.1', resolve));
+    const port = (drip.address() as { port: number }).port;
+    const result = await exchange(
+      agent,
+      { origin: `http://127.0.0.1:${port}`, path: '/', method: 'GET', headers: {}, closeAfter: false },
+      { timeoutMs: 300, maxBodyBytes: 10, keepBody: true },
+    );
+    drip.closeAllConnections();
+    await new Promise<void>((resolve) => drip.close(() => resolve()));
+    expect(result).toMatchObject({ status: 200, errorCode: 'ETIMEDOUT' });
+    expect(result.bodyBytes).toBeGreaterThan(0);
+  });
+});
