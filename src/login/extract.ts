@@ -1,9 +1,19 @@
+import { compileJsonPath } from '../classify/json-path.js';
 import type { LoginRequest } from '../profile/schema/auth.js';
 import type { Exchange } from '../traffic/exchange.js';
-import { readJsonText } from './json-path.js';
 import { cookieValue, type Session } from './session.js';
 
 export type Extraction = NonNullable<LoginRequest['prepare']>['extract'][number];
+
+/** The value at a JSON path of a body, when the body is JSON and the value a scalar. */
+function readJsonText(body: string | undefined, path: string): string | undefined {
+  if (body === undefined) return undefined;
+  try {
+    return compileJsonPath(path)(JSON.parse(body));
+  } catch {
+    return undefined;
+  }
+}
 
 function firstHeader(exchange: Exchange, name: string): string | undefined {
   const value = exchange.headers[name.toLowerCase()];

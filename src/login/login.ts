@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
+import type { RuleNeeds } from '../classify/classify.js';
 import type { Auth } from '../profile/schema/auth.js';
-import type { ResponseNeeds } from '../traffic/needs.js';
 import type { LoginCause, LoginRecord, ResponseRecord } from '../traffic/record.js';
 import { toResponseRecord } from '../traffic/response-record.js';
 import { type Endpoint, type HttpContext, resolveEndpoint, type Sent, sendAs } from '../traffic/send.js';
@@ -14,7 +14,7 @@ export interface LoginSetup {
   auth: Auth;
   endpoint: Endpoint;
   prepareEndpoint: Endpoint | undefined;
-  needs: ResponseNeeds;
+  needs: RuleNeeds;
   /** Which backend answered, read by the classification rules from the login response. */
   backendOf: (record: ResponseRecord) => string;
   context: HttpContext;
@@ -23,7 +23,7 @@ export interface LoginSetup {
 export function loginSetup(
   auth: Auth,
   targetUrl: string,
-  needs: ResponseNeeds,
+  needs: RuleNeeds,
   backendOf: LoginSetup['backendOf'],
   context: HttpContext,
 ): LoginSetup {

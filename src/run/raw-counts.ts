@@ -1,4 +1,3 @@
-import type { Classification } from '../classify/types.js';
 import type { LoginRecord, ResponseRecord } from '../traffic/record.js';
 import type { RecordSink } from '../traffic/sink.js';
 
@@ -6,25 +5,19 @@ function bump(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-/** Plain counts of what the run saw: logins by outcome and cause, responses by status or error and class. */
+/** Plain counts the metrics table leaves out: logins by outcome and cause, responses by status or error code. */
 export class RawCounts implements RecordSink {
   readonly logins = new Map<string, number>();
   readonly statuses = new Map<string, number>();
-  readonly classes = new Map<string, number>();
-  readonly backends = new Map<string, number>();
   responses = 0;
 
   onLogin(record: LoginRecord): void {
     bump(this.logins, `${record.outcome} (${record.cause})`);
   }
 
-  onResponse(record: ResponseRecord, classification: Classification | undefined): void {
+  onResponse(record: ResponseRecord): void {
     this.responses += 1;
     bump(this.statuses, record.errorCode ?? String(record.status));
-    if (classification !== undefined) {
-      bump(this.classes, classification.class);
-      bump(this.backends, classification.backend);
-    }
   }
 }
 
@@ -38,6 +31,5 @@ function line(title: string, counts: Map<string, number>): string {
 export function formatRawCounts(counts: RawCounts): string {
   const lines = [line('logins', counts.logins), `${'responses'.padEnd(10)} ${counts.responses}`];
   lines.push(line('status', counts.statuses));
-  if (counts.classes.size > 0) lines.push(line('classes', counts.classes), line('backends', counts.backends));
   return lines.join('\n');
 }

@@ -1,17 +1,20 @@
 import { setMaxListeners } from 'node:events';
+import { type Classifier, compileRules, ruleNeeds } from '../classify/classify.js';
 import { ProfileError, RunAbortedError } from '../errors.js';
 import { loadCredentials } from '../login/credentials.js';
 import { logIn, loginSetup } from '../login/login.js';
 import { runLoginPhase } from '../login/login-phase.js';
+import { MetricsAggregator } from '../metrics/aggregator.js';
+import { summarize } from '../metrics/summarize.js';
+import type { Summary } from '../metrics/summary.js';
 import type { Plan } from '../profile/load.js';
 import { type Background, type BackgroundResult, startBackground } from '../traffic/background.js';
 import { Connections } from '../traffic/connections.js';
 import { runTraffic, type TrafficResult } from '../traffic/engine.js';
 import { compileMix } from '../traffic/mix.js';
-import { responseNeeds } from '../traffic/needs.js';
 import { RequestIds } from '../traffic/request-ids.js';
 import type { HttpContext } from '../traffic/send.js';
-import { type Classifier, fanOut, type RecordSink } from '../traffic/sink.js';
+import { fanOut, type RecordSink } from '../traffic/sink.js';
 import { realSleep, type Sleep } from '../traffic/sleep.js';
 import { spreadSourceAddresses } from '../traffic/source-addresses.js';
 import { openTrace, type TraceWriter } from '../traffic/trace.js';
@@ -26,8 +29,9 @@ export interface RunDependencies {
   clock?: Clock;
   wallNow?: () => number;
   sleep?: Sleep;
-  /** Classifies each response inline; absent, records carry no class and no re-login policy acts. */
+  /** Replaces the profile's classification rules (tests). */
   classify?: Classifier;
+  /** Further consumers of the records, beside the metrics and the trace. */
   sinks?: readonly RecordSink[];
   allowNonLoopback?: boolean;
   /** Aborting it (Ctrl-C) ends the phase in progress; the run drains and returns what it saw. */
@@ -44,6 +48,7 @@ export interface RunResult {
   traffic: TrafficResult;
   background?: BackgroundResult;
   interrupted: boolean;
+  summary: Summary;
 }
 
 /** The users of a run with their credentials; user ids are the `{i}` numbers (credentials.start onwards). */
@@ -102,21 +107,20 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     requestIdHeader: traffic.requestIdHeader.toLowerCase(),
     vuIdHeader: traffic.vuIdHeader.toLowerCase(),
   };
-  const needs = responseNeeds(profile.classify);
-  const classify = deps.classify;
-  const setup = loginSetup(
-    profile.auth,
-    target.url,
-    needs,
-    classify === undefined ? () => 'unknown' : (record) => classify(record).backend,
-    context,
-  );
+  const needs = ruleNeeds(profile.classify);
+  const classify = deps.classify ?? compileRules(profile.classify);
+  const setup = loginSetup(profile.auth, target.url, needs, (record) => classify(record).backend, context);
+  const metrics = new MetricsAggregator({ vus: traffic.users });
+  const metricsSink: RecordSink = {
+    onLogin: (record) => metrics.login(record),
+    onResponse: (record, classification) => metrics.response(record, classification),
+  };
 
   let trace: TraceWriter | undefined;
   let background: Background | undefined;
   try {
     trace = profile.outputs.trace === undefined ? undefined : await openTrace(profile.outputs.trace);
-    const sink = fanOut(trace === undefined ? (deps.sinks ?? []) : [...(deps.sinks ?? []), trace]);
+    const sink = fanOut([metricsSink, ...(deps.sinks ?? []), ...(trace === undefined ? [] : [trace])]);
 
     log(`preflight: ${target.url}`);
     await checkTargetAnswers(target.url, setup);
@@ -171,6 +175,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       login,
       traffic: trafficResult,
       interrupted: signal.aborted,
+      summary: summarize(metrics.aggregates()),
     };
     if (background !== undefined) {
       result.background = await background.stop();

@@ -1,12 +1,12 @@
 import { setMaxListeners } from 'node:events';
+import type { Classifier, RuleNeeds } from '../classify/classify.js';
 import type { LoginResult } from '../login/login.js';
 import type { ReloginPolicy } from '../profile/schema/classify.js';
 import type { Mix } from './mix.js';
-import type { ResponseNeeds } from './needs.js';
 import type { LoginCause } from './record.js';
 import { toResponseRecord } from './response-record.js';
 import { type HttpContext, sendAs } from './send.js';
-import type { Classifier, RecordSink } from './sink.js';
+import type { RecordSink } from './sink.js';
 import type { Sleep } from './sleep.js';
 import type { VirtualUser } from './virtual-user.js';
 
@@ -21,11 +21,11 @@ export interface TrafficOptions {
   durationMs?: number | undefined;
   requests?: number | undefined;
   mix: Mix;
-  needs: ResponseNeeds;
+  needs: RuleNeeds;
   relogin: ReloginPolicy;
   context: HttpContext;
-  /** Absent until the classification is wired in; without it no re-login policy can act. */
-  classify?: Classifier | undefined;
+  /** Pure, so it is called inline: the re-login policy needs each response's class. */
+  classify: Classifier;
   sink: RecordSink;
   logIn: (vu: VirtualUser, cause: LoginCause) => Promise<LoginResult>;
   sleep: Sleep;
@@ -163,9 +163,9 @@ export async function runTraffic(
       sent,
       options.needs,
     );
-    const classification = options.classify?.(record);
+    const classification = options.classify(record);
     await sink.onResponse(record, classification);
-    const lost = classification?.class;
+    const lost = classification.class;
     if (lost === 'mismatch' || lost === 'expired') {
       vu.losses += 1;
       if (wantsRelogin(options.relogin, vu.losses)) await relogin(vu, lost);

@@ -1,5 +1,5 @@
+import type { RuleNeeds } from '../classify/classify.js';
 import { cookieValue, setCookieValue } from '../login/session.js';
-import type { ResponseNeeds } from './needs.js';
 import type { ResponseRecord } from './record.js';
 import type { Sent } from './send.js';
 import type { VirtualUser } from './virtual-user.js';
@@ -23,7 +23,7 @@ export function toResponseRecord(
   vu: VirtualUser,
   subject: RecordSubject,
   sent: Sent,
-  needs: ResponseNeeds,
+  needs: RuleNeeds,
 ): ResponseRecord {
   const { exchange } = sent;
   const headers: Record<string, string> = {};

@@ -7,11 +7,8 @@ import type { LoginRecord, ResponseRecord } from './record.js';
  */
 export interface RecordSink {
   onLogin(record: LoginRecord): void | Promise<void>;
-  onResponse(record: ResponseRecord, classification: Classification | undefined): void | Promise<void>;
+  onResponse(record: ResponseRecord, classification: Classification): void | Promise<void>;
 }
-
-/** The classification of a response: pure, called inline because the re-login policy needs the class. */
-export type Classifier = (record: ResponseRecord) => Classification;
 
 export function fanOut(sinks: readonly RecordSink[]): RecordSink {
   const settle = (results: Array<void | Promise<void>>): void | Promise<void> => {

@@ -1,9 +1,9 @@
+import { compileRules, ruleNeeds } from '../../src/classify/classify.js';
 import type { Classification } from '../../src/classify/types.js';
 import { type LoginSetup, loginSetup } from '../../src/login/login.js';
 import type { Plan } from '../../src/profile/load.js';
 import { type Profile, type ProfileInput, profileSchema } from '../../src/profile/schema/index.js';
 import { Connections } from '../../src/traffic/connections.js';
-import { responseNeeds } from '../../src/traffic/needs.js';
 import type { LoginRecord, ResponseRecord } from '../../src/traffic/record.js';
 import { RequestIds } from '../../src/traffic/request-ids.js';
 import type { HttpContext } from '../../src/traffic/send.js';
@@ -51,41 +51,26 @@ export function contextFor(profile: Profile): {
     requestIdHeader: profile.traffic.requestIdHeader,
     vuIdHeader: profile.traffic.vuIdHeader,
   };
+  const classify = compileRules(profile.classify);
   const setup = loginSetup(
     profile.auth,
     profile.target.url,
-    responseNeeds(profile.classify),
-    standInBackend,
+    ruleNeeds(profile.classify),
+    (record) => classify(record).backend,
     context,
   );
   return { context, setup, connections };
 }
 
-function standInBackend(record: ResponseRecord): string {
-  return record.headers['x-backend-id'] ?? 'unknown';
-}
-
-/**
- * A minimal stand-in for the classification (which lives in src/classify, built in parallel): enough for
- * the engine's re-login policy. Tests only.
- */
-export function standInClassify(record: ResponseRecord): Classification {
-  const backend = standInBackend(record);
-  if (record.errorCode !== undefined) return { class: 'error', reason: 'other', backend };
-  if (record.status === 401) return { class: record.hadSession ? 'mismatch' : 'unexpected', backend };
-  if (record.status === 200) return { class: 'ok', backend };
-  return { class: 'unexpected', backend };
-}
-
 export class CollectingSink implements RecordSink {
   readonly logins: LoginRecord[] = [];
-  readonly responses: Array<{ record: ResponseRecord; classification: Classification | undefined }> = [];
+  readonly responses: Array<{ record: ResponseRecord; classification: Classification }> = [];
 
   onLogin(record: LoginRecord): void {
     this.logins.push(record);
   }
 
-  onResponse(record: ResponseRecord, classification: Classification | undefined): void {
+  onResponse(record: ResponseRecord, classification: Classification): void {
     this.responses.push({ record, classification });
   }
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readJsonPath, readJsonText } from '../../src/login/json-path.js';
 import {
   cookiesExpiry,
   emptySession,
@@ -36,10 +35,7 @@ describe('session helpers', () => {
     expect(setCookieValue(['a=1', 'SERVERID=s2; Path=/'], 'SERVERID')).toBe('s2');
   });
 
-  it('reads JSON paths and fills templates', () => {
-    expect(readJsonPath({ data: { items: [{ id: 4 }] } }, '$.data.items[0].id')).toBe(4);
-    expect(readJsonText('{"a":{"token":"t"}}', 'a.token')).toBe('t');
-    expect(readJsonText('not json', 'a')).toBeUndefined();
+  it('fills templates', () => {
     expect(fillTemplate('{username}:{i}:{unknown}', { username: 'u', i: '3' })).toBe('u:3:{unknown}');
   });
 });

@@ -6,7 +6,7 @@ import { PreflightError, ProfileError } from '../../src/errors.js';
 import { executeRun } from '../../src/run/run.js';
 import { RequestIds } from '../../src/traffic/request-ids.js';
 import type { RecordSink } from '../../src/traffic/sink.js';
-import { CollectingSink, planFor, standInClassify } from '../helpers/engine-fixtures.js';
+import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
 import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
 
 let server: ScriptedServer | undefined;
@@ -25,7 +25,7 @@ describe('executeRun', () => {
     const backend = await serve();
     const sink = new CollectingSink();
     const plan = planFor(backend.url, { traffic: { users: 5, requests: 200 } });
-    const result = await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    const result = await executeRun(plan, { sinks: [sink] });
 
     expect(result).toMatchObject({ users: 5, loggedIn: 5, interrupted: false });
     expect(result.traffic.sent).toBe(200);
@@ -52,7 +52,7 @@ describe('executeRun', () => {
     const backend = await serve();
     const trace = join(tmpdir(), `trace-${process.pid}-${Date.now()}.jsonl`);
     const plan = planFor(backend.url, { traffic: { users: 3, requests: 30 }, outputs: { trace } });
-    await executeRun(plan, { classify: standInClassify });
+    await executeRun(plan, {});
     const lines = (await readFile(trace, 'utf8'))
       .trim()
       .split('\n')
@@ -77,7 +77,7 @@ describe('executeRun', () => {
         },
       };
       const plan = planFor(backend.url, { traffic: { users: 2, requests: 40 }, relogin });
-      await executeRun(plan, { sinks: [sink, forgetAfterTen], classify: standInClassify });
+      await executeRun(plan, { sinks: [sink, forgetAfterTen] });
       const relogins = sink.logins.filter((login) => login.cause === 'mismatch');
       const mismatches = sink.responses.filter(({ classification }) => classification?.class === 'mismatch');
       if (relogin === 'relogin') {
@@ -112,7 +112,7 @@ describe('executeRun', () => {
         ],
       },
     });
-    const result = await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    const result = await executeRun(plan, { sinks: [sink] });
     expect(result.traffic.sent).toBe(40);
     expect(sink.responses).toHaveLength(40);
     const byPath = (path: string) =>
@@ -135,7 +135,7 @@ describe('executeRun', () => {
     const plan = planFor(backend.url, {
       traffic: { users: 1, model: 'open', rate: 50, requests: 20, mix: [{ path: '/slow' }] },
     });
-    await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    await executeRun(plan, { sinks: [sink] });
     const records = sink.responses.map(({ record }) => record);
     expect(records).toHaveLength(20);
     records.forEach((record, index) => {
@@ -151,7 +151,7 @@ describe('executeRun', () => {
     const plan = planFor(backend.url, {
       traffic: { users: 2, requests: 20, connection: { mode: 'per-request' } },
     });
-    await executeRun(plan, { classify: standInClassify });
+    await executeRun(plan, {});
     const before = backend.connections;
     expect(before).toBeGreaterThanOrEqual(20);
   });
@@ -159,7 +159,7 @@ describe('executeRun', () => {
   it('keep-alive mode reuses connections', async () => {
     const backend = await serve();
     const plan = planFor(backend.url, { traffic: { users: 2, requests: 50 } });
-    await executeRun(plan, { classify: standInClassify });
+    await executeRun(plan, {});
     expect(backend.connections).toBeLessThanOrEqual(4);
   });
 
@@ -169,7 +169,7 @@ describe('executeRun', () => {
       traffic: { users: 4, requests: 40, sourceAddresses: { cidr: '127.0.0.0/16' } },
     });
     const sink = new CollectingSink();
-    await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    await executeRun(plan, { sinks: [sink] });
     const addressOf = new Map<string, Set<string>>();
     for (const request of backend.seen.filter((r) => r.path === '/me')) {
       const set = addressOf.get(request.vu ?? '') ?? new Set();
@@ -219,7 +219,6 @@ describe('executeRun', () => {
     const plan = planFor(backend.url, { traffic: { users: 2, duration: '400ms', thinkTime: '50ms' } });
     const result = await executeRun(plan, {
       sinks: [sink],
-      classify: standInClassify,
       requestIds: new RequestIds('d'),
     });
     expect(result.traffic.endedAt - result.traffic.startedAt).toBeLessThan(1500);
@@ -233,7 +232,7 @@ describe('executeRun', () => {
     const interrupt = new AbortController();
     const plan = planFor(backend.url, { traffic: { users: 2, duration: '30s', thinkTime: '10ms' } });
     setTimeout(() => interrupt.abort(), 300);
-    const result = await executeRun(plan, { classify: standInClassify, signal: interrupt.signal });
+    const result = await executeRun(plan, { signal: interrupt.signal });
     expect(result.interrupted).toBe(true);
     expect(result.traffic.endedAt - result.traffic.startedAt).toBeLessThan(2000);
   });
@@ -249,7 +248,7 @@ describe('executeRun', () => {
         background: { path: '/', rate: 100, connections: 2 },
       },
     });
-    const result = await executeRun(plan, { sinks: [sink], classify: standInClassify });
+    const result = await executeRun(plan, { sinks: [sink] });
     const background = result.background;
     expect(background).toMatchObject({ path: '/', targetRate: 100, errors: 0, non2xx: 0 });
     expect(background?.responses).toBeGreaterThan(50);

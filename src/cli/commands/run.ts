@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { ExitCode } from '../../errors.js';
+import { renderPlainSummary } from '../../metrics/plain.js';
 import { loadPlan } from '../../profile/load.js';
 import { type OverrideValues, overrides } from '../../profile/overrides.js';
 import { formatRawCounts, RawCounts } from '../../run/raw-counts.js';
@@ -50,7 +51,9 @@ export function runCommand(outcome: Outcome): Command {
           signal: interrupt.signal,
           log: (line) => process.stderr.write(`${line}\n`),
         });
-        process.stdout.write(`${formatRunSummary(result)}\n${formatRawCounts(counts)}\n`);
+        process.stdout.write(
+          `${formatRunSummary(result)}\n\n${renderPlainSummary(result.summary)}\n\n${formatRawCounts(counts)}\n`,
+        );
         if (result.interrupted) outcome.exitCode = ExitCode.interrupted;
       } finally {
         process.off('SIGINT', onSignal);
