@@ -1,3 +1,4 @@
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../../src/lab/index.js';
 import { bundleBackend, call, cookieHeader, countBy, loginBody } from './helpers.js';
@@ -66,5 +67,29 @@ describe('lab: haproxy-roundrobin, memory sessions, backends as processes', () =
     }
     // Round robin over 3 memory backends: exactly one in three lands where the session lives.
     expect(sent.filter((a) => a.status === 200)).toHaveLength(3);
+  });
+});
+
+describe('lab: haproxy-source (backends as processes)', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ balancer: 'haproxy-source', sessions: 'memory', runtime: 'process' });
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('balance source pins one client address and spreads different addresses', async () => {
+    const same = [];
+    for (let i = 0; i < 6; i++) same.push(await call(`${lab.url}/healthz`));
+    expect(new Set(same.map((a) => a.backend)).size).toBe(1);
+
+    const spread = [];
+    for (let n = 1; n <= 24; n++) {
+      const agent = new Agent({ localAddress: `127.0.0.${n + 1}` });
+      spread.push(await call(`${lab.url}/healthz`, { dispatcher: agent }));
+      await agent.close();
+    }
+    expect(Object.keys(countBy(spread, (a) => a.backend ?? 'none')).sort()).toEqual(['b1', 'b2', 'b3']);
   });
 });
