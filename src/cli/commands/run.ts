@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { chaosDryRun } from '../../chaos/dry-run.js';
 import { ExitCode } from '../../errors.js';
 import { renderPlainSummary } from '../../metrics/plain.js';
 import { loadPlan } from '../../profile/load.js';
@@ -37,6 +38,15 @@ export function runCommand(outcome: Outcome): Command {
       const plan = await loadPlan(path, { flags });
       if (dryRun) {
         process.stdout.write(`${redact(JSON.stringify(plan.profile, null, 2), plan.secrets)}\n`);
+        if (plan.profile.chaos.events.length > 0) {
+          const chaos = await chaosDryRun(plan);
+          process.stdout.write(redact(chaos.text, plan.secrets));
+          if (chaos.preflightError !== undefined) {
+            const reason = chaos.preflightError.message;
+            process.stderr.write(`session-chaos: the run would fail preflight: ${reason}\n`);
+            outcome.exitCode = ExitCode.preflightFailed;
+          }
+        }
         return;
       }
       const interrupt = new AbortController();

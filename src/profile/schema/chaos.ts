@@ -2,42 +2,82 @@ import { z } from 'zod';
 import { duration, positiveInt, strictObject } from './common.js';
 
 const selectorSchema = strictObject({
-  name: z.string().min(1).optional(),
-  id: z.string().min(1).optional(),
+  name: z.string().min(1).optional().describe('The container name, exactly, or a glob with * (backend-*).'),
+  id: z.string().min(1).optional().describe('A container id or a prefix of one.'),
   label: z.string().min(1).optional().describe('key or key=value'),
 }).refine((selector) => Object.values(selector).some((value) => value !== undefined), {
   error: 'expected at least one of name, id, label',
 });
 
-const pickPattern = /^(one|all|rolling|random \d+)$/;
+const pickPattern = /^(one|all|rolling|random [1-9]\d*)$/;
+
+const undoable = new Set(['stop', 'pause']);
 
 const eventSchema = strictObject({
   name: z.string().min(1).optional(),
   action: z.enum(['restart', 'stop', 'start', 'kill', 'pause', 'unpause', 'exec']),
-  at: duration.optional().describe('When, from the start of the traffic phase.'),
-  every: duration.optional().describe('Repeat at this interval.'),
-  jitter: duration.optional().describe('With every: a random shift of up to this much, seeded.'),
+  at: duration.optional().describe('When, from the start of the traffic phase; with every, the first time.'),
+  every: duration.optional().describe('Repeat at this interval (first at `at`, else after one interval).'),
+  jitter: duration.optional().describe('With every: a random delay of up to this much, seeded.'),
   times: positiveInt.optional().describe('With every: how many times at most.'),
   target: selectorSchema.optional(),
-  pick: z.string().regex(pickPattern, { error: 'expected one, all, rolling or "random N"' }).default('one'),
+  pick: z
+    .string()
+    .regex(pickPattern, { error: 'expected one, all, rolling or "random N"' })
+    .default('one')
+    .describe('one (seeded random), "random N", all (at once), rolling (one at a time, waiting in between).'),
   for: duration.optional().describe('stop or pause: undo (start or unpause) after this long.'),
   signal: z.string().min(1).optional().describe('kill: the signal, default SIGKILL.'),
-  timeout: duration.optional().describe('restart or stop: seconds Docker waits before it kills.'),
+  timeout: duration
+    .optional()
+    .describe(
+      'restart or stop: how long Docker waits before it kills (whole seconds); exec: the time limit.',
+    ),
   waitFor: z
     .enum(['running', 'healthy'])
-    .default('running')
-    .describe('rolling: what to wait for between targets.'),
-  waitTimeout: duration.prefault('60s'),
-  command: z.array(z.string()).min(1).optional().describe('exec: the command and its arguments.'),
+    .optional()
+    .describe('What "back" means: default healthy for containers with a health check, running otherwise.'),
+  waitTimeout: duration
+    .prefault('60s')
+    .describe('How long to wait for a target to be back (rolling waits on it).'),
+  command: z.array(z.string()).min(1).optional().describe('exec: the command and its arguments (no shell).'),
 }).superRefine((event, ctx) => {
   if (event.at === undefined && event.every === undefined) {
     ctx.addIssue({ code: 'custom', path: ['at'], message: 'expected at or every' });
   }
+  for (const field of ['jitter', 'times'] as const) {
+    if (event[field] !== undefined && event.every === undefined) {
+      ctx.addIssue({ code: 'custom', path: [field], message: 'only used with every' });
+    }
+  }
   if (event.action === 'exec' && event.command === undefined) {
     ctx.addIssue({ code: 'custom', path: ['command'], message: 'required when action is exec' });
   }
+  if (event.action !== 'exec' && event.command !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['command'], message: 'only used when action is exec' });
+  }
   if (event.action !== 'exec' && event.target === undefined) {
     ctx.addIssue({ code: 'custom', path: ['target'], message: `required when action is ${event.action}` });
+  }
+  if (event.for !== undefined && !undoable.has(event.action)) {
+    ctx.addIssue({ code: 'custom', path: ['for'], message: 'only used when action is stop or pause' });
+  }
+  if (event.signal !== undefined && event.action !== 'kill') {
+    ctx.addIssue({ code: 'custom', path: ['signal'], message: 'only used when action is kill' });
+  }
+  if (event.timeout !== undefined && !['restart', 'stop', 'exec'].includes(event.action)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['timeout'],
+      message: 'only used when action is restart, stop or exec',
+    });
+  }
+  if (event.pick === 'rolling' && undoable.has(event.action) && event.for === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['pick'],
+      message: `rolling waits for each target to be back, so ${event.action} needs for`,
+    });
   }
 });
 
@@ -45,8 +85,12 @@ export const chaosSchema = strictObject({
   docker: strictObject({
     host: z.string().min(1).optional().describe('Overrides DOCKER_HOST.'),
   }).prefault({}),
-  maxTargets: positiveInt.optional().describe('Preflight fails when a selector matches more containers.'),
+  maxTargets: positiveInt.default(10).describe('Preflight fails when a selector matches more containers.'),
+  impactWindow: duration
+    .prefault('10s')
+    .describe('Mismatches, errors and re-logins this long after an action count as its impact.'),
   events: z.array(eventSchema).default([]),
 });
 export type Chaos = z.output<typeof chaosSchema>;
 export type ChaosEvent = Chaos['events'][number];
+export type ChaosSelector = NonNullable<ChaosEvent['target']>;

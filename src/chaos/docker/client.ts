@@ -1,0 +1,316 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, type Dispatcher, request } from 'undici';
+import type { z } from 'zod';
+import { DockerApiError, DockerUnreachableError, PreflightError } from '../../errors.js';
+import type { DockerEndpoint } from './endpoint.js';
+import {
+  containerInspectSchema,
+  containerListSchema,
+  dockerEventSchema,
+  errorBodySchema,
+  parseApiVersion,
+} from './responses.js';
+import type {
+  ActionOptions,
+  ActionOutcome,
+  ContainerAction,
+  ContainerFilter,
+  ContainerState,
+  ContainerSummary,
+  DockerClient,
+  DockerEvent,
+  EventsQuery,
+} from './types.js';
+
+/**
+ * The API versions this client speaks. The version is negotiated (min of the engine's and ours), never pinned:
+ * Debian's engine 20.10 speaks 1.41, Docker 29 refuses anything below 1.44.
+ */
+export const oldestApiVersion: [number, number] = [1, 41];
+export const newestApiVersion: [number, number] = [1, 52];
+
+/** An event line longer than this is not an event; the stream is broken. */
+const maxEventLineBytes = 1 << 20;
+const pingTimeoutMs = 5_000;
+const queryTimeoutMs = 30_000;
+
+function compareVersions(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+export function negotiateApiVersion(engineVersion: string | undefined, endpoint: string): string {
+  const engine = engineVersion === undefined ? undefined : parseApiVersion(engineVersion);
+  if (engine === undefined) {
+    throw new DockerUnreachableError(endpoint, `/_ping answered without a valid Api-Version header`);
+  }
+  if (compareVersions(engine, oldestApiVersion) < 0) {
+    throw new PreflightError(
+      `Docker Engine at ${endpoint} speaks API ${engineVersion}, older than ${oldestApiVersion.join('.')}, the oldest this tool speaks`,
+    );
+  }
+  const chosen = compareVersions(engine, newestApiVersion) < 0 ? engine : newestApiVersion;
+  return chosen.join('.');
+}
+
+/** The 304 and 409 answers that mean "already so" or "means nothing now", per action. */
+function idempotentOutcome(
+  action: ContainerAction,
+  status: number,
+  message: string,
+): ActionOutcome | undefined {
+  if (status === 304) {
+    if (action === 'start') return 'already-running';
+    if (action === 'stop') return 'already-stopped';
+    return 'conflict';
+  }
+  if (status !== 409) return undefined;
+  if (/already paused/i.test(message)) return 'already-paused';
+  if (/not paused/i.test(message)) return 'not-paused';
+  if (/not running/i.test(message)) return 'not-running';
+  return 'conflict';
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function dockerMessage(text: string): string {
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data.message;
+  } catch {
+    // Not JSON: the raw text is the best message there is.
+  }
+  const trimmed = text.trim();
+  if (trimmed === '') return '(empty body)';
+  return trimmed.length > 200 ? `${trimmed.slice(0, 200)}...` : trimmed;
+}
+
+function transportReason(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+function createDispatcher(endpoint: DockerEndpoint): { origin: string; agent: Agent } {
+  if (endpoint.kind === 'unix') {
+    return { origin: 'http://localhost', agent: new Agent({ connect: { socketPath: endpoint.socketPath } }) };
+  }
+  if (endpoint.tls === undefined) return { origin: endpoint.origin, agent: new Agent() };
+  const read = (file: string): Buffer => {
+    const path = join(endpoint.tls?.certPath ?? '', file);
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new DockerUnreachableError(
+        endpoint.label,
+        `cannot read ${path} (DOCKER_CERT_PATH): ${transportReason(error)}`,
+      );
+    }
+  };
+  const connect = {
+    ca: read('ca.pem'),
+    cert: read('cert.pem'),
+    key: read('key.pem'),
+    rejectUnauthorized: true,
+  };
+  return { origin: endpoint.origin, agent: new Agent({ connect }) };
+}
+
+interface Exchange {
+  status: number;
+  text: string;
+}
+
+/** A DockerClient over undici: a Unix socket, or TCP with TLS. */
+export function createDockerClient(endpoint: DockerEndpoint): DockerClient {
+  const { origin, agent } = createDispatcher(endpoint);
+  let negotiated: Promise<string> | undefined;
+
+  async function send(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    headersTimeout: number,
+    signal?: AbortSignal,
+  ): Promise<Dispatcher.ResponseData> {
+    try {
+      return await request(`${origin}${path}`, {
+        method,
+        dispatcher: agent,
+        headersTimeout,
+        bodyTimeout: 0,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new DockerUnreachableError(endpoint.label, transportReason(error));
+    }
+  }
+
+  async function exchange(method: Dispatcher.HttpMethod, path: string, timeoutMs: number): Promise<Exchange> {
+    const response = await send(method, `/v${await apiVersion()}${path}`, timeoutMs);
+    return { status: response.statusCode, text: await response.body.text() };
+  }
+
+  function apiVersion(): Promise<string> {
+    negotiated ??= ping().then((answer) => answer.apiVersion);
+    return negotiated;
+  }
+
+  async function ping(): Promise<{ apiVersion: string }> {
+    const response = await send('GET', '/_ping', pingTimeoutMs);
+    const body = await response.body.text();
+    if (response.statusCode !== 200) {
+      throw new DockerUnreachableError(
+        endpoint.label,
+        `/_ping answered HTTP ${response.statusCode}: ${dockerMessage(body)}`,
+      );
+    }
+    const header = response.headers['api-version'];
+    const version = negotiateApiVersion(Array.isArray(header) ? header[0] : header, endpoint.label);
+    negotiated = Promise.resolve(version);
+    return { apiVersion: version };
+  }
+
+  function parse<T>(schema: z.ZodType<T>, answer: Exchange, operation: string, container?: string): T {
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.text);
+    } catch {
+      throw new DockerApiError(
+        operation,
+        answer.status,
+        `unexpected response, not JSON: ${dockerMessage(answer.text)}`,
+        container,
+      );
+    }
+    const result = schema.safeParse(json);
+    if (!result.success) {
+      throw new DockerApiError(
+        operation,
+        answer.status,
+        `unexpected response: ${describeIssues(result.error)}`,
+        container,
+      );
+    }
+    return result.data;
+  }
+
+  async function listContainers(filter: ContainerFilter): Promise<ContainerSummary[]> {
+    const filters: Record<string, string[]> = {};
+    if (filter.name !== undefined) filters.name = [filter.name];
+    if (filter.id !== undefined) filters.id = [filter.id];
+    if (filter.label !== undefined) filters.label = [filter.label];
+    const query = new URLSearchParams({ all: 'true', filters: JSON.stringify(filters) });
+    const answer = await exchange('GET', `/containers/json?${query}`, queryTimeoutMs);
+    if (answer.status !== 200)
+      throw new DockerApiError('list containers', answer.status, dockerMessage(answer.text));
+    return parse(containerListSchema, answer, 'list containers').map((container) => ({
+      id: container.Id,
+      // The first name is the container's own; others are legacy link aliases such as /web/db.
+      name: (container.Names[0] ?? container.Id.slice(0, 12)).replace(/^\//, ''),
+      image: container.Image,
+      state: container.State,
+      labels: container.Labels ?? {},
+    }));
+  }
+
+  async function inspect(id: string): Promise<ContainerState> {
+    const answer = await exchange('GET', `/containers/${encodeURIComponent(id)}/json`, queryTimeoutMs);
+    if (answer.status !== 200)
+      throw new DockerApiError('inspect', answer.status, dockerMessage(answer.text), id);
+    const container = parse(containerInspectSchema, answer, 'inspect', id);
+    const health = container.State.Health?.Status;
+    return {
+      id: container.Id,
+      name: container.Name.replace(/^\//, ''),
+      status: container.State.Status,
+      ...(health === undefined || health === 'none' ? {} : { health }),
+    };
+  }
+
+  async function act(
+    id: string,
+    action: ContainerAction,
+    options: ActionOptions = {},
+  ): Promise<ActionOutcome> {
+    const query = new URLSearchParams();
+    if ((action === 'stop' || action === 'restart') && options.timeoutS !== undefined) {
+      query.set('t', String(Math.round(options.timeoutS)));
+    }
+    if (action === 'kill' && options.signal !== undefined) query.set('signal', options.signal);
+    const suffix = query.size === 0 ? '' : `?${query}`;
+    // Docker answers a stop or restart only after its own grace period; the default headers timeout covers it.
+    const answer = await exchange(
+      'POST',
+      `/containers/${encodeURIComponent(id)}/${action}${suffix}`,
+      300_000,
+    );
+    if (answer.status === 204 || answer.status === 200) return 'done';
+    const message = dockerMessage(answer.text);
+    const outcome = idempotentOutcome(action, answer.status, message);
+    if (outcome !== undefined) return outcome;
+    throw new DockerApiError(action, answer.status, message, id);
+  }
+
+  async function* events(query: EventsQuery): AsyncGenerator<DockerEvent> {
+    const filters = JSON.stringify({ type: ['container'], container: [...query.containers] });
+    const params = new URLSearchParams({ filters });
+    if (query.sinceMs !== undefined) params.set('since', (query.sinceMs / 1000).toFixed(3));
+    const response = await send(
+      'GET',
+      `/v${await apiVersion()}/events?${params}`,
+      queryTimeoutMs,
+      query.signal,
+    );
+    if (response.statusCode !== 200) {
+      throw new DockerApiError('events', response.statusCode, dockerMessage(await response.body.text()));
+    }
+    let pending = '';
+    try {
+      for await (const chunk of response.body) {
+        pending += (chunk as Buffer).toString('utf8');
+        let newline = pending.indexOf('\n');
+        while (newline !== -1) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (line !== '') yield parseEvent(line);
+          newline = pending.indexOf('\n');
+        }
+        if (pending.length > maxEventLineBytes) {
+          throw new DockerApiError('events', 200, `an event line exceeded ${maxEventLineBytes} bytes`);
+        }
+      }
+    } catch (error) {
+      if (query.signal.aborted) return;
+      throw error;
+    }
+  }
+
+  function parseEvent(line: string): DockerEvent {
+    const event = parse(dockerEventSchema, { status: 200, text: line }, 'events');
+    const attributes = event.Actor.Attributes ?? {};
+    return {
+      timeMs: event.timeNano / 1e6,
+      type: event.Type,
+      action: event.Action,
+      id: event.Actor.ID,
+      ...(attributes.name === undefined ? {} : { name: attributes.name }),
+      attributes,
+    };
+  }
+
+  return {
+    endpoint: endpoint.label,
+    ping,
+    listContainers,
+    inspect,
+    act,
+    events,
+    close: () => agent.destroy(),
+  };
+}

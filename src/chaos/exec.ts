@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+
+export interface ExecResult {
+  /** Undefined when the process did not exit by itself (killed, or never started). */
+  exitCode?: number;
+  signal?: string;
+  timedOut: boolean;
+  /** Why the command could not start (ENOENT, EACCES), when it could not. */
+  spawnError?: string;
+  /** The first bytes of each stream; `truncated` says whether more was discarded. */
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+}
+
+export interface ExecOptions {
+  timeoutMs: number;
+  maxOutputBytes?: number;
+  /** Aborting kills the command, as the run ending does. */
+  signal?: AbortSignal;
+}
+
+const defaultMaxOutputBytes = 8192;
+
+/** Runs a command without a shell (the profile gives the argument list), bounded in time and in kept output. */
+export function runExec(command: readonly string[], options: ExecOptions): Promise<ExecResult> {
+  const [file, ...args] = command;
+  const limit = options.maxOutputBytes ?? defaultMaxOutputBytes;
+  return new Promise((resolve) => {
+    const child = spawn(file ?? '', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
+      killSignal: 'SIGKILL',
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    const kept = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    const size = { stdout: 0, stderr: 0 };
+    let truncated = false;
+    let spawnError: string | undefined;
+    const keep = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const room = limit - size[stream];
+      if (chunk.length > room) truncated = true;
+      if (room <= 0) return;
+      const part = chunk.subarray(0, room);
+      kept[stream].push(part);
+      size[stream] += part.length;
+    };
+    child.stdout.on('data', keep('stdout'));
+    child.stderr.on('data', keep('stderr'));
+    const started = Date.now();
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // Timeouts and aborts surface here too; they are told apart by the exit below.
+      if (error.name !== 'AbortError') spawnError ??= error.code ?? error.message;
+    });
+    child.on('close', (code, signal) => {
+      const timedOut =
+        signal !== null && Date.now() - started >= options.timeoutMs && !options.signal?.aborted;
+      resolve({
+        ...(code === null ? {} : { exitCode: code }),
+        ...(signal === null ? {} : { signal }),
+        timedOut,
+        ...(spawnError === undefined ? {} : { spawnError }),
+        stdout: Buffer.concat(kept.stdout).toString('utf8'),
+        stderr: Buffer.concat(kept.stderr).toString('utf8'),
+        truncated,
+      });
+    });
+  });
+}
+
+export function execSucceeded(result: ExecResult): boolean {
+  return result.exitCode === 0 && !result.timedOut && result.spawnError === undefined;
+}

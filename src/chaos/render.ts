@@ -1,0 +1,55 @@
+import { formatDuration } from '../util/duration.js';
+import type { PlannedAction } from './schedule.js';
+
+const undoOf = { stop: 'start', pause: 'unpause' } as const;
+
+function targetsText(action: PlannedAction): string {
+  if (action.action === 'exec') return (action.command ?? []).join(' ');
+  if (action.targets.length === 0) return `(not resolved: ${action.selector ?? 'no selector'})`;
+  const names = action.targets.map((target) => `${target.name} (${target.id.slice(0, 12)})`);
+  return action.rolling ? `rolling: ${names.join(' -> ')}` : names.join(', ');
+}
+
+function notes(action: PlannedAction): string[] {
+  const notes: string[] = [];
+  if (action.signal !== undefined) notes.push(`signal ${action.signal}`);
+  if (action.stopTimeoutS !== undefined) notes.push(`grace ${action.stopTimeoutS}s`);
+  if (action.execTimeoutMs !== undefined) notes.push(`timeout ${formatDuration(action.execTimeoutMs)}`);
+  if (action.undoAfterMs !== undefined && (action.action === 'stop' || action.action === 'pause')) {
+    notes.push(`${undoOf[action.action]} after ${formatDuration(action.undoAfterMs)}`);
+  }
+  if (action.rolling) {
+    notes.push(
+      `waits for ${action.waitFor ?? 'healthy or running'} up to ${formatDuration(action.waitTimeoutMs)} each`,
+    );
+  }
+  if (action.selector !== undefined && action.targets.length > 0) notes.push(`from ${action.selector}`);
+  return notes;
+}
+
+/** The dry run's chaos section: one line per planned action, times from the start of the traffic phase. */
+export function renderChaosPlan(actions: readonly PlannedAction[]): string {
+  if (actions.length === 0) return 'chaos: no actions planned\n';
+  const rows = actions.map((action) => ({
+    at: `+${formatDuration(action.atMs)}`,
+    what: action.action,
+    event: `${action.label} #${action.occurrence}`,
+    targets: targetsText(action),
+    notes: notes(action).join('; '),
+  }));
+  const width = (key: keyof (typeof rows)[number]): number => Math.max(...rows.map((row) => row[key].length));
+  const [at, what, event] = [width('at'), width('what'), width('event')];
+  const lines = rows.map((row) =>
+    [
+      row.at.padStart(at),
+      row.what.padEnd(what),
+      row.event.padEnd(event),
+      row.targets,
+      row.notes ? `[${row.notes}]` : '',
+    ]
+      .join('  ')
+      .trimEnd(),
+  );
+  const count = actions.length === 1 ? '1 action' : `${actions.length} actions`;
+  return `chaos: ${count} planned, times from the start of the traffic phase\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+}

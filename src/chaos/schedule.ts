@@ -1,0 +1,139 @@
+import type { Problem } from '../errors.js';
+import type { Chaos, ChaosEvent } from '../profile/schema/chaos.js';
+import { deriveSeed, type Random, seededRandom } from '../util/random.js';
+import type { ContainerAction, ContainerSummary } from './docker/types.js';
+import { parsePick, pickTargets } from './pick.js';
+import { describeSelector } from './targets.js';
+
+export type ChaosAction = ContainerAction | 'exec';
+
+export interface ContainerRef {
+  id: string;
+  name: string;
+}
+
+/** One occurrence of a profile event, with its time and its targets decided: a line of the timeline. */
+export interface PlannedAction {
+  /** Position on the timeline, from 1. */
+  seq: number;
+  /** Index of the event in chaos.events. */
+  event: number;
+  /** The event's name, or `events[<index>]`. */
+  label: string;
+  /** Which repetition of the event this is, from 1. */
+  occurrence: number;
+  /** Milliseconds from the start of the traffic phase. */
+  atMs: number;
+  action: ChaosAction;
+  /** The selector as written, for the dry run. */
+  selector?: string;
+  /** In order; rolling acts on them one at a time, otherwise all at once. Empty for exec. */
+  targets: ContainerRef[];
+  rolling: boolean;
+  /** stop or pause: start or unpause this long after. */
+  undoAfterMs?: number;
+  signal?: string;
+  /** restart or stop: Docker's grace period, in seconds. */
+  stopTimeoutS?: number;
+  command?: string[];
+  execTimeoutMs?: number;
+  /** What "back" means for the targets; undefined: healthy when the container has a health check. */
+  waitFor?: 'running' | 'healthy';
+  waitTimeoutMs: number;
+}
+
+export interface ScheduleInput {
+  chaos: Chaos;
+  seed: number;
+  /** The traffic phase's length; `every` repeats until then. Undefined when the run is bounded by requests. */
+  horizonMs: number | undefined;
+  /**
+   * The containers each event's selector matched, by event index (see resolveSelector). An event missing here
+   * is planned without targets: the dry run shows it that way when Docker cannot be asked.
+   */
+  matches: ReadonlyMap<number, readonly ContainerSummary[]>;
+}
+
+export const defaultExecTimeoutMs = 60_000;
+
+/** Each event draws its times and its picks from streams of its own, so events do not shift each other. */
+function eventRandoms(seed: number, index: number): { times: Random; picks: Random } {
+  const eventSeed = deriveSeed(seed, index);
+  return { times: seededRandom(deriveSeed(eventSeed, 0)), picks: seededRandom(deriveSeed(eventSeed, 1)) };
+}
+
+function occurrenceTimes(event: ChaosEvent, horizonMs: number | undefined, random: Random): number[] {
+  if (event.every === undefined) return event.at === undefined ? [] : [event.at];
+  const times: number[] = [];
+  const first = event.at ?? event.every;
+  const limit = event.times ?? Number.POSITIVE_INFINITY;
+  for (let k = 0; times.length < limit; k++) {
+    const base = first + k * event.every;
+    if (horizonMs !== undefined && base >= horizonMs) break;
+    const jittered = base + (event.jitter === undefined ? 0 : Math.round(random.next() * event.jitter));
+    if (horizonMs === undefined || jittered < horizonMs) times.push(jittered);
+  }
+  return times;
+}
+
+/** Events that cannot happen in the run's traffic phase, as profile problems (checked before Docker is asked). */
+export function chaosTimingProblems(chaos: Chaos, horizonMs: number | undefined): Problem[] {
+  return chaos.events.flatMap((event, index) => timingProblems(event, index, horizonMs));
+}
+
+function timingProblems(event: ChaosEvent, index: number, horizonMs: number | undefined): Problem[] {
+  const path = `chaos.events[${index}]`;
+  if (event.every !== undefined && event.times === undefined && horizonMs === undefined) {
+    return [{ path: `${path}.times`, message: 'required with every when traffic.duration is unset' }];
+  }
+  const first = event.at ?? event.every ?? 0;
+  if (horizonMs !== undefined && first >= horizonMs) {
+    const field = event.at === undefined ? 'every' : 'at';
+    return [
+      {
+        path: `${path}.${field}`,
+        message: `${first}ms is not before the end of the traffic phase (${horizonMs}ms)`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Plans the chaos timeline: pure, so the same profile, seed and containers always give the same plan. */
+export function planChaos(input: ScheduleInput): PlannedAction[] {
+  const unordered: Omit<PlannedAction, 'seq'>[] = [];
+  input.chaos.events.forEach((event, index) => {
+    const randoms = eventRandoms(input.seed, index);
+    const pick = parsePick(event.pick);
+    const candidates = input.matches.get(index) ?? [];
+    occurrenceTimes(event, input.horizonMs, randoms.times).forEach((atMs, k) => {
+      const targets =
+        event.action === 'exec'
+          ? []
+          : pickTargets(pick, candidates, randoms.picks).map(({ id, name }) => ({ id, name }));
+      unordered.push({
+        event: index,
+        label: event.name ?? `events[${index}]`,
+        occurrence: k + 1,
+        atMs,
+        action: event.action,
+        ...(event.target === undefined ? {} : { selector: describeSelector(event.target) }),
+        targets,
+        rolling: pick.kind === 'rolling' && event.action !== 'exec',
+        ...(event.for === undefined ? {} : { undoAfterMs: event.for }),
+        ...(event.action === 'kill' ? { signal: event.signal ?? 'SIGKILL' } : {}),
+        ...(event.timeout !== undefined && event.action !== 'exec'
+          ? { stopTimeoutS: Math.round(event.timeout / 1000) }
+          : {}),
+        ...(event.command === undefined
+          ? {}
+          : { command: event.command, execTimeoutMs: event.timeout ?? defaultExecTimeoutMs }),
+        ...(event.waitFor === undefined ? {} : { waitFor: event.waitFor }),
+        waitTimeoutMs: event.waitTimeout,
+      });
+    });
+  });
+  return unordered
+    .sort((a, b) => a.atMs - b.atMs || a.event - b.event || a.occurrence - b.occurrence)
+    .map((action, i) => ({ seq: i + 1, ...action }));
+}

@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { createChaosJournal } from '../../src/chaos/journal.js';
+import { createChaosRunner } from '../../src/chaos/runner.js';
+import type { PlannedAction } from '../../src/chaos/schedule.js';
+import { DockerApiError } from '../../src/errors.js';
+import { type FakeContainer, fakeDocker } from './helpers/fake-docker.js';
+import { virtualTime } from './helpers/virtual-time.js';
+
+const b1 = { id: 'id-b1', name: 'b1' };
+const b2 = { id: 'id-b2', name: 'b2' };
+const b3 = { id: 'id-b3', name: 'b3' };
+
+function planned(overrides: Partial<PlannedAction> & Pick<PlannedAction, 'action' | 'atMs'>): PlannedAction {
+  return {
+    seq: 1,
+    event: 0,
+    label: 'e',
+    occurrence: 1,
+    targets: [b1],
+    rolling: false,
+    waitTimeoutMs: 5_000,
+    ...overrides,
+  };
+}
+
+function setup(actions: PlannedAction[], containers: FakeContainer[] = [b1, b2, b3]) {
+  const docker = fakeDocker(containers);
+  const time = virtualTime();
+  const { clock, sleep } = time;
+  clock.set(1_000);
+  const journal = createChaosJournal();
+  // The run started 1 s before the traffic phase: journal times count from the run's start. The fake engine
+  // publishes no events; the integration tests record real ones.
+  const runner = createChaosRunner({
+    client: docker,
+    clock,
+    sleep,
+    actions,
+    journal,
+    runStartedAt: 0,
+    pollMs: 100,
+    recordDockerEvents: false,
+  });
+  return { docker, time, journal, runner };
+}
+
+describe('createChaosRunner', () => {
+  it('acts at the planned times and journals issued, done and recovered on the run clock', async () => {
+    const { docker, journal, runner } = setup([
+      planned({ seq: 1, action: 'restart', atMs: 2_000 }),
+      planned({ seq: 2, action: 'kill', atMs: 3_000, targets: [b2], signal: 'SIGKILL', waitTimeoutMs: 500 }),
+    ]);
+    await runner.start();
+    expect(docker.calls).toEqual(['restart id-b1', 'kill id-b2 SIGKILL']);
+    expect(journal.actions).toEqual([
+      expect.objectContaining({
+        seq: 1,
+        action: 'restart',
+        container: b1,
+        plannedMs: 3_000,
+        issuedMs: 3_000,
+        doneMs: 3_000,
+        recoveredMs: 3_000,
+        outcome: 'done',
+      }),
+      // Nothing restarts a killed container here: the wait for it ends at waitTimeout.
+      expect.objectContaining({
+        seq: 2,
+        action: 'kill',
+        plannedMs: 4_000,
+        outcome: 'done',
+        recoveryTimedOut: true,
+      }),
+    ]);
+    expect(runner.pending()).toEqual([b2]);
+  });
+
+  it('undoes a stop or a pause after `for`, and marks the target recovered then', async () => {
+    const { docker, journal, runner } = setup([
+      planned({ action: 'pause', atMs: 1_000, undoAfterMs: 2_000 }),
+      planned({ seq: 2, action: 'stop', atMs: 1_500, targets: [b2], undoAfterMs: 1_000, stopTimeoutS: 1 }),
+    ]);
+    await runner.start();
+    expect(docker.calls).toEqual(['pause id-b1', 'stop id-b2 t=1', 'start id-b2', 'unpause id-b1']);
+    const [pause, stop, start, unpause] = journal.actions;
+    expect(pause).toMatchObject({ origin: 'planned', issuedMs: 2_000, recoveredMs: 4_000 });
+    expect(stop).toMatchObject({ origin: 'planned', issuedMs: 2_500, recoveredMs: 3_500 });
+    expect(start).toMatchObject({ origin: 'undo', action: 'start', issuedMs: 3_500, outcome: 'done' });
+    expect(unpause).toMatchObject({ origin: 'undo', action: 'unpause', issuedMs: 4_000, outcome: 'done' });
+    expect(runner.pending()).toEqual([]);
+    expect(docker.state('id-b1')).toBe('running');
+  });
+
+  it('waits for healthy when the target has a health check, polling at the interval', async () => {
+    const { journal, runner } = setup(
+      [planned({ action: 'restart', atMs: 0 })],
+      [{ ...b1, healthyAfterInspects: 3 }],
+    );
+    await runner.start();
+    expect(journal.actions[0]).toMatchObject({ issuedMs: 1_000, recoveredMs: 1_300 });
+  });
+
+  it('rolls one target at a time, each after the previous is back', async () => {
+    const { docker, journal, runner } = setup(
+      [planned({ action: 'restart', atMs: 0, rolling: true, targets: [b1, b2, b3] })],
+      [b1, { ...b2, healthyAfterInspects: 5 }, b3],
+    );
+    await runner.start();
+    expect(docker.calls).toEqual(['restart id-b1', 'restart id-b2', 'restart id-b3']);
+    expect(journal.actions.map((a) => [a.container?.name, a.issuedMs, a.recoveredMs])).toEqual([
+      ['b1', 1_000, 1_000],
+      ['b2', 1_000, 1_500],
+      ['b3', 1_500, 1_500],
+    ]);
+  });
+
+  it('halts a rolling action when a target is not back in time, journaling what it skipped', async () => {
+    const { docker, journal, runner } = setup([
+      planned({ action: 'restart', atMs: 0, rolling: true, targets: [b1, b2, b3], waitTimeoutMs: 1_000 }),
+    ]);
+    docker.broken.add('id-b2');
+    await runner.start();
+    expect(docker.calls).toEqual(['restart id-b1', 'restart id-b2']);
+    expect(journal.actions.map((a) => [a.container?.name, a.outcome, a.recoveryTimedOut ?? false])).toEqual([
+      ['b1', 'done', false],
+      ['b2', 'done', true],
+      ['b3', 'skipped', false],
+    ]);
+    expect(journal.actions[2]?.error).toBe('b2 was not back within 1000ms');
+  });
+
+  it('journals idempotent answers as outcomes and does not take over containers it did not take down', async () => {
+    const { journal, runner } = setup(
+      [
+        planned({ action: 'stop', atMs: 0, targets: [b1, b2] }),
+        planned({ seq: 2, action: 'unpause', atMs: 10, targets: [b2] }),
+      ],
+      [b1, { ...b2, status: 'exited' }],
+    );
+    await runner.start();
+    expect(journal.actions.map((a) => [a.action, a.container?.name, a.outcome])).toEqual([
+      ['stop', 'b1', 'done'],
+      ['stop', 'b2', 'already-stopped'],
+      ['unpause', 'b2', 'not-paused'],
+    ]);
+    expect(runner.pending()).toEqual([b1]);
+  });
+
+  it('journals a failed action and rejects start() with it once the rest is over', async () => {
+    const faults: unknown[] = [];
+    const { docker, journal } = setup([]);
+    const { clock, sleep } = virtualTime();
+    const runner = createChaosRunner({
+      client: docker,
+      clock,
+      sleep,
+      journal,
+      actions: [
+        planned({ action: 'restart', atMs: 0 }),
+        planned({ seq: 2, action: 'restart', atMs: 100, targets: [b2] }),
+      ],
+      onFault: (error) => faults.push(error),
+    });
+    docker.failNext('id-b1', 500);
+    await expect(runner.start()).rejects.toThrow(DockerApiError);
+    expect(faults).toHaveLength(1);
+    expect(journal.actions.map((a) => [a.container?.name, a.outcome, a.error])).toEqual([
+      ['b1', 'failed', 'Docker restart on container id-b1 failed with HTTP 500: injected failure'],
+      ['b2', 'done', undefined],
+    ]);
+  });
+
+  it('rolls back what it stopped, killed and paused when stopped mid-run, and only that', async () => {
+    const { docker, journal, runner, time } = setup([
+      planned({ action: 'pause', atMs: 0, undoAfterMs: 60_000 }),
+      planned({ seq: 2, action: 'stop', atMs: 0, targets: [b2] }),
+      planned({ seq: 3, action: 'kill', atMs: 0, targets: [b3], waitTimeoutMs: 60_000 }),
+      planned({ seq: 4, action: 'restart', atMs: 30_000, targets: [b1] }),
+    ]);
+    time.freezeAt(10_000);
+    const started = runner.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runner.pending().map((c) => c.name)).toEqual(['b1', 'b2', 'b3']);
+    const records = await runner.rollback();
+    await started;
+    expect(records.map((r) => [r.action, r.container?.name, r.outcome, r.origin])).toEqual([
+      ['unpause', 'b1', 'done', 'rollback'],
+      ['start', 'b2', 'done', 'rollback'],
+      ['start', 'b3', 'done', 'rollback'],
+    ]);
+    expect(['id-b1', 'id-b2', 'id-b3'].map((id) => docker.state(id))).toEqual([
+      'running',
+      'running',
+      'running',
+    ]);
+    // The restart planned after the stop never happened.
+    expect(docker.calls).not.toContain('restart id-b1');
+    expect(runner.pending()).toEqual([]);
+    expect(await runner.rollback()).toBe(records);
+    expect(journal.actions.filter((a) => a.origin === 'rollback')).toHaveLength(3);
+  });
+
+  it('runs exec actions with their output in the journal', async () => {
+    const { journal, runner } = setup([
+      planned({
+        action: 'exec',
+        atMs: 0,
+        targets: [],
+        command: [process.execPath, '-e', 'console.log("rolled")'],
+        execTimeoutMs: 10_000,
+      }),
+    ]);
+    await runner.start();
+    expect(journal.actions[0]).toMatchObject({
+      action: 'exec',
+      outcome: 'done',
+      exec: { exitCode: 0, stdout: 'rolled\n' },
+    });
+  });
+});
