@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { toolVersion } from '../version.js';
+import { compareCommand } from './commands/compare.js';
 import { labCommand } from './commands/lab.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import type { Outcome } from './outcome.js';
@@ -20,6 +22,8 @@ export function buildProgram(outcome: Outcome): Command {
   program.addCommand(runCommand(outcome));
   program.addCommand(validateCommand(outcome));
   program.addCommand(labCommand());
+  program.addCommand(reportCommand(outcome));
+  program.addCommand(compareCommand(outcome));
   program.commands.forEach((command) => {
     command.exitOverride().showHelpAfterError('(add --help for usage)');
   });

@@ -7,10 +7,12 @@ import { type OverrideValues, overrides } from '../../profile/overrides.js';
 import { formatRawCounts, RawCounts } from '../../run/raw-counts.js';
 import { formatRunSummary } from '../../run/report.js';
 import { executeRun } from '../../run/run.js';
+import { resolveThresholds } from '../../thresholds/resolve.js';
 import { redact } from '../../util/redact.js';
 import type { Outcome } from '../outcome.js';
+import { addReportOptions, type ReportFlags, thresholdSettings } from '../report-options.js';
 
-interface RunOptions extends OverrideValues {
+interface RunOptions extends OverrideValues, ReportFlags {
   profile: string;
   dryRun?: boolean;
   allowNonLoopback?: boolean;
@@ -28,14 +30,15 @@ export function runCommand(outcome: Outcome): Command {
   for (const override of overrides) {
     command.addOption(new Option(override.flag, `${override.description} [env: ${override.env}]`));
   }
-  return command
+  return addReportOptions(command)
     .addHelpText(
       'after',
       '\nPrecedence: defaults < profile < environment variables < flags.\n\nExample:\n  $ LAB_PASSWORD=secret session-chaos run --profile profiles/example.yaml --users 50 --duration 30s --json result.json',
     )
     .action(async (options: RunOptions) => {
-      const { profile: path, dryRun, allowNonLoopback, ...flags } = options;
+      const { profile: path, dryRun, allowNonLoopback, failOn, defaultThresholds, quiet, ...flags } = options;
       const plan = await loadPlan(path, { flags });
+      resolveThresholds(plan.profile.thresholds, thresholdSettings({ failOn, defaultThresholds }));
       if (dryRun) {
         process.stdout.write(`${redact(JSON.stringify(plan.profile, null, 2), plan.secrets)}\n`);
         if (plan.profile.chaos.events.length > 0) {

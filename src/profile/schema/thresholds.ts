@@ -1,19 +1,39 @@
 import { z } from 'zod';
+import { expressionHint, parseThreshold } from '../../thresholds/expression.js';
 import { strictObject } from './common.js';
 
-const expression = z.string().regex(/^\s*[A-Za-z][\w.]*\s*(<=|>=|==|!=|<|>)\s*\S+\s*$/, {
-  error: 'expected "metric<op>value", such as mismatchRate<0.01 or latency.p99<500ms',
-});
+const expression = z
+  .string({ error: expressionHint })
+  .describe(
+    'metric<op>value, op one of < <= > >= == !=; e.g. mismatchRate<0.01, latency.p99<500ms, errorRate<=2%',
+  );
 
 export const thresholdsSchema = z
   .array(
-    z.union([
-      expression,
-      strictObject({
+    z
+      .union([
         expression,
-        abortOnFail: z.boolean().default(false).describe('Stop the run as soon as this fails.'),
+        strictObject({
+          expression,
+          abortOnFail: z.boolean().default(false).describe('Stop the run as soon as this fails.'),
+        }),
+      ])
+      // Parsed after the union picked a form, so an unknown metric or a wrong unit keeps its own message and
+      // is a profile error (exit 2) before anything runs.
+      .superRefine((entry, ctx) => {
+        const text = typeof entry === 'string' ? entry : entry.expression;
+        const parsed = parseThreshold(text);
+        if (!parsed.ok) {
+          ctx.addIssue({
+            code: 'custom',
+            message: parsed.message,
+            path: typeof entry === 'string' ? [] : ['expression'],
+          });
+        }
       }),
-    ]),
   )
-  .default([]);
+  .default([])
+  .describe(
+    'Checked on the summary; any failure exits 1. wrongUser==0 is added unless a threshold names wrongUser.',
+  );
 export type Thresholds = z.output<typeof thresholdsSchema>;

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { operators } from '../thresholds/expression.js';
+import type { RunResult } from './result.js';
+import { resultSchemaVersion, toolName } from './result.js';
+import { summarySchema } from './summary-schema.js';
+
+export const resultSchemaFile = 'schema/result.schema.json';
+
+const runClockMs = z.number();
+
+const journalEntrySchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  at: runClockMs,
+  action: z.string().optional(),
+  target: z.string().optional(),
+  doneAt: runClockMs.optional(),
+  backAt: runClockMs.optional(),
+  outcome: z.string().optional(),
+  message: z.string().optional(),
+});
+
+const thresholdSchema = z.object({
+  expression: z.string(),
+  metric: z.string(),
+  op: z.enum(operators),
+  value: z.number(),
+  abortOnFail: z.boolean(),
+  origin: z.enum(['profile', 'flag', 'default']),
+  actual: z.number().nullable(),
+  passed: z.boolean(),
+});
+
+/** The result file, as zod: the source of `schema/result.schema.json` and the check applied when reading one. */
+export const runResultSchema = z
+  .object({
+    schemaVersion: z.literal(resultSchemaVersion),
+    tool: z.object({ name: z.literal(toolName), version: z.string() }),
+    node: z.string(),
+    source: z.string(),
+    profile: z.record(z.string(), z.unknown()),
+    startedAt: z.iso.datetime(),
+    endedAt: z.iso.datetime(),
+    durationMs: z.number(),
+    summary: summarySchema,
+    chaos: z.array(journalEntrySchema),
+    thresholds: z.array(thresholdSchema),
+    verdict: z.object({
+      status: z.enum(['passed', 'thresholds_failed', 'aborted', 'interrupted']),
+      exitCode: z.union([z.literal(0), z.literal(1), z.literal(4), z.literal(130)]),
+      failed: z.array(z.string()),
+      message: z.string().optional(),
+    }),
+  })
+  .describe('A session-chaos run result (session-chaos run --json).');
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const resultSchemaMatchesType: Same<z.output<typeof runResultSchema>, RunResult> = true;
+void resultSchemaMatchesType;
+
+export function resultJsonSchema(): Record<string, unknown> {
+  return { ...z.toJSONSchema(runResultSchema, { io: 'output' }), title: 'session-chaos result' };
+}
+
+export function renderResultJsonSchema(): string {
+  return `${JSON.stringify(resultJsonSchema(), null, 2)}\n`;
+}

@@ -1,0 +1,123 @@
+import { ExitCode } from '../errors.js';
+import type { Summary } from '../metrics/summary.js';
+import type { Plan } from '../profile/load.js';
+import { evaluateThresholds, type ThresholdResult } from '../thresholds/evaluate.js';
+import type { ResolvedThreshold, ThresholdOrigin } from '../thresholds/resolve.js';
+import { toolVersion } from '../version.js';
+import { redactDocument } from './redact-document.js';
+
+/** Bumped on any change a reader of an older version could misread; readers refuse newer versions. */
+export const resultSchemaVersion = 1;
+export const toolName = 'session-chaos';
+
+/**
+ * One line of the chaos journal: an action the run took on a backend, or an event Docker reported, on the
+ * run's clock (ms from its start). `id` matches `Summary.impact[].id` for actions whose impact was measured.
+ */
+export interface ChaosJournalEntry {
+  id: string;
+  /** `action` (restart, stop, ... or exec), `docker_event`, or `rollback` (undone when the run ended). */
+  kind: string;
+  /** When it was issued. */
+  at: number;
+  action?: string;
+  /** Container names (or the command of an exec hook), comma-separated. */
+  target?: string;
+  /** When Docker (or the hook) answered. */
+  doneAt?: number;
+  /** When the target was back (running or healthy). */
+  backAt?: number;
+  /** `done`, `already` (Docker's 304/409), `failed`, ... */
+  outcome?: string;
+  message?: string;
+}
+
+export interface ThresholdVerdict extends ThresholdResult {
+  origin: ThresholdOrigin;
+}
+
+export type VerdictStatus = 'passed' | 'thresholds_failed' | 'aborted' | 'interrupted';
+
+export interface Verdict {
+  status: VerdictStatus;
+  exitCode:
+    | typeof ExitCode.passed
+    | typeof ExitCode.thresholdsFailed
+    | typeof ExitCode.aborted
+    | typeof ExitCode.interrupted;
+  /** The expressions of the failed thresholds. */
+  failed: string[];
+  /** Why the run stopped early, when it did. */
+  message?: string;
+}
+
+/** The result file (`--json`), versioned; `schema/result.schema.json` describes it. */
+export interface RunResult {
+  schemaVersion: typeof resultSchemaVersion;
+  tool: { name: typeof toolName; version: string };
+  node: string;
+  /** The profile's path. */
+  source: string;
+  /** The resolved profile (defaults filled in, durations in ms), secrets redacted. */
+  profile: Record<string, unknown>;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  summary: Summary;
+  chaos: ChaosJournalEntry[];
+  thresholds: ThresholdVerdict[];
+  verdict: Verdict;
+}
+
+/** How a run ended early: a fault (exit 4), Ctrl-C (130), or an `abortOnFail` threshold (1). */
+export interface EarlyEnd {
+  kind: 'fault' | 'interrupted' | 'threshold';
+  message: string;
+}
+
+export interface ResultInput {
+  plan: Plan;
+  summary: Summary;
+  thresholds: readonly ResolvedThreshold[];
+  journal?: readonly ChaosJournalEntry[];
+  startedAt: Date;
+  endedAt: Date;
+  earlyEnd?: EarlyEnd;
+}
+
+export function decideVerdict(thresholds: readonly ThresholdResult[], earlyEnd?: EarlyEnd): Verdict {
+  const failed = thresholds.filter((threshold) => !threshold.passed).map((threshold) => threshold.expression);
+  const message = earlyEnd === undefined ? {} : { message: earlyEnd.message };
+  if (earlyEnd?.kind === 'fault')
+    return { status: 'aborted', exitCode: ExitCode.aborted, failed, ...message };
+  if (earlyEnd?.kind === 'interrupted') {
+    return { status: 'interrupted', exitCode: ExitCode.interrupted, failed, ...message };
+  }
+  if (failed.length > 0 || earlyEnd?.kind === 'threshold') {
+    return { status: 'thresholds_failed', exitCode: ExitCode.thresholdsFailed, failed, ...message };
+  }
+  return { status: 'passed', exitCode: ExitCode.passed, failed };
+}
+
+/** Assembles the result document: evaluates the thresholds, decides the verdict, redacts every secret. */
+export function buildResult(input: ResultInput): RunResult {
+  const thresholds = evaluateThresholds(input.summary, input.thresholds).map((result, index) => ({
+    ...result,
+    origin: input.thresholds[index]?.origin ?? 'profile',
+  }));
+  const result: RunResult = {
+    schemaVersion: resultSchemaVersion,
+    tool: { name: toolName, version: toolVersion },
+    node: process.version,
+    source: input.plan.source,
+    profile: input.plan.profile as unknown as Record<string, unknown>,
+    startedAt: input.startedAt.toISOString(),
+    endedAt: input.endedAt.toISOString(),
+    durationMs: input.endedAt.getTime() - input.startedAt.getTime(),
+    summary: input.summary,
+    chaos: [...(input.journal ?? [])],
+    thresholds,
+    verdict: decideVerdict(thresholds, input.earlyEnd),
+  };
+  return redactDocument(result, input.plan.secrets);
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { serializeResult } from '../../src/report/outputs.js';
+import { runCli } from '../cli/run-cli.js';
+import { minimalProfile, writeTempFile } from '../profile/fixtures.js';
+import { fixedResult, fixedSummary } from './fixtures.js';
+
+const saved = writeTempFile('result.json', serializeResult(fixedResult()));
+
+describe('session-chaos report', () => {
+  it('renders a saved result as the plain table when stdout is not a terminal', async () => {
+    const { code, stdout } = await runCli(['report', saved]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('FAILED: 1 of 5 thresholds failed');
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it.each([
+    ['markdown', /^## session-chaos/],
+    ['junit', /^<\?xml/],
+  ])('renders --format %s', async (format, start) => {
+    const { code, stdout } = await runCli(['report', saved, '--format', format]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(start);
+  });
+
+  it('exits 2 with a clear message for a file that is not a result', async () => {
+    const other = writeTempFile('k6.json', '{"metrics": {}}');
+    const { code, stderr } = await runCli(['report', other]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${other}: not a session-chaos result`);
+  });
+
+  it('exits 2 for a result of a newer schemaVersion', async () => {
+    const newer = writeTempFile('newer.json', JSON.stringify({ ...fixedResult(), schemaVersion: 2 }));
+    const { code, stderr } = await runCli(['report', newer]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('with schemaVersion 2; this version reads up to 1\nhint: upgrade session-chaos');
+  });
+
+  it('refuses an unknown format', async () => {
+    expect((await runCli(['report', saved, '--format', 'html'])).code).toBe(2);
+  });
+});
+
+describe('session-chaos compare', () => {
+  const summary = fixedSummary();
+  const worse = writeTempFile(
+    'worse.json',
+    serializeResult(
+      fixedResult({ summary: { ...summary, mismatchRate: { ...summary.mismatchRate, value: 0.05 } } }),
+    ),
+  );
+
+  it('shows the changes and exits 0 without rules', async () => {
+    const { code, stdout } = await runCli(['compare', saved, worse]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^mismatchRate\s+0\.41%\s+5%/m);
+  });
+
+  it('exits 1 on a regression beyond the tolerance', async () => {
+    const { code, stdout } = await runCli([
+      'compare',
+      saved,
+      worse,
+      '--fail-on-regression',
+      'mismatchRate:0.01',
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('REGRESSION (> mismatchRate:0.01)');
+  });
+
+  it('exits 2 on a bad rule', async () => {
+    const { code, stderr } = await runCli(['compare', saved, worse, '--fail-on-regression', 'mismatch:1']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown metric "mismatch"');
+  });
+});
+
+describe('session-chaos run threshold flags', () => {
+  const profile = writeTempFile('p.yaml', minimalProfile);
+
+  it('refuses an unknown metric in --fail-on before anything runs (exit 2)', async () => {
+    const { code, stderr } = await runCli([
+      'run',
+      '--profile',
+      profile,
+      '--dry-run',
+      '--fail-on',
+      'loadSkw<2',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--fail-on "loadSkw<2": unknown metric "loadSkw" (did you mean "loadSkew"?)');
+  });
+
+  it('accepts good --fail-on expressions, --no-default-thresholds and --quiet', async () => {
+    const { code } = await runCli([
+      'run',
+      '--profile',
+      profile,
+      '--dry-run',
+      '--quiet',
+      '--no-default-thresholds',
+      '--fail-on',
+      'mismatchRate<1%',
+      'latency.p99<500ms',
+    ]);
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serializeResult, writeReports } from '../../src/report/outputs.js';
+import { writeFileAtomic } from '../../src/report/write.js';
+import { fixedResult } from './fixtures.js';
+
+function capture() {
+  let text = '';
+  return { stdout: { write: (chunk: string) => (text += chunk) }, text: () => text };
+}
+
+describe('writeReports', () => {
+  const result = fixedResult();
+
+  it('writes the JSON, JUnit and Markdown files it is asked for, and leaves no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-reports-'));
+    const out = capture();
+    const paths = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
+    await writeReports(result, paths, { ...out, env: {} });
+    expect(JSON.parse(readFileSync(paths.json, 'utf8'))).toEqual(JSON.parse(serializeResult(result)));
+    expect(readFileSync(paths.junit, 'utf8')).toMatch(/^<\?xml/);
+    expect(readFileSync(paths.markdown, 'utf8')).toMatch(/^## session-chaos/);
+    expect(readdirSync(dir).sort()).toEqual(['r.json', 'r.md', 'r.xml']);
+    expect(out.text()).toBe('');
+  });
+
+  it('writes the JSON to stdout for -', async () => {
+    const out = capture();
+    await writeReports(result, { json: '-' }, { ...out, env: {} });
+    expect(out.text()).toBe(serializeResult(result));
+  });
+
+  it('appends the Markdown to $GITHUB_STEP_SUMMARY when it is set', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-reports-'));
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const context = { ...capture(), env: { GITHUB_STEP_SUMMARY: summary } };
+    await writeReports(result, {}, context);
+    await writeReports(result, {}, context);
+    const text = readFileSync(summary, 'utf8');
+    expect(text.startsWith('# earlier step\n## session-chaos')).toBe(true);
+    expect(text.match(/^## session-chaos/gm)).toHaveLength(2);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('replaces a file whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-atomic-'));
+    const path = join(dir, 'r.json');
+    writeFileSync(path, 'old');
+    await writeFileAtomic(path, 'new');
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual(['r.json']);
+  });
+
+  it('fails without leaving a temporary file when it cannot rename', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-atomic-'));
+    // A directory in the way: the rename fails after the temporary file was written.
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'taken'));
+    writeFileSync(join(dir, 'taken', 'x'), '');
+    await expect(writeFileAtomic(join(dir, 'taken'), 'text')).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['taken']);
+  });
+});

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { renderJunit } from '../../src/report/junit.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { serializeResult } from '../../src/report/outputs.js';
+import { parseResultText } from '../../src/report/read-result.js';
+import { decideVerdict, resultSchemaVersion } from '../../src/report/result.js';
+import { renderResultJsonSchema, resultSchemaFile } from '../../src/report/result-schema.js';
+import { renderSummaryTable } from '../../src/report/table.js';
+import { toolVersion } from '../../src/version.js';
+import { canaries, fixedResult } from './fixtures.js';
+
+function shippedSchemaValidator() {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  return ajv.compile(JSON.parse(readFileSync(resultSchemaFile, 'utf8')) as object);
+}
+
+describe('the result document', () => {
+  const result = fixedResult();
+
+  it('carries the version, the tool, Node, times, the summary, the journal, thresholds and verdict', () => {
+    expect(result).toMatchObject({
+      schemaVersion: resultSchemaVersion,
+      tool: { name: 'session-chaos', version: toolVersion },
+      node: process.version,
+      source: 'profiles/fixed.yaml',
+      startedAt: '2026-01-02T03:04:05.000Z',
+      endedAt: '2026-01-02T03:04:17.500Z',
+      durationMs: 12_500,
+      verdict: { status: 'thresholds_failed', exitCode: 1, failed: ['loadSkew<1.5'] },
+    });
+    expect(result.profile).toMatchObject({
+      name: 'two backends, one restart',
+      traffic: { users: 20, duration: 10_000 },
+    });
+    expect(result.chaos).toHaveLength(4);
+    expect(result.summary.timeline.length).toBeGreaterThan(0);
+    expect(result.thresholds.map((threshold) => threshold.origin)).toEqual([
+      'profile',
+      'profile',
+      'profile',
+      'flag',
+      'default',
+    ]);
+  });
+
+  it('is valid against the shipped JSON Schema (checked by an independent validator)', () => {
+    const validate = shippedSchemaValidator();
+    const document = JSON.parse(serializeResult(result)) as unknown;
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    const broken = { ...(document as Record<string, unknown>), verdict: { status: 'fine' } };
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('reads back to the same value', () => {
+    expect(parseResultText('r.json', serializeResult(result))).toEqual(JSON.parse(serializeResult(result)));
+  });
+
+  it('never shows a password, token or cookie value, in any output', () => {
+    const outputs = [
+      serializeResult(result),
+      renderSummaryTable(result, { color: false }),
+      renderSummaryTable(result, { color: true }),
+      renderMarkdown(result),
+      renderJunit(result),
+    ];
+    for (const output of outputs) {
+      for (const canary of Object.values(canaries)) expect(output).not.toContain(canary);
+    }
+    expect(result.profile).toMatchObject({
+      auth: { credentials: { password: '[redacted]' } },
+      target: { headers: { authorization: '[redacted]', cookie: '[redacted]' } },
+    });
+    expect(result.chaos[3]?.message).toBe('hook said: bad token [redacted]');
+  });
+});
+
+describe('the shipped result JSON Schema', () => {
+  it('is generated from the current zod schema (run `npm run schema` when this fails)', () => {
+    expect(readFileSync(resultSchemaFile, 'utf8')).toBe(renderResultJsonSchema());
+  });
+});
+
+describe('decideVerdict', () => {
+  const passed = { passed: true, expression: 'a<1' };
+  const failed = { passed: false, expression: 'b<1' };
+  it.each([
+    [[passed], undefined, 'passed', 0],
+    [[passed, failed], undefined, 'thresholds_failed', 1],
+    [[passed], { kind: 'threshold', message: 'b<1 failed during the run' }, 'thresholds_failed', 1],
+    [[passed], { kind: 'fault', message: 'Docker went away' }, 'aborted', 4],
+    [[failed], { kind: 'interrupted', message: 'SIGINT' }, 'interrupted', 130],
+  ] as const)('%j, early end %j: %s, exit %d', (thresholds, earlyEnd, status, exitCode) => {
+    const verdict = decideVerdict(thresholds as never, earlyEnd);
+    expect(verdict).toMatchObject({ status, exitCode });
+  });
+});
