@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { LabError } from '../errors.js';
 
 /**
  * A process the lab started. The kernel's start time (in clock ticks since boot) goes with the pid so that a
@@ -28,9 +29,9 @@ export function spawnOwned(command: string, args: readonly string[], options: Sp
       stdio: ['ignore', output, output],
     });
     child.unref();
-    if (child.pid === undefined) throw new Error(`could not start ${command}`);
+    if (child.pid === undefined) throw new LabError(`could not start ${command}; see ${options.outputPath}`);
     const startTime = processStartTime(child.pid);
-    if (startTime === undefined) throw new Error(`${command} exited at once; see ${options.outputPath}`);
+    if (startTime === undefined) throw new LabError(`${command} exited at once; see ${options.outputPath}`);
     return { pid: child.pid, startTime };
   } finally {
     closeSync(output);

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCommand } from '../../src/cli/commands/lab.js';
 import type { LabFacts } from '../../src/lab/index.js';
@@ -15,6 +17,14 @@ async function lab(...args: string[]): Promise<string> {
   return out;
 }
 
+const cli = fileURLToPath(new URL('./fixtures/cli.ts', import.meta.url));
+
+/** Runs `session-chaos ...` as its own process, which has exited when this returns. */
+function labProcess(...args: string[]): { status: number | null; stdout: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout };
+}
+
 describe('session-chaos lab up|status|down', () => {
   let facts: LabFacts | undefined;
   beforeAll(() => bundleBackend());
@@ -23,7 +33,7 @@ describe('session-chaos lab up|status|down', () => {
     if (facts !== undefined && existsSync(facts.dir)) await stopLab(facts.id);
   });
 
-  it('up --json starts a lab that outlives the command, status sees it, down removes it', async () => {
+  it('up --json starts a lab that outlives the command process, status sees it, down removes it', async () => {
     const up = await lab(
       'up',
       '--balancer',
@@ -59,6 +69,10 @@ describe('session-chaos lab up|status|down', () => {
     await expect(call(`${facts.backends[0]?.url}/healthz`)).rejects.toThrow();
     expect(existsSync(facts.dir)).toBe(false);
     await expect(lab('status', facts.id)).rejects.toThrow(`no lab with id ${facts.id}`);
+  });
+
+  it('a bad choice is a usage error: exit code 2', () => {
+    expect(labProcess('lab', 'up', '--balancer', 'traefik').status).toBe(2);
   });
 
   it('up rejects a bad flag value with a usage error naming the flag', async () => {

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LabError } from '../../errors.js';
 import { requireExecutable } from '../components.js';
-import { type OwnedProcess, spawnOwned } from '../processes.js';
+import { answersOk, outputTail } from '../probe.js';
+import { isRunning, type OwnedProcess, spawnOwned } from '../processes.js';
 import { haproxyConfig } from './haproxy.js';
 import type { BalancerKind, UpstreamServer } from './kinds.js';
 import { nginxConfig } from './nginx.js';
@@ -54,4 +56,12 @@ export function startBalancer(input: StartBalancerInput): BalancerRecord {
   // -db: stay in the foreground as one process the lab owns.
   const owned = spawnOwned(haproxy, ['-db', '-f', configPath], { env: {}, outputPath });
   return { kind: input.kind, port: input.port, url, configPath, outputPath, process: owned };
+}
+
+/** True once the balancer passes a request to a backend; throws at once when the balancer died. */
+export async function balancerIsUp(balancer: BalancerRecord): Promise<boolean> {
+  if (!isRunning(balancer.process)) {
+    throw new LabError(`${balancer.kind} exited while starting: ${outputTail(balancer.outputPath)}`);
+  }
+  return answersOk(`${balancer.url}/healthz`);
 }

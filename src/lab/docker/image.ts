@@ -62,14 +62,16 @@ export function imageTag(files: readonly ImageFile[], bundlePath: string, docker
   return `${backendImageRepository}:${hash.digest('hex').slice(0, 16)}`;
 }
 
-async function systemFiles(nodePath: string): Promise<ImageFile[]> {
+/** This machine's node and the libraries it loads, each to go into the image at its own path. */
+async function systemFiles(nodePath: string): Promise<{ node: ImageFile; libraries: ImageFile[] }> {
   let lddOutput = '';
   try {
     lddOutput = (await promisify(execFile)('ldd', [nodePath])).stdout;
   } catch {
     // A statically linked node needs nothing else; ldd says so with a non-zero exit.
   }
-  return [nodePath, ...parseLdd(lddOutput)].map((target) => ({ source: realpathSync(target), target }));
+  const file = (target: string): ImageFile => ({ source: realpathSync(target), target });
+  return { node: file(nodePath), libraries: parseLdd(lddOutput).map(file) };
 }
 
 function placeFile(source: string, target: string): void {
@@ -103,10 +105,11 @@ async function pruneOtherTags(keep: string): Promise<void> {
  * exists. Returns the tag.
  */
 export async function ensureBackendImage(bundlePath: string, nodePath = process.execPath): Promise<string> {
-  const files = await systemFiles(nodePath);
+  const { node, libraries } = await systemFiles(nodePath);
+  const files = [node, ...libraries];
   const dockerfile = backendDockerfile(
     nodePath,
-    files.slice(1).map((file) => file.target),
+    libraries.map((file) => file.target),
   );
   const tag = imageTag(files, bundlePath, dockerfile);
   if (await imageExists(tag)) return tag;

@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { LabError } from '../errors.js';
+import type { GroundTruthLine } from './backend/log.js';
+import type { LabState, Runtime } from './state.js';
+
+/** What a running lab is, as plain data (what `lab up --json` prints). */
+export interface LabFacts {
+  id: string;
+  /** The balancer's base URL: where traffic goes. */
+  url: string;
+  runtime: Runtime;
+  sessions: LabState['sessions'];
+  users: number;
+  password: string;
+  cookieName: string;
+  balancer: { kind: LabState['balancerKind']; url: string; port: number; pid: number; configPath: string };
+  backends: {
+    name: string;
+    url: string;
+    port: number;
+    logPath: string;
+    containerId?: string;
+    containerName?: string;
+    pid?: number;
+  }[];
+  redis?: { url: string; pid: number };
+  /** Everything the lab writes (configs, logs) is under this directory, removed by stop. */
+  dir: string;
+}
+
+export function labFacts(state: LabState): LabFacts {
+  const { balancer } = state;
+  if (balancer === undefined)
+    throw new LabError(`lab ${state.id} has no balancer (it did not finish starting)`);
+  return {
+    id: state.id,
+    url: balancer.url,
+    runtime: state.runtime,
+    sessions: state.sessions,
+    users: state.users,
+    password: state.password,
+    cookieName: state.cookieName,
+    balancer: {
+      kind: balancer.kind,
+      url: balancer.url,
+      port: balancer.port,
+      pid: balancer.process.pid,
+      configPath: balancer.configPath,
+    },
+    backends: state.backends.map((backend) => ({
+      name: backend.name,
+      url: backend.url,
+      port: backend.port,
+      logPath: backend.logPath,
+      ...(backend.container
+        ? { containerId: backend.container.id, containerName: backend.container.name }
+        : {}),
+      ...(backend.process ? { pid: backend.process.pid } : {}),
+    })),
+    ...(state.redis ? { redis: { url: state.redis.url, pid: state.redis.process.pid } } : {}),
+    dir: state.dir,
+  };
+}
+
+/** Every backend's log lines, oldest first (lines of one backend keep their order). */
+export function readGroundTruth(state: LabState): GroundTruthLine[] {
+  const lines = state.backends.flatMap((backend) => {
+    if (!existsSync(backend.logPath)) return [];
+    return readFileSync(backend.logPath, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as GroundTruthLine);
+  });
+  return lines.sort((a, b) => a.time.localeCompare(b.time));
+}
