@@ -16,8 +16,9 @@ export function wilsonInterval(
   const denominator = 1 + z2 / trials;
   const centre = p + z2 / (2 * trials);
   const spread = z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  // At the edges the formula gives 0 and 1 up to rounding (1e-19); say them exactly.
   return {
-    low: Math.max(0, (centre - spread) / denominator),
-    high: Math.min(1, (centre + spread) / denominator),
+    low: successes <= 0 ? 0 : (centre - spread) / denominator,
+    high: successes >= trials ? 1 : (centre + spread) / denominator,
   };
 }

@@ -15,6 +15,11 @@ describe('wilsonInterval', () => {
     expect(interval?.high).toBeCloseTo(high, 6);
   });
 
+  it('is exactly 0 or 1 at the edges, not a rounding error away', () => {
+    expect(wilsonInterval(0, 1800)?.low).toBe(0);
+    expect(wilsonInterval(1800, 1800)?.high).toBe(1);
+  });
+
   it('is undefined without trials', () => {
     expect(wilsonInterval(0, 0)).toBeUndefined();
   });

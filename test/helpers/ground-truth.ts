@@ -1,0 +1,21 @@
+import type { ResponseClass } from '../../src/classify/types.js';
+import type { GroundTruthLine } from '../../src/lab/index.js';
+import type { ResponseRecord } from '../../src/traffic/record.js';
+
+/**
+ * The class a response deserves according to what the backend knew (its ground-truth log line), decided
+ * without the classifier's rules: whom the backend answered as, and whether the credential was valid there.
+ * A response without a line came from the balancer itself (no server available): an error if 5xx.
+ */
+export function classFromTruth(line: GroundTruthLine | undefined, record: ResponseRecord): ResponseClass {
+  if (record.status === undefined) return 'error';
+  if (line === undefined) return record.status >= 500 ? 'error' : 'unexpected';
+  if (line.status >= 500) return 'error';
+  if (line.faultInjected) return 'wrong_user';
+  if (line.user !== null) return line.user === record.user ? 'ok' : 'wrong_user';
+  if (line.sessionFound === false) {
+    const expired = record.sessionExpiresAt !== undefined && record.start >= record.sessionExpiresAt;
+    return expired ? 'expired' : 'mismatch';
+  }
+  return 'unexpected';
+}

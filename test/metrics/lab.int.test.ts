@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Classification } from '../../src/classify/types.js';
+import { type GroundTruthLine, type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
+import type { Summary } from '../../src/metrics/summary.js';
+import { executeRun } from '../../src/run/run.js';
+import type { ResponseRecord } from '../../src/traffic/record.js';
+import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
+import { classFromTruth } from '../helpers/ground-truth.js';
+import { bundleBackend } from '../lab/helpers.js';
+
+/**
+ * Ground truth: every classified response is joined by request id with the log line of the backend that
+ * answered it, and the class must be what the backend knew, for 100% of requests. Then the magnitudes the
+ * design predicts for each setup, with tolerances explained where they are asserted.
+ *
+ * Backends run as processes (the lab's `process` runtime): the balancers and session stores are the real
+ * ones, and the tests stay fast on two cores; chaos tests are where containers matter.
+ */
+
+interface Observed {
+  record: ResponseRecord;
+  classification: Classification;
+}
+
+interface Measured {
+  summary: Summary;
+  observed: Observed[];
+  truth: GroundTruthLine[];
+}
+
+const users = 30;
+const requestsPerUser = 60;
+
+type Input = Parameters<typeof planFor>[1];
+
+function inputFor(lab: Lab, overrides: Input = {}): Input {
+  return {
+    auth: { login: { format: 'json' }, credentials: { password: lab.password } },
+    traffic: {
+      users,
+      requests: users * requestsPerUser,
+      duration: '60s',
+      mix: [{ path: '/me' }],
+    },
+    classify: { identity: { from: 'json', path: 'user' } },
+    relogin: 'never',
+    ...overrides,
+  };
+}
+
+/** A real run (the CLI's pipeline) on the lab; its records kept for the join, its summary as the CLI has it. */
+async function measure(lab: Lab, input: Input): Promise<Measured> {
+  const sink = new CollectingSink();
+  const plan = planFor(lab.url, input);
+  plan.secrets = [lab.password];
+  const result = await executeRun(plan, { sinks: [sink] });
+  return { summary: result.summary, observed: sink.responses, truth: await lab.readGroundTruth() };
+}
+
+/** Responses whose class or backend differs from what the backend's log says, described for the failure. */
+function disagreements({ observed, truth }: Measured): string[] {
+  const byId = new Map(truth.map((line) => [line.requestId, line]));
+  return observed.flatMap(({ record, classification }) => {
+    const line = byId.get(record.requestId);
+    const expected = classFromTruth(line, record);
+    const backend = line?.backend ?? 'unknown';
+    if (expected === classification.class && backend === classification.backend) return [];
+    return [
+      `${record.requestId} (${record.user}, status ${record.status}): classified ${classification.class} on ` +
+        `${classification.backend}, backend log says ${expected} on ${backend}`,
+    ];
+  });
+}
+
+function withLab(options: LabOptions, body: (lab: () => Lab) => void): void {
+  let lab: Lab | undefined;
+  beforeAll(async () => {
+    bundleBackend();
+    lab = await startLab({ runtime: 'process', backends: 3, ...options });
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+  body(() => {
+    if (lab === undefined) throw new Error('the lab did not start');
+    return lab;
+  });
+}
+
+describe('lab: HAProxy round robin over 3 memory backends, relogin never', () => {
+  withLab({ balancer: 'haproxy-roundrobin', sessions: 'memory' }, (lab) => {
+    let measured: Measured;
+    beforeAll(async () => {
+      measured = await measure(lab(), inputFor(lab()));
+    });
+
+    it('classifies every response as the backends knew it', () => {
+      expect(measured.observed).toHaveLength(users * requestsPerUser);
+      expect(disagreements(measured)).toEqual([]);
+    });
+
+    it('gives a mismatch rate near 2/3 and affinity near 1/3', () => {
+      const { summary } = measured;
+      // Each request lands on the VU's login backend one time in three. Round robin is deterministic but
+      // the VUs' requests interleave, so a VU's share of its login backend wanders around 1/3: ±0.05.
+      expect(summary.mismatchRate.value).toBeGreaterThan(2 / 3 - 0.05);
+      expect(summary.mismatchRate.value).toBeLessThan(2 / 3 + 0.05);
+      // Affinity is the share of a VU's MOST used backend: 1/3 for a strict rotation, up to about 0.40 for 60
+      // requests spread at random over 3 backends (the expected maximum of a multinomial). Hence 0.31..0.45.
+      expect(summary.affinity).toBeGreaterThan(0.31);
+      expect(summary.affinity).toBeLessThan(0.45);
+      expect(summary.loadSkew).toBeLessThan(1.1);
+      expect(summary.wrongUser).toBe(0);
+      expect(summary.relogins.total).toBe(0);
+    });
+  });
+});
+
+describe('lab: HAProxy cookie insert over 3 memory backends', () => {
+  withLab({ balancer: 'haproxy-cookie', sessions: 'memory' }, (lab) => {
+    let measured: Measured;
+    beforeAll(async () => {
+      // The backend is read from HAProxy's SERVERID pin cookie here, to check the cookie rule on the real thing.
+      measured = await measure(
+        lab(),
+        inputFor(lab(), {
+          classify: {
+            identity: { from: 'json', path: 'user' },
+            backend: { from: 'cookie', name: 'SERVERID' },
+          },
+          relogin: 'relogin',
+        }),
+      );
+    });
+
+    it('classifies every response as the backends knew it', () => {
+      expect(disagreements(measured)).toEqual([]);
+    });
+
+    it('gives no mismatch and full affinity', () => {
+      const { summary } = measured;
+      expect(summary.counts.classes.ok).toBe(users * requestsPerUser);
+      expect(summary.mismatchRate.value).toBe(0);
+      // 0 of n: the Wilson interval is [0, z^2 / (n + z^2)], about 3/n (the "rule of three").
+      const n = users * requestsPerUser;
+      expect(summary.mismatchRate.low).toBe(0);
+      expect(summary.mismatchRate.high).toBeCloseTo(1.959964 ** 2 / (n + 1.959964 ** 2), 6);
+      expect(summary.affinity).toBe(1);
+      expect(summary.switchRate).toBe(0);
+      expect(summary.relogins.total).toBe(0);
+    });
+  });
+});
+
+describe('lab: HAProxy round robin over 3 backends sharing Redis', () => {
+  withLab({ balancer: 'haproxy-roundrobin', sessions: 'redis' }, (lab) => {
+    let measured: Measured;
+    beforeAll(async () => {
+      measured = await measure(lab(), inputFor(lab()));
+    });
+
+    it('classifies every response as the backends knew it', () => {
+      expect(disagreements(measured)).toEqual([]);
+    });
+
+    it('gives no mismatch and an even load', () => {
+      const { summary } = measured;
+      expect(summary.mismatchRate.value).toBe(0);
+      // Round robin over 1,800 requests: the backends' counts differ by a handful at most.
+      expect(summary.loadSkew).toBeGreaterThanOrEqual(1);
+      expect(summary.loadSkew).toBeLessThan(1.05);
+    });
+  });
+});
+
+describe('lab: JWT, one backend of 3 with a divergent secret, round robin, relogin never', () => {
+  withLab({ balancer: 'haproxy-roundrobin', sessions: 'jwt', jwtDivergentSecret: true }, (lab) => {
+    let measured: Measured;
+    beforeAll(async () => {
+      measured = await measure(
+        lab(),
+        inputFor(lab(), {
+          auth: {
+            mode: 'bearer',
+            login: { format: 'json', token: { from: 'json', path: 'token' } },
+            credentials: { password: lab().password },
+          },
+        }),
+      );
+    });
+
+    it('classifies every response as the backends knew it', () => {
+      expect(disagreements(measured)).toEqual([]);
+    });
+
+    it('gives a mismatch rate near 4/9', () => {
+      // A VU that logged in on a shared-secret backend is refused by the odd one (1/3 of its requests); one
+      // that logged in on the odd backend is refused by the other two (2/3). Round-robin logins put a third
+      // of the VUs on each backend: 2/3 * 1/3 + 1/3 * 2/3 = 4/9. The interleaving of requests moves each
+      // VU's share a little, as in the memory case: ±0.05.
+      const { summary } = measured;
+      expect(summary.mismatchRate.value).toBeGreaterThan(4 / 9 - 0.05);
+      expect(summary.mismatchRate.value).toBeLessThan(4 / 9 + 0.05);
+    });
+  });
+});
+
+describe('lab: the wrong-user fault', () => {
+  withLab({ balancer: 'haproxy-roundrobin', sessions: 'redis', wrongUserRate: 0.05 }, (lab) => {
+    let measured: Measured;
+    beforeAll(async () => {
+      measured = await measure(lab(), inputFor(lab()));
+    });
+
+    it('catches every injected wrong answer and invents none', () => {
+      expect(disagreements(measured)).toEqual([]);
+      const injected = new Set(
+        measured.truth.filter((line) => line.faultInjected).map((line) => line.requestId),
+      );
+      const caught = new Set(
+        measured.observed
+          .filter(({ classification }) => classification.class === 'wrong_user')
+          .map(({ record }) => record.requestId),
+      );
+      expect(injected.size).toBeGreaterThan(0);
+      expect(caught).toEqual(injected);
+      expect(measured.summary.wrongUser).toBe(injected.size);
+    });
+  });
+});
