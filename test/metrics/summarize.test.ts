@@ -254,6 +254,21 @@ describe('MetricsAggregator: bounded state', () => {
     expect(summary.vus.withResponses).toBe(2);
   });
 
+  it('keeps no per-request state: 100,000 records from 10 VUs over 10 s leave small tables', () => {
+    const aggregator = new MetricsAggregator({ vus: 10 });
+    for (let i = 0; i < 100_000; i++) {
+      feed(aggregator, i % 10, i % 3 === 0 ? 'mismatch' : 'ok', `b${i % 3}`, { end: i / 10 });
+    }
+    const aggregates = aggregator.aggregates();
+    expect(aggregates.vus.capacity).toBe(16);
+    expect(aggregates.vus.perBackend).toHaveLength(3);
+    expect(aggregates.timeline.size).toBe(10);
+    const summary = summarize(aggregates);
+    expect(summary.counts.total).toBe(100_000);
+    const perClass = Object.values(summary.latency.byClass).reduce((sum, stats) => sum + stats.count, 0);
+    expect(perClass).toBe(summary.latency.count);
+  });
+
   it('refuses a VU id that is not a small non-negative integer', () => {
     const aggregator = new MetricsAggregator();
     expect(() => feed(aggregator, -1, 'ok', 'b1')).toThrow(/vu: expected an integer/);
