@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../../src/lab/index.js';
 import { dockerEngine } from './docker-engine.js';
@@ -72,5 +73,48 @@ describe('lab: haproxy-cookie, memory sessions, backends as Docker containers', 
     // The ground-truth log survives the restart (it is on the host) and records the loss.
     const line = (await lab.readGroundTruth()).find((l) => l.requestId === after.requestId);
     expect(line).toMatchObject({ backend: pinned.name, sessionFound: false, user: null });
+  });
+});
+
+describe('lab backends stop fast', () => {
+  it('a backend container stops on SIGTERM well before Docker would kill it', async () => {
+    const lab = await startLab({
+      balancer: 'haproxy-roundrobin',
+      sessions: 'memory',
+      runtime: 'docker',
+      backends: 1,
+    });
+    try {
+      const id = lab.backends[0]?.containerId;
+      const started = performance.now();
+      // t=5: Docker sends SIGKILL only after 5 s; a backend that handles SIGTERM is gone long before.
+      expect((await dockerEngine('POST', `/containers/${id}/stop?t=5`)).status).toBe(204);
+      expect(performance.now() - started).toBeLessThan(1500);
+      const inspect = await dockerEngine<{ State: { ExitCode: number } }>('GET', `/containers/${id}/json`);
+      expect(inspect.body.State.ExitCode).toBe(0);
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it('a backend process (redis mode, open client) exits within 1 s of SIGTERM', async () => {
+    const lab = await startLab({
+      balancer: 'haproxy-roundrobin',
+      sessions: 'redis',
+      runtime: 'process',
+      backends: 1,
+    });
+    try {
+      const pid = lab.backends[0]?.pid ?? 0;
+      const started = performance.now();
+      process.kill(pid, 'SIGTERM');
+      while (existsSync(`/proc/${pid}`) && !/\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) {
+        if (performance.now() - started > 1000)
+          throw new Error(`backend ${pid} still runs 1 s after SIGTERM`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      await lab.stop();
+    }
   });
 });
