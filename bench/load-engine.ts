@@ -1,0 +1,94 @@
+import { resolvePlan } from '../src/profile/load.js';
+import { executeRun } from '../src/run/run.js';
+import { announce, runChild } from './child.js';
+
+export interface EngineOptions {
+  url: string;
+  users: number;
+  durationSeconds: number;
+  password: string;
+  /** Open model when set: requests per second over all users. */
+  rate?: number;
+  /** Collect garbage (node --expose-gc) before reading RSS after the login phase. */
+  gcBeforeTraffic?: boolean;
+}
+
+/**
+ * session-chaos's whole run pipeline with everything on: a cookie jar per user, login, classification
+ * (logged-out rules, identity, backend) inline, and the metrics aggregator. The profile is what a user
+ * would write; only the password comes from the environment, as in real use.
+ */
+export function benchProfile(options: EngineOptions): string {
+  const traffic =
+    options.rate === undefined
+      ? { model: 'closed', thinkTime: '0ms' }
+      : { model: 'open', rate: options.rate };
+  return JSON.stringify({
+    target: { url: options.url, timeout: '10s' },
+    auth: {
+      mode: 'cookie',
+      login: { url: '/login', format: 'form' },
+      credentials: { username: 'user{i}', password: '${BENCH_PASSWORD}' },
+    },
+    traffic: {
+      users: options.users,
+      duration: `${options.durationSeconds}s`,
+      ...traffic,
+      login: { concurrency: Math.min(options.users, 200) },
+      mix: [{ path: '/me' }],
+    },
+    classify: {
+      loggedOut: { status: [401, 403], redirectTo: '^/login' },
+      identity: { from: 'header', name: 'x-user' },
+      backend: { from: 'header', name: 'x-backend-id' },
+    },
+    relogin: 'relogin',
+  });
+}
+
+export interface EngineResult {
+  requests: number;
+  durationMs: number;
+  /** Every class but `ok`: all should be 0 against a lab whose sessions are valid everywhere. */
+  bad: number;
+  loggedIn: number;
+  latency: { p50: number; p99: number; max: number };
+  backendShare: Record<string, number>;
+  /** After the login phase and at the end of the run (bytes). */
+  rssAfterLogin: number;
+  maxRss: number;
+}
+
+await runChild<EngineOptions>(async (options) => {
+  const plan = resolvePlan('bench', benchProfile(options), {
+    env: { BENCH_PASSWORD: options.password },
+  });
+  let rssAfterLogin = 0;
+  const result = await executeRun(plan, {
+    log: (line) => {
+      if (!line.startsWith('traffic phase')) return;
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (options.gcBeforeTraffic && gc !== undefined) gc();
+      rssAfterLogin = process.memoryUsage.rss();
+      announce({ type: 'start' });
+    },
+  });
+  const { classes } = result.summary.counts;
+  const loaded: EngineResult = {
+    requests: result.traffic.sent,
+    durationMs: result.traffic.endedAt - result.traffic.startedAt,
+    bad: result.summary.counts.total - classes.ok,
+    loggedIn: result.loggedIn,
+    latency: {
+      p50: result.summary.latency.p50,
+      p99: result.summary.latency.p99,
+      max: result.summary.latency.max,
+    },
+    backendShare: Object.fromEntries(
+      Object.entries(result.summary.backendShare).map(([name, share]) => [name, share.count]),
+    ),
+    rssAfterLogin,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  };
+  return loaded;
+});

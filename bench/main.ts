@@ -1,0 +1,544 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import { type Lab, startLab } from '../src/lab/index.js';
+import type { AutocannonOptions, LoadResult } from './load-autocannon.js';
+import type { EngineOptions, EngineResult } from './load-engine.js';
+import { type Measured, runNativeChild, runNodeChild, type Watched } from './spawn.js';
+import { formatSpread, megabytes, parseWrk, type Spread, spread } from './stats.js';
+
+const wrkPath = '/usr/bin/wrk';
+const password = 'bench';
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    'rss-users': { type: 'string', default: '10000,100000' },
+    'open-rate': { type: 'string', default: '2000' },
+    'open-duration': { type: 'string', default: '6' },
+    'pause-ms': { type: 'string', default: '1000' },
+    only: { type: 'string', default: 'throughput,rss,open' },
+    'cpu-prof': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (flags.help) {
+  process.stdout.write(
+    [
+      'npm run bench -- [options]',
+      '  --duration S        seconds per throughput run (10)',
+      '  --rounds N          interleaved rounds of each generator (3)',
+      '  --connections N     connections (autocannon, wrk) = virtual users (session-chaos) (50)',
+      '  --rss-users A,B     logged-in VU counts whose RSS is measured (10000,100000)',
+      '  --open-rate R       open-model arrival rate, requests/s (2000)',
+      '  --open-duration S   open-model run length (6)',
+      '  --pause-ms MS       how long a backend is paused (SIGSTOP) in the open-model run (1000)',
+      '  --only LIST         sections: throughput,rss,open',
+      '  --cpu-prof          write a V8 CPU profile of each session-chaos throughput run to bench/results/',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+function positive(name: string, text: string | undefined): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    process.stderr.write(`--${name}: expected a positive number, got ${text}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const config = {
+  durationSeconds: positive('duration', flags.duration),
+  rounds: Math.round(positive('rounds', flags.rounds)),
+  connections: Math.round(positive('connections', flags.connections)),
+  rssUsers: (flags['rss-users'] ?? '').split(',').map((n) => Math.round(positive('rss-users', n))),
+  openRate: positive('open-rate', flags['open-rate']),
+  openDurationSeconds: positive('open-duration', flags['open-duration']),
+  pauseMs: positive('pause-ms', flags['pause-ms']),
+  sections: new Set((flags.only ?? '').split(',')),
+};
+
+const resultsDir = new URL('./results/', import.meta.url);
+mkdirSync(resultsDir, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+
+const log = (line: string): void => {
+  process.stderr.write(`bench: ${line}\n`);
+};
+
+type Generator = 'autocannon' | 'wrk' | 'session-chaos';
+
+interface RunFigures {
+  generator: Generator;
+  round: number;
+  requests: number;
+  bad: number;
+  reqPerSec: number;
+  cpuMicrosPerRequest: number;
+  /** Percent of one core over the run, per process; `others` is the rest of the machine. */
+  cpuPercent: Record<string, number>;
+  seconds: number;
+}
+
+function figures(
+  generator: Generator,
+  round: number,
+  measured: Measured<unknown>,
+  load: LoadResult,
+): RunFigures {
+  const seconds = measured.windowMs / 1000;
+  const cpuPercent: Record<string, number> = {
+    client: Math.round(measured.cpuMicros / measured.windowMs / 10),
+  };
+  let watchedTotal = measured.cpuMicros;
+  for (const [name, micros] of Object.entries(measured.watchedCpuMicros)) {
+    cpuPercent[name] = Math.round(micros / measured.windowMs / 10);
+    watchedTotal += micros;
+  }
+  // Whatever else ran on the machine meanwhile (the machine may be shared): it takes cores from the lab.
+  cpuPercent.others = Math.max(
+    0,
+    Math.round((measured.machineBusyMicros - watchedTotal) / measured.windowMs / 10),
+  );
+  return {
+    generator,
+    round,
+    requests: load.requests,
+    bad: load.bad,
+    reqPerSec: Math.round(load.requests / (load.durationMs / 1000)),
+    cpuMicrosPerRequest: Math.round((measured.cpuMicros / load.requests) * 10) / 10,
+    cpuPercent,
+    seconds: Math.round(seconds * 100) / 100,
+  };
+}
+
+function watchedOf(lab: Lab): Watched[] {
+  const watched: Watched[] = [{ name: 'haproxy', pid: lab.balancer.pid }];
+  for (const backend of lab.backends)
+    if (backend.pid !== undefined) watched.push({ name: backend.name, pid: backend.pid });
+  if (lab.redis !== undefined) watched.push({ name: 'redis', pid: lab.redis.pid });
+  return watched;
+}
+
+/** One login through the balancer: the fixed cookie the plain generators send (valid on every backend). */
+async function fixedCookie(lab: Lab): Promise<string> {
+  const response = await fetch(`${lab.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: 'user1', password }).toString(),
+  });
+  const setCookie = response.headers.get('set-cookie');
+  await response.body?.cancel();
+  const cookie = setCookie?.split(';')[0];
+  if (!response.ok || cookie === undefined) throw new Error(`bench login failed: status ${response.status}`);
+  return cookie;
+}
+
+async function throughputSection(
+  lab: Lab,
+): Promise<{ runs: RunFigures[]; summary: Record<string, unknown> }> {
+  const cookie = await fixedCookie(lab);
+  const watched = watchedOf(lab);
+  const url = `${lab.url}/me`;
+  const wrkInstalled = existsSync(wrkPath);
+  const generators: Generator[] = [
+    'autocannon',
+    ...(wrkInstalled ? (['wrk'] as const) : []),
+    'session-chaos',
+  ];
+  const runs: RunFigures[] = [];
+  const timeoutMs = config.durationSeconds * 1000 + 60_000;
+  for (let round = 1; round <= config.rounds; round++) {
+    // Rotated each round, so that no generator always runs on a freshly idle (or freshly warm) lab.
+    const order = generators.map((_, i) => generators[(i + round - 1) % generators.length] as Generator);
+    for (const generator of order) {
+      log(`round ${round}/${config.rounds}: ${generator}`);
+      if (generator === 'autocannon') {
+        const options: AutocannonOptions = {
+          url,
+          connections: config.connections,
+          durationSeconds: config.durationSeconds,
+          cookie,
+        };
+        const measured = await runNodeChild<LoadResult>('./load-autocannon.ts', options, {
+          watched,
+          timeoutMs,
+        });
+        runs.push(figures(generator, round, measured, measured.result));
+      } else if (generator === 'wrk') {
+        const measured = await runNativeChild(
+          wrkPath,
+          ['-t1', `-c${config.connections}`, `-d${config.durationSeconds}s`, '-H', `cookie: ${cookie}`, url],
+          watched,
+        );
+        runs.push(figures(generator, round, measured, parseWrk(measured.result)));
+      } else {
+        const options: EngineOptions = {
+          url: lab.url,
+          users: config.connections,
+          durationSeconds: config.durationSeconds,
+          password,
+        };
+        const nodeFlags = flags['cpu-prof']
+          ? ['--cpu-prof', `--cpu-prof-dir=${new URL(`./${stamp}-profiles/`, resultsDir).pathname}`]
+          : [];
+        const measured = await runNodeChild<EngineResult>('./load-engine.ts', options, {
+          watched,
+          timeoutMs,
+          nodeFlags,
+        });
+        if (measured.result.loggedIn !== config.connections) {
+          throw new Error(`only ${measured.result.loggedIn} of ${config.connections} users logged in`);
+        }
+        runs.push(figures(generator, round, measured, measured.result));
+      }
+    }
+  }
+  if (!wrkInstalled) log('wrk: not installed');
+
+  const bySpread = (generator: Generator, pick: (run: RunFigures) => number): Spread | undefined => {
+    const values = runs.filter((run) => run.generator === generator).map(pick);
+    return values.length === 0 ? undefined : spread(values);
+  };
+  const autocannonRate = bySpread('autocannon', (run) => run.reqPerSec)?.median ?? Number.NaN;
+  const table = new Table({
+    head: [
+      'generator',
+      'req/s median (range)',
+      'client CPU us/req',
+      'vs autocannon',
+      'bad',
+      'CPU % of a core: client / haproxy / backends / other processes',
+    ],
+  });
+  const summary: Record<string, unknown> = {};
+  for (const generator of generators) {
+    const rate = bySpread(generator, (run) => run.reqPerSec);
+    const cpu = bySpread(generator, (run) => run.cpuMicrosPerRequest);
+    if (rate === undefined || cpu === undefined) continue;
+    const mine = runs.filter((run) => run.generator === generator);
+    const cpuShare = (name: string): number =>
+      Math.round(spread(mine.map((run) => run.cpuPercent[name] ?? 0)).median);
+    const backendNames = lab.backends.map((backend) => backend.name);
+    const ratio = Math.round((rate.median / autocannonRate) * 100) / 100;
+    summary[generator] = {
+      reqPerSec: rate,
+      cpuMicrosPerRequest: cpu,
+      ratioToAutocannon: ratio,
+      bad: mine.reduce((sum, run) => sum + run.bad, 0),
+    };
+    table.push([
+      generator,
+      formatSpread(rate),
+      formatSpread(cpu, 1),
+      `${ratio.toFixed(2)}x`,
+      String(mine.reduce((sum, run) => sum + run.bad, 0)),
+      `${cpuShare('client')} / ${cpuShare('haproxy')} / ${backendNames.map(cpuShare).join(', ')}${
+        lab.redis === undefined ? '' : ` (redis ${cpuShare('redis')})`
+      } / ${cpuShare('others')}`,
+    ]);
+  }
+  if (!wrkInstalled) table.push(['wrk', 'not installed', '', '', '', '']);
+  process.stdout.write(
+    `\nThroughput: HAProxy round robin over ${lab.backends.length} backends (${lab.sessions} sessions), ` +
+      `${config.connections} connections, ${config.rounds} x ${config.durationSeconds} s each, interleaved\n`,
+  );
+  process.stdout.write(`${table.toString()}\n`);
+  const saturated = saturationNotes(runs, lab);
+  for (const note of saturated) process.stdout.write(`${note}\n`);
+  summary.saturation = saturated;
+  return { runs, summary };
+}
+
+/**
+ * Says when the lab, not the client, limited the runs (a server process near a full core), when the cores
+ * were full (then client CPU per request decides req/s), and when other processes shared the machine.
+ */
+function saturationNotes(runs: readonly RunFigures[], lab: Lab): string[] {
+  const notes: string[] = [];
+  const cores = cpus().length;
+  const servers = ['haproxy', ...lab.backends.map((backend) => backend.name), 'redis'];
+  for (const generator of new Set(runs.map((run) => run.generator))) {
+    const mine = runs.filter((run) => run.generator === generator);
+    const share = (name: string): number =>
+      Math.round(spread(mine.map((run) => run.cpuPercent[name] ?? 0)).median);
+    const busiest = servers.reduce((top, name) => (share(name) > share(top) ? name : top), 'haproxy');
+    const total =
+      Object.values(mine[0]?.cpuPercent ?? {}).length === 0
+        ? 0
+        : Object.keys(mine[0]?.cpuPercent ?? {}).reduce((sum, name) => sum + share(name), 0);
+    if (share(busiest) >= 90) {
+      notes.push(
+        `note: ${generator}: ${busiest} used ${share(busiest)}% of a core: the lab saturated before the client`,
+      );
+    } else if (total >= cores * 100 * 0.9) {
+      notes.push(
+        `note: ${generator}: the machine was full (${total}% of ${cores * 100}%): client, balancer and backends ` +
+          'share the cores, so client CPU per request decides req/s',
+      );
+    }
+    if (share('others') >= 20) {
+      notes.push(
+        `note: ${generator}: other processes on this machine used ${share('others')}% of a core during the runs`,
+      );
+    }
+  }
+  return notes;
+}
+
+interface RssFigures {
+  users: number;
+  loggedIn: number;
+  rssAfterLoginMb: number;
+  maxRssMb: number;
+}
+
+/**
+ * RSS of a session-chaos run with many logged-in users, each in a child of its own (nothing else in its
+ * heap): RSS after the login phase (after a full GC) and the peak over a short open-model traffic phase.
+ */
+async function rssSection(): Promise<RssFigures[]> {
+  const most = Math.max(...config.rssUsers);
+  log(`starting a one-backend lab for ${most} users`);
+  const lab = await startLab({
+    balancer: 'haproxy-roundrobin',
+    sessions: 'memory',
+    backends: 1,
+    runtime: 'process',
+    users: most,
+    password,
+  });
+  const rows: RssFigures[] = [];
+  try {
+    for (const users of config.rssUsers) {
+      log(`RSS with ${users} logged-in users`);
+      const options: EngineOptions = {
+        url: lab.url,
+        users,
+        durationSeconds: 2,
+        password,
+        rate: 1000,
+        gcBeforeTraffic: true,
+      };
+      const measured = await runNodeChild<EngineResult>('./load-engine.ts', options, {
+        watched: [],
+        timeoutMs: 600_000,
+        nodeFlags: ['--expose-gc'],
+      });
+      rows.push({
+        users,
+        loggedIn: measured.result.loggedIn,
+        rssAfterLoginMb: megabytes(measured.result.rssAfterLogin),
+        maxRssMb: megabytes(measured.result.maxRss),
+      });
+    }
+  } finally {
+    await lab.stop();
+  }
+  const table = new Table({
+    head: ['logged-in VUs', 'RSS after login (MB)', 'peak RSS over the run (MB)', 'MB per 1,000 VUs'],
+  });
+  for (const row of rows) {
+    table.push([
+      `${row.loggedIn.toLocaleString('en-US')} of ${row.users.toLocaleString('en-US')}`,
+      String(row.rssAfterLoginMb),
+      String(row.maxRssMb),
+      (Math.round((row.maxRssMb / row.users) * 1000 * 100) / 100).toString(),
+    ]);
+  }
+  process.stdout.write(
+    `\nMemory: session-chaos RSS (one process, open model at 1000 req/s for 2 s after login)\n${table.toString()}\n`,
+  );
+  return rows;
+}
+
+interface OpenFigures {
+  case: 'steady' | 'paused';
+  targetRate: number;
+  achievedRate: number;
+  deviationPercent: number;
+  p50: number;
+  p99: number;
+  max: number;
+  bad: number;
+}
+
+/**
+ * The open model keeps its schedule: at a fixed rate below saturation the achieved rate matches, and a
+ * backend stopped (SIGSTOP) for a second shows in p99 and max, since latency runs from the intended start.
+ */
+async function openSection(lab: Lab): Promise<OpenFigures[]> {
+  const rows: OpenFigures[] = [];
+  const paused = lab.backends[1] ?? lab.backends[0];
+  const pid = paused?.pid;
+  if (pid === undefined) throw new Error('the open-model section needs process backends');
+  const users = Math.min(lab.users, Math.ceil(config.openRate * (config.pauseMs / 1000 + 1)));
+  for (const kind of ['steady', 'paused'] as const) {
+    log(`open model, ${kind}: ${config.openRate} req/s for ${config.openDurationSeconds} s, ${users} users`);
+    const timers: NodeJS.Timeout[] = [];
+    let stopped = false;
+    const onStart = (): void => {
+      if (kind !== 'paused') return;
+      const at = (config.openDurationSeconds * 1000) / 3;
+      timers.push(
+        setTimeout(() => {
+          stopped = true;
+          process.kill(pid, 'SIGSTOP');
+        }, at),
+        setTimeout(() => {
+          process.kill(pid, 'SIGCONT');
+          stopped = false;
+        }, at + config.pauseMs),
+      );
+    };
+    const options: EngineOptions = {
+      url: lab.url,
+      users,
+      durationSeconds: config.openDurationSeconds,
+      password,
+      rate: config.openRate,
+    };
+    let measured: Measured<EngineResult>;
+    try {
+      measured = await runNodeChild<EngineResult>('./load-engine.ts', options, {
+        watched: [],
+        timeoutMs: config.openDurationSeconds * 1000 + 120_000,
+        onStart,
+      });
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
+      if (stopped) process.kill(pid, 'SIGCONT');
+    }
+    const { result } = measured;
+    const achievedRate = result.requests / (result.durationMs / 1000);
+    rows.push({
+      case: kind,
+      targetRate: config.openRate,
+      achievedRate: Math.round(achievedRate * 10) / 10,
+      deviationPercent: Math.round(((achievedRate - config.openRate) / config.openRate) * 10_000) / 100,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      bad: result.bad,
+    });
+  }
+  const table = new Table({
+    head: ['case', 'target req/s', 'achieved req/s', 'deviation', 'p50 ms', 'p99 ms', 'max ms', 'not ok'],
+  });
+  for (const row of rows) {
+    table.push([
+      row.case === 'paused' ? `backend ${paused?.name} SIGSTOPped ${config.pauseMs} ms` : 'steady',
+      String(row.targetRate),
+      String(row.achievedRate),
+      `${row.deviationPercent}%`,
+      String(row.p50),
+      String(row.p99),
+      String(row.max),
+      String(row.bad),
+    ]);
+  }
+  process.stdout.write(
+    `\nOpen model: schedule kept, latency from each request's intended start\n${table.toString()}\n`,
+  );
+  return rows;
+}
+
+interface Target {
+  name: string;
+  value: string;
+  pass: boolean | undefined;
+}
+
+function targetsOf(
+  summary: Record<string, unknown> | undefined,
+  rss: readonly RssFigures[],
+  open: readonly OpenFigures[],
+): Target[] {
+  const engine = summary?.['session-chaos'] as
+    | { ratioToAutocannon: number; cpuMicrosPerRequest: Spread }
+    | undefined;
+  const hundredK = rss.find((row) => row.users === 100_000);
+  const steady = open.find((row) => row.case === 'steady');
+  const paused = open.find((row) => row.case === 'paused');
+  return [
+    {
+      name: 'session-chaos req/s >= 1.0x plain autocannon',
+      value: engine === undefined ? 'not run' : `${engine.ratioToAutocannon.toFixed(2)}x`,
+      pass: engine === undefined ? undefined : engine.ratioToAutocannon >= 1,
+    },
+    {
+      name: 'session-chaos client CPU <= 20 us per request',
+      value: engine === undefined ? 'not run' : `${engine.cpuMicrosPerRequest.median} us`,
+      pass: engine === undefined ? undefined : engine.cpuMicrosPerRequest.median <= 20,
+    },
+    {
+      name: '100,000 logged-in VUs in <= 256 MB RSS',
+      value: hundredK === undefined ? 'not run' : `${hundredK.maxRssMb} MB peak`,
+      pass: hundredK === undefined ? undefined : hundredK.maxRssMb <= 256 && hundredK.loggedIn === 100_000,
+    },
+    {
+      name: 'open model: achieved rate within 2% of the target',
+      value: steady === undefined ? 'not run' : `${steady.deviationPercent}%`,
+      pass: steady === undefined ? undefined : Math.abs(steady.deviationPercent) <= 2,
+    },
+    {
+      name: `open model: a ${config.pauseMs} ms pause shows in max and p99`,
+      value: paused === undefined ? 'not run' : `max ${paused.max} ms, p99 ${paused.p99} ms`,
+      pass:
+        paused === undefined
+          ? undefined
+          : paused.max >= config.pauseMs * 0.9 && paused.p99 >= config.pauseMs * 0.3,
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const report: Record<string, unknown> = {
+    startedAt: started.toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    config: { ...config, sections: [...config.sections] },
+  };
+  let throughput: Awaited<ReturnType<typeof throughputSection>> | undefined;
+  let open: OpenFigures[] = [];
+  let rss: RssFigures[] = [];
+  if (config.sections.has('throughput') || config.sections.has('open')) {
+    log('starting the lab: HAProxy round robin over 3 process backends, redis sessions');
+    const lab = await startLab({
+      balancer: 'haproxy-roundrobin',
+      sessions: 'redis',
+      backends: 3,
+      runtime: 'process',
+      users: 5000,
+      password,
+    });
+    try {
+      if (config.sections.has('throughput')) throughput = await throughputSection(lab);
+      if (config.sections.has('open')) open = await openSection(lab);
+    } finally {
+      await lab.stop();
+    }
+  }
+  if (config.sections.has('rss')) rss = await rssSection();
+
+  const targets = targetsOf(throughput?.summary, rss, open);
+  const table = new Table({ head: ['target', 'measured', ''] });
+  for (const target of targets) {
+    table.push([target.name, target.value, target.pass === undefined ? '-' : target.pass ? 'PASS' : 'FAIL']);
+  }
+  process.stdout.write(`\nTargets\n${table.toString()}\n`);
+
+  Object.assign(report, { throughput, rss, open, targets, endedAt: new Date().toISOString() });
+  const path = new URL(`./${stamp}.json`, resultsDir);
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nfigures written to ${path.pathname}\n`);
+}
+
+await main();

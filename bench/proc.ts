@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+
+/** Kernel clock ticks per second (USER_HZ); 100 on every Linux build we run on. */
+const ticksPerSecond = 100;
+
+/** The fields of /proc/<pid>/stat after the command name, which is in parentheses and may hold spaces. */
+function statFields(pid: number | 'self'): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+const micros = (ticks: number): number => (ticks * 1_000_000) / ticksPerSecond;
+
+/**
+ * CPU time (user + system, all threads) the kernel has charged to a live process, in microseconds.
+ * The one method every load generator is measured by, so that none is flattered by its own accounting.
+ */
+export function processCpuMicros(pid: number): number {
+  const fields = statFields(pid);
+  return micros(Number(fields[11]) + Number(fields[12]));
+}
+
+/**
+ * CPU time charged to this process's children that have exited and been reaped (cutime + cstime): how a
+ * child that exits at the end of its load (wrk) is measured, by the same kernel accounting.
+ */
+export function reapedChildrenCpuMicros(): number {
+  const fields = statFields('self');
+  return micros(Number(fields[13]) + Number(fields[14]));
+}
+
+/** Whole-machine busy and total time from /proc/stat, to tell whether the machine was saturated. */
+export function machineCpuMicros(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: micros(total - idle), total: micros(total) };
+}

@@ -1,0 +1,39 @@
+/** Median of a non-empty list (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
+  return ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** `20,812 (20,101-21,340)`: a median with its range, whole numbers. */
+export function formatSpread(value: Spread, digits = 0): string {
+  const format = (n: number): string =>
+    n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return `${format(value.median)} (${format(value.min)}-${format(value.max)})`;
+}
+
+export const megabytes = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** wrk's own summary: requests completed, the run's length, and socket errors and non-2xx answers. */
+export function parseWrk(output: string): { requests: number; durationMs: number; bad: number } {
+  const done = /(\d+) requests in ([\d.]+)(us|ms|s|m)\b/.exec(output);
+  if (done === null) throw new Error(`cannot read wrk's output:\n${output}`);
+  const unit = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[done[3] as 'us' | 'ms' | 's' | 'm'];
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  const bad =
+    (errors === null ? 0 : errors.slice(1).reduce((sum, n) => sum + Number(n), 0)) +
+    (non2xx === null ? 0 : Number(non2xx[1]));
+  return { requests: Number(done[1]), durationMs: Number(done[2]) * unit, bad };
+}
