@@ -1,4 +1,4 @@
-import { Cookie, CookieJar } from 'tough-cookie';
+import { Cookie, CookieJar, cookieCompare } from 'tough-cookie';
 
 /**
  * What a virtual user holds between requests: its cookie jar (created on the first Set-Cookie, so users
@@ -10,10 +10,15 @@ export interface Session {
   loggedIn: boolean;
   /** On the run's clock; undefined when the session does not expire. */
   expiresAt: number | undefined;
+  /**
+   * The last Cookie header built, for one URL, valid until a cookie in it expires (wall clock) or the jar
+   * changes: asking the jar on every request costs more CPU and garbage than the request itself.
+   */
+  cookieCache: { url: string; header: string; validUntil: number } | undefined;
 }
 
 export function emptySession(): Session {
-  return { jar: undefined, token: undefined, loggedIn: false, expiresAt: undefined };
+  return { jar: undefined, token: undefined, loggedIn: false, expiresAt: undefined, cookieCache: undefined };
 }
 
 export function setCookieValues(header: string | string[] | undefined): string[] {
@@ -26,6 +31,7 @@ export function storeCookies(session: Session, header: string | string[] | undef
   const values = setCookieValues(header);
   if (values.length === 0) return [];
   session.jar ??= new CookieJar();
+  session.cookieCache = undefined;
   const stored: Cookie[] = [];
   for (const value of values) {
     const cookie = session.jar.setCookieSync(value, url, { ignoreError: true });
@@ -34,8 +40,14 @@ export function storeCookies(session: Session, header: string | string[] | undef
   return stored;
 }
 
-export function cookieHeader(session: Session, url: string): string {
-  return session.jar === undefined ? '' : session.jar.getCookieStringSync(url);
+export function cookieHeader(session: Session, url: string, wallNow: number): string {
+  if (session.jar === undefined) return '';
+  const cached = session.cookieCache;
+  if (cached !== undefined && cached.url === url && wallNow < cached.validUntil) return cached.header;
+  const cookies = session.jar.getCookiesSync(url).sort(cookieCompare);
+  const header = cookies.map((cookie) => cookie.cookieString()).join('; ');
+  session.cookieCache = { url, header, validUntil: cookiesExpiry(cookies) ?? Number.POSITIVE_INFINITY };
+  return header;
 }
 
 export function cookieValue(session: Session, url: string, name: string): string | undefined {

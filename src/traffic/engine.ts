@@ -174,6 +174,9 @@ export async function runTraffic(
   };
 
   const closedUser = async (vu: VirtualUser): Promise<void> => {
+    // Users start at a seeded offset within one think time, not all at once: a herd of first requests
+    // would queue thousands of them in the client and measure the client, not the balancer.
+    if (options.thinkTimeMs > 0) await sleep(vu.random() * options.thinkTimeMs, stop.signal);
     while (running() && claim()) {
       const requested = await step(vu, clock.now());
       const pause = requested ? options.thinkTimeMs : Math.max(options.thinkTimeMs, reloginBackoffMs);

@@ -63,7 +63,7 @@ export async function sendAs(vu: VirtualUser, spec: SendSpec, context: HttpConte
   const headers: Record<string, string> = { ...context.headers, ...spec.headers };
   headers[context.requestIdHeader] = requestId;
   headers[context.vuIdHeader] = String(vu.id);
-  const cookies = cookieHeader(vu, spec.endpoint.url);
+  const cookies = cookieHeader(vu, spec.endpoint.url, context.wallNow());
   if (cookies !== '') headers.cookie = cookies;
   if (spec.withToken && vu.token !== undefined) headers.authorization = `Bearer ${vu.token}`;
   const start = context.clock.now();

@@ -28,5 +28,6 @@ export function createVirtualUser(id: number, credential: Credential, seed: numb
     token: undefined,
     loggedIn: false,
     expiresAt: undefined,
+    cookieCache: undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cookieHeader,
   cookiesExpiry,
   emptySession,
   jwtExpiry,
@@ -37,5 +38,23 @@ describe('session helpers', () => {
 
   it('fills templates', () => {
     expect(fillTemplate('{username}:{i}:{unknown}', { username: 'u', i: '3' })).toBe('u:3:{unknown}');
+  });
+
+  it('reuses the Cookie header until the jar changes or a cookie in it expires', () => {
+    const session = emptySession();
+    const url = 'http://127.0.0.1/me';
+    expect(cookieHeader(session, url, Date.now())).toBe('');
+    storeCookies(session, 'sid=1; Path=/; Max-Age=10', url);
+    const now = Date.now();
+    expect(cookieHeader(session, url, now)).toBe('sid=1');
+    expect(session.cookieCache?.header).toBe('sid=1');
+    storeCookies(session, 'SERVERID=b2; Path=/', url);
+    expect(cookieHeader(session, url, now)).toBe('sid=1; SERVERID=b2');
+    expect(session.cookieCache?.validUntil).toBeLessThanOrEqual(now + 10_500);
+    const cache = session.cookieCache;
+    if (cache !== undefined) session.cookieCache = { ...cache, header: 'cached' };
+    expect(cookieHeader(session, url, now)).toBe('cached');
+    // Past the expiry the jar is asked again (its own clock is real, so sid is still there).
+    expect(cookieHeader(session, url, now + 20_000)).toBe('sid=1; SERVERID=b2');
   });
 });
