@@ -61,7 +61,7 @@ export interface Timer {
   clearInterval(handle: unknown): void;
 }
 
-const systemTimer: Timer = {
+export const systemTimer: Timer = {
   setInterval: (callback, ms) => {
     const handle = setInterval(callback, ms);
     // Progress must never keep a finished run's process alive.
@@ -82,6 +82,8 @@ export interface ProgressOptions {
 }
 
 export interface Progress {
+  /** Writes a line of the run's log without tearing the progress line (redrawn at the next tick). */
+  log(line: string): void;
   /** Stops drawing; on a terminal, clears the line so that what follows starts clean. */
   stop(): void;
 }
@@ -90,8 +92,8 @@ const clearLine = '\r\u001b[2K';
 
 /** Live progress: a line redrawn in place on a terminal, a line every few seconds otherwise, nothing if quiet. */
 export function createProgress(options: ProgressOptions): Progress {
-  if (options.quiet === true) return { stop: () => {} };
   const { stream } = options;
+  if (options.quiet === true) return { log: (line) => stream.write(`${line}\n`), stop: () => {} };
   const tty = stream.isTTY === true;
   const timer = options.timer ?? systemTimer;
   let previous: ProgressSnapshot | undefined;
@@ -109,6 +111,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const handle = timer.setInterval(draw, options.intervalMs ?? (tty ? 250 : 5000));
   let stopped = false;
   return {
+    log: (line) => stream.write(tty ? `${clearLine}${line}\n` : `${line}\n`),
     stop: () => {
       if (stopped) return;
       stopped = true;

@@ -198,7 +198,8 @@ function after(entry: ChaosJournalEntry, time: number | undefined): string {
 }
 
 function chaosSection(result: RunResult): Section | undefined {
-  const actions = result.chaos.filter((entry) => entry.kind !== 'docker_event');
+  const actions = result.chaos.filter((entry) => entry.kind !== 'docker_event' && entry.kind !== 'problem');
+  const problems = result.chaos.filter((entry) => entry.kind === 'problem');
   const impacts = new Map(result.summary.impact.map((impact) => [impact.id, impact]));
   if (actions.length === 0 && impacts.size === 0) return undefined;
   const rows = actions.map((entry): Cell[] => {
@@ -218,7 +219,7 @@ function chaosSection(result: RunResult): Section | undefined {
   for (const impact of impacts.values()) {
     rows.push([formatRunTime(impact.at), impact.id, '', '', '', '', ...impactCells(impact)]);
   }
-  const dockerEvents = result.chaos.length - actions.length;
+  const dockerEvents = result.chaos.filter((entry) => entry.kind === 'docker_event').length;
   const failures = actions
     .filter((entry) => entry.outcome === 'failed' && entry.message !== undefined)
     .map((entry) =>
@@ -257,6 +258,7 @@ function chaosSection(result: RunResult): Section | undefined {
     rows,
     notes: [
       ...failures,
+      ...problems.map((entry) => text(`chaos problem: ${entry.message ?? ''}`, 'warn')),
       ...(dockerEvents > 0
         ? [text(`${formatCount(dockerEvents)} Docker events recorded (in the JSON result)`)]
         : []),

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createChaosJournal } from '../../src/chaos/journal.js';
+import { impactId, journalEntries } from '../../src/report/journal.js';
+
+describe('journalEntries', () => {
+  it('maps actions, undo and rollback records, Docker events and problems, in time order', () => {
+    const journal = createChaosJournal();
+    journal.begin({
+      seq: 1,
+      label: 'restart app2',
+      origin: 'planned',
+      action: 'restart',
+      container: { id: 'abc', name: 'lab-app2' },
+      issuedMs: 4000,
+      doneMs: 4420,
+      recoveredMs: 4900,
+      outcome: 'done',
+    });
+    journal.begin({
+      seq: 2,
+      label: 'notify',
+      origin: 'planned',
+      action: 'exec',
+      issuedMs: 8000,
+      doneMs: 8050,
+      outcome: 'failed',
+      exec: { exitCode: 3, timedOut: false, stdout: '', stderr: 'no route\nmore', truncated: false },
+    });
+    journal.begin({
+      seq: 3,
+      label: 'pause app1',
+      origin: 'rollback',
+      action: 'unpause',
+      container: { id: 'def', name: 'lab-app1' },
+      issuedMs: 9000,
+      outcome: 'done',
+      recoveryTimedOut: true,
+    });
+    journal.addDockerEvent({
+      atMs: 4010,
+      receivedMs: 4012,
+      action: 'die',
+      containerId: 'abc',
+      containerName: 'lab-app2',
+    });
+    journal.problems.push('Docker event stream: socket hang up');
+
+    expect(journalEntries(journal)).toEqual([
+      {
+        id: 'chaos-1',
+        kind: 'action',
+        at: 4000,
+        action: 'restart',
+        target: 'lab-app2',
+        doneAt: 4420,
+        backAt: 4900,
+        outcome: 'done',
+      },
+      { id: 'docker-1', kind: 'docker_event', at: 4010, action: 'die', target: 'lab-app2' },
+      {
+        id: 'chaos-2',
+        kind: 'action',
+        at: 8000,
+        action: 'exec',
+        target: 'notify',
+        doneAt: 8050,
+        outcome: 'failed',
+        message: 'exit 3: no route',
+      },
+      {
+        id: 'rollback-3',
+        kind: 'rollback',
+        at: 9000,
+        action: 'unpause',
+        target: 'lab-app1',
+        outcome: 'done, not back in time',
+      },
+      { id: 'problem-1', kind: 'problem', at: 0, message: 'Docker event stream: socket hang up' },
+    ]);
+    expect(impactId({ seq: 1 })).toBe('chaos-1');
+  });
+});
