@@ -8,8 +8,9 @@ const sensitiveKey =
 
 /**
  * A copy of a JSON value with every secret replaced: values of credential-named fields, and every occurrence
- * of a secret read from the environment in any string. Works on strings only, so the JSON stays valid (a
- * secret "1" must not eat the digit of a count).
+ * of a secret read from the environment in any string value. Keys are left alone: they are field names, and
+ * a short secret (the lab's password is "chaos") must not rename them. Works on strings only, so the JSON
+ * stays valid (a secret "1" must not eat the digit of a count).
  */
 export function redactDocument<T>(value: T, secrets: readonly string[]): T {
   const walk = (node: unknown): unknown => {
@@ -18,7 +19,7 @@ export function redactDocument<T>(value: T, secrets: readonly string[]): T {
     if (node !== null && typeof node === 'object') {
       return Object.fromEntries(
         Object.entries(node).map(([key, child]) => [
-          redact(key, secrets),
+          key,
           sensitiveKey.test(key) && typeof child === 'string' ? placeholder : walk(child),
         ]),
       );

@@ -3,6 +3,7 @@ import type { Summary } from '../metrics/summary.js';
 import type { Plan } from '../profile/load.js';
 import { evaluateThresholds, type ThresholdResult } from '../thresholds/evaluate.js';
 import type { ResolvedThreshold, ThresholdOrigin } from '../thresholds/resolve.js';
+import { redact } from '../util/redact.js';
 import { toolVersion } from '../version.js';
 import { redactDocument } from './redact-document.js';
 
@@ -99,25 +100,37 @@ export function decideVerdict(thresholds: readonly ThresholdResult[], earlyEnd?:
   return { status: 'passed', exitCode: ExitCode.passed, failed };
 }
 
-/** Assembles the result document: evaluates the thresholds, decides the verdict, redacts every secret. */
+/** Assembles the result document: evaluates the thresholds, decides the verdict, redacts the secrets. */
 export function buildResult(input: ResultInput): RunResult {
   const thresholds = evaluateThresholds(input.summary, input.thresholds).map((result, index) => ({
     ...result,
     origin: input.thresholds[index]?.origin ?? 'profile',
   }));
-  const result: RunResult = {
+  // Only what came from the profile, the environment or Docker is redacted: the tool's own fields (its name,
+  // the verdict) must stay intact even when a secret is a common word.
+  const { secrets } = input.plan;
+  return {
     schemaVersion: resultSchemaVersion,
     tool: { name: toolName, version: toolVersion },
     node: process.version,
-    source: input.plan.source,
-    profile: input.plan.profile as unknown as Record<string, unknown>,
+    source: redactDocument(input.plan.source, secrets),
+    profile: redactDocument(input.plan.profile as unknown as Record<string, unknown>, secrets),
     startedAt: input.startedAt.toISOString(),
     endedAt: input.endedAt.toISOString(),
     durationMs: input.endedAt.getTime() - input.startedAt.getTime(),
     summary: input.summary,
-    chaos: [...(input.journal ?? [])],
+    // Ids join the journal with summary.impact; only the free text is redacted.
+    chaos: (input.journal ?? []).map((entry) => ({
+      ...entry,
+      ...(entry.target === undefined ? {} : { target: redact(entry.target, secrets) }),
+      ...(entry.message === undefined ? {} : { message: redact(entry.message, secrets) }),
+    })),
     thresholds,
-    verdict: decideVerdict(thresholds, input.earlyEnd),
+    verdict: decideVerdict(
+      thresholds,
+      input.earlyEnd === undefined
+        ? undefined
+        : { ...input.earlyEnd, message: redact(input.earlyEnd.message, secrets) },
+    ),
   };
-  return redactDocument(result, input.plan.secrets);
 }

@@ -6,11 +6,11 @@ import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { serializeResult } from '../../src/report/outputs.js';
 import { parseResultText } from '../../src/report/read-result.js';
-import { decideVerdict, resultSchemaVersion } from '../../src/report/result.js';
+import { buildResult, decideVerdict, resultSchemaVersion } from '../../src/report/result.js';
 import { renderResultJsonSchema, resultSchemaFile } from '../../src/report/result-schema.js';
 import { renderSummaryTable } from '../../src/report/table.js';
 import { toolVersion } from '../../src/version.js';
-import { canaries, fixedResult } from './fixtures.js';
+import { canaries, fixedPlan, fixedResult, fixedSummary } from './fixtures.js';
 
 function shippedSchemaValidator() {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -75,6 +75,26 @@ describe('the result document', () => {
       target: { headers: { authorization: '[redacted]', cookie: '[redacted]' } },
     });
     expect(result.chaos[3]?.message).toBe('hook said: bad token [redacted]');
+  });
+});
+
+describe('a secret that is a common word', () => {
+  it('is redacted from values without breaking field names or the tool name', () => {
+    const result = buildResult({
+      plan: { ...fixedPlan(), secrets: ['chaos', 'ok'] },
+      summary: fixedSummary(),
+      thresholds: [],
+      journal: [{ id: 'chaos-1', kind: 'action', at: 1, target: 'chaos monkey' }],
+      startedAt: new Date(0),
+      endedAt: new Date(1),
+      earlyEnd: { kind: 'fault', message: 'chaos failed' },
+    });
+    expect(result.tool.name).toBe('session-chaos');
+    expect(result.profile).toHaveProperty('chaos');
+    expect(result.summary.counts.classes).toHaveProperty('ok');
+    expect(result.chaos[0]).toMatchObject({ id: 'chaos-1', target: '[redacted] monkey' });
+    expect(result.verdict.message).toBe('[redacted] failed');
+    expect(shippedSchemaValidator()(JSON.parse(serializeResult(result)))).toBe(true);
   });
 });
 

@@ -1,13 +1,17 @@
 import { Command, Option } from 'commander';
 import { chaosDryRun } from '../../chaos/dry-run.js';
 import { ExitCode } from '../../errors.js';
-import { renderPlainSummary } from '../../metrics/plain.js';
 import { loadPlan } from '../../profile/load.js';
 import { type OverrideValues, overrides } from '../../profile/overrides.js';
+import { LiveRun } from '../../report/live.js';
+import { createProgress, systemTimer } from '../../report/progress.js';
+import type { EarlyEnd } from '../../report/result.js';
+import { reportRun } from '../../report/run-report.js';
 import { formatRawCounts, RawCounts } from '../../run/raw-counts.js';
 import { formatRunSummary } from '../../run/report.js';
 import { executeRun } from '../../run/run.js';
 import { resolveThresholds } from '../../thresholds/resolve.js';
+import { systemClock } from '../../util/clock.js';
 import { redact } from '../../util/redact.js';
 import type { Outcome } from '../outcome.js';
 import { addReportOptions, type ReportFlags, thresholdSettings } from '../report-options.js';
@@ -38,7 +42,10 @@ export function runCommand(outcome: Outcome): Command {
     .action(async (options: RunOptions) => {
       const { profile: path, dryRun, allowNonLoopback, failOn, defaultThresholds, quiet, ...flags } = options;
       const plan = await loadPlan(path, { flags });
-      resolveThresholds(plan.profile.thresholds, thresholdSettings({ failOn, defaultThresholds }));
+      const thresholds = resolveThresholds(
+        plan.profile.thresholds,
+        thresholdSettings({ failOn, defaultThresholds }),
+      );
       if (dryRun) {
         process.stdout.write(`${redact(JSON.stringify(plan.profile, null, 2), plan.secrets)}\n`);
         if (plan.profile.chaos.events.length > 0) {
@@ -53,22 +60,53 @@ export function runCommand(outcome: Outcome): Command {
         return;
       }
       const interrupt = new AbortController();
-      const onSignal = (): void => interrupt.abort();
+      let earlyEnd: EarlyEnd | undefined;
+      const stop = (end: EarlyEnd): void => {
+        earlyEnd ??= end;
+        interrupt.abort();
+      };
+      const onSignal = (signal: NodeJS.Signals): void =>
+        stop({ kind: 'interrupted', message: `interrupted by ${signal}` });
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const counts = new RawCounts();
+      const { traffic } = plan.profile;
+      const live = new LiveRun({
+        clock: systemClock,
+        timer: systemTimer,
+        thresholds,
+        users: traffic.users,
+        ...(traffic.duration === undefined ? {} : { totalMs: traffic.duration }),
+        ...(traffic.requests === undefined ? {} : { totalRequests: traffic.requests }),
+        onThresholdFailed: (failure) =>
+          stop({ kind: 'threshold', message: `${failure.expression} failed during the run (abortOnFail)` }),
+      });
+      const progress = createProgress({ stream: process.stderr, quiet, sample: () => live.snapshot() });
+      const startedAt = new Date();
       try {
         const result = await executeRun(plan, {
-          sinks: [counts],
+          sinks: [counts, live],
           allowNonLoopback: allowNonLoopback ?? false,
           signal: interrupt.signal,
-          log: (line) => process.stderr.write(`${line}\n`),
+          log: progress.log,
         });
-        process.stdout.write(
-          `${formatRunSummary(result)}\n\n${renderPlainSummary(result.summary)}\n\n${formatRawCounts(counts)}\n`,
+        progress.stop();
+        process.stderr.write(`${formatRunSummary(result)}\n${formatRawCounts(counts)}\n\n`);
+        const report = await reportRun(
+          {
+            plan,
+            summary: result.summary,
+            thresholds,
+            startedAt,
+            endedAt: new Date(),
+            ...(earlyEnd === undefined ? {} : { earlyEnd }),
+          },
+          { stdout: process.stdout, stderr: process.stderr, env: process.env },
         );
-        if (result.interrupted) outcome.exitCode = ExitCode.interrupted;
+        outcome.exitCode = report.verdict.exitCode;
       } finally {
+        progress.stop();
+        live.stop();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
