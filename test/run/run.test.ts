@@ -64,8 +64,8 @@ describe('executeRun', () => {
     expect(responses[0]).toMatchObject({ status: 200, class: 'ok', backend: 'b1' });
   });
 
-  it('re-logs a user in after a mismatch, and keeps the stale session under "never"', async () => {
-    for (const relogin of ['relogin', 'never'] as const) {
+  it('re-logs a user in after a mismatch (at once, or after 3), and keeps the stale session under "never"', async () => {
+    for (const relogin of ['relogin', 'never', 'after 3'] as const) {
       const backend = await serve();
       const sink = new CollectingSink();
       let responses = 0;
@@ -85,6 +85,10 @@ describe('executeRun', () => {
         expect(relogins.length).toBeLessThanOrEqual(2);
         expect(relogins.every((login) => login.outcome === 'login_ok')).toBe(true);
         expect(mismatches.length).toBe(relogins.length);
+      } else if (relogin === 'after 3') {
+        expect(relogins.length).toBeGreaterThanOrEqual(1);
+        expect(relogins.length).toBeLessThanOrEqual(2);
+        expect(mismatches.length).toBe(relogins.length * 3);
       } else {
         expect(relogins).toHaveLength(0);
         expect(mismatches.length).toBeGreaterThanOrEqual(29);
