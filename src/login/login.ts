@@ -199,6 +199,9 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
   }
   vu.loggedIn = true;
   vu.losses = 0;
-  vu.expiresAt = wallExpiry === undefined ? undefined : sent.end + (wallExpiry - context.wallNow());
+  // Counted from the login's start, the earliest moment the server can have started a Max-Age countdown: the
+  // server's session then never outlives the VU's idea of it, so a logged-out answer in the login's latency
+  // before the expiry is an expiry, not a mismatch (measured on the lab: 13% of 1 s expiries otherwise).
+  vu.expiresAt = wallExpiry === undefined ? undefined : sent.start + (wallExpiry - context.wallNow());
   return outcome(sent, detail, { outcome: 'login_ok' });
 }
