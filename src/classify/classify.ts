@@ -24,7 +24,8 @@ export interface RuleNeeds {
  * Decisions the design leaves open:
  * - a "not logged in" answer to a VU without a session (its login failed) is `unexpected` with reason
  *   `no_session`: nothing was lost, so it is neither a mismatch nor an expiry;
- * - `expired` needs only the VU's credential to be past its expiry when the request started;
+ * - `expired` needs only the VU's credential to be past its expiry when the answer came back (the server
+ *   judged it somewhere between the request's start and end), whether or not the VU still sent it;
  * - an identity that cannot be read (no header, no such JSON path) is not evidence of another user: the
  *   response is `ok` if its status is below 400; "not logged in" is for the loggedOut rules to say;
  * - `wrong_user` is checked on any response that is not an error or "not logged in", whatever its status.
@@ -55,7 +56,7 @@ export function compileRules(rules: ClassifyRules): Classifier {
     if (status === undefined) return { class: 'error', reason: errorReasonFor(record.errorCode), backend };
     if (status >= 500) return { class: 'error', reason: 'http_5xx', backend };
     if (saysLoggedOut(record, status)) {
-      if (record.sessionExpiresAt !== undefined && record.start >= record.sessionExpiresAt) {
+      if (record.sessionExpiresAt !== undefined && record.end >= record.sessionExpiresAt) {
         return { class: 'expired', backend };
       }
       if (record.hadSession) return { class: 'mismatch', backend };

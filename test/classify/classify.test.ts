@@ -38,17 +38,20 @@ describe('classify: the design order', () => {
     });
   });
 
-  it('expired: logged out and the session past its expiry when the request started', () => {
-    expect(
-      classify(responseRecord({ status: 401, start: 1000, sessionExpiresAt: 1000 }), defaults).class,
-    ).toBe('expired');
-    expect(
-      classify(responseRecord({ status: 401, start: 999, sessionExpiresAt: 1000 }), defaults).class,
-    ).toBe('mismatch');
+  it('expired: logged out and the session past its expiry by the time the answer came back', () => {
+    // The server judged the credential somewhere between start and end: an expiry inside the exchange counts.
+    const loggedOut = { status: 401, start: 990, end: 1000, sessionExpiresAt: 1000 };
+    expect(classify(responseRecord(loggedOut), defaults).class).toBe('expired');
+    expect(classify(responseRecord({ ...loggedOut, sessionExpiresAt: 995 }), defaults).class).toBe('expired');
+    expect(classify(responseRecord({ ...loggedOut, sessionExpiresAt: 1001 }), defaults).class).toBe(
+      'mismatch',
+    );
   });
 
   it('expired is not claimed for an authenticated answer', () => {
-    expect(classify(responseRecord({ start: 5000, sessionExpiresAt: 1000 }), defaults).class).toBe('ok');
+    expect(classify(responseRecord({ start: 5000, end: 5010, sessionExpiresAt: 1000 }), defaults).class).toBe(
+      'ok',
+    );
   });
 
   it('mismatch: each logged-out signal while the VU holds a session', () => {

@@ -13,9 +13,7 @@ export function classFromTruth(line: GroundTruthLine | undefined, record: Respon
   if (line.status >= 500) return 'error';
   if (line.faultInjected) return 'wrong_user';
   if (line.user !== null) return line.user === record.user ? 'ok' : 'wrong_user';
-  if (line.sessionFound === false) {
-    const expired = record.sessionExpiresAt !== undefined && record.start >= record.sessionExpiresAt;
-    return expired ? 'expired' : 'mismatch';
-  }
-  return 'unexpected';
+  // Nobody was logged in here. Whether that is an expiry is the VU's knowledge (its credential's expiry).
+  if (record.sessionExpiresAt !== undefined && record.end >= record.sessionExpiresAt) return 'expired';
+  return record.hadSession ? 'mismatch' : 'unexpected';
 }

@@ -31,7 +31,7 @@ interface Measured {
 const users = 30;
 const requestsPerUser = 60;
 
-type Input = Parameters<typeof planFor>[1];
+type Input = NonNullable<Parameters<typeof planFor>[1]>;
 
 function inputFor(lab: Lab, overrides: Input = {}): Input {
   return {
@@ -112,6 +112,54 @@ describe('lab: HAProxy round robin over 3 memory backends, relogin never', () =>
       expect(summary.loadSkew).toBeLessThan(1.1);
       expect(summary.wrongUser).toBe(0);
       expect(summary.relogins.total).toBe(0);
+    });
+
+    it('agrees as well with "not logged in" read from the body and the user by a regex', async () => {
+      const input = inputFor(lab(), {
+        classify: {
+          loggedOut: { status: [], bodyPattern: 'not logged in' },
+          identity: { from: 'regex', pattern: '"user":"(\\w+)"' },
+          backend: { from: 'header', name: 'X-Backend-Id', pattern: '^(b\\d+)$' },
+        },
+      });
+      const bodyRules = await measure(lab(), input);
+      expect(disagreements(bodyRules)).toEqual([]);
+      expect(bodyRules.summary.counts.classes.mismatch).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('lab: round robin over memory backends that redirect to /login when logged out', () => {
+  withLab({ balancer: 'haproxy-roundrobin', sessions: 'memory', loggedOut: 302 }, (lab) => {
+    it('classifies every redirect to the login page as the backends knew it', async () => {
+      const input = inputFor(lab(), { classify: { identity: { from: 'header', name: 'X-User' } } });
+      const measured = await measure(lab(), input);
+      expect(disagreements(measured)).toEqual([]);
+      expect(measured.summary.mismatchRate.value).toBeGreaterThan(2 / 3 - 0.05);
+      expect(measured.summary.mismatchRate.value).toBeLessThan(2 / 3 + 0.05);
+    });
+  });
+});
+
+describe('lab: cookie insert over memory, sessions that live 1 s, relogin', () => {
+  withLab({ balancer: 'haproxy-cookie', sessions: 'memory', sessionTtlSeconds: 1 }, (lab) => {
+    it('classifies each end of a session as expired, never as a mismatch, and re-logs in for it', async () => {
+      const input = inputFor(lab(), { relogin: 'relogin' });
+      const measured = await measure(lab(), {
+        ...input,
+        traffic: { ...input.traffic, requests: undefined, duration: '3500ms', thinkTime: '20ms' },
+      });
+      expect(disagreements(measured)).toEqual([]);
+      const { classes } = measured.summary.counts;
+      const { relogins } = measured.summary;
+      // Sticky sessions lose nothing but their lifetime: 3.5 s of 1 s sessions ends each VU's session 3 times
+      // (a 4th when logins and re-logins drift late enough). The VU's expiry is counted from its login's
+      // start, so a server that expired the session a few ms before the VU expected is still an expiry.
+      expect(classes.mismatch).toBe(0);
+      expect(classes.expired).toBeGreaterThanOrEqual(users * 2);
+      expect(relogins.byCause).toEqual({ mismatch: 0, expired: classes.expired });
+      expect(relogins.usersAffected).toBe(users);
+      expect(relogins.perVuMax).toBeLessThanOrEqual(4);
     });
   });
 });
