@@ -247,11 +247,16 @@ describe('MetricsAggregator: bounded state', () => {
     const aggregator = new MetricsAggregator();
     feed(aggregator, 3, 'ok', 'b1');
     feed(aggregator, 3, 'ok', 'b2');
+    aggregator.login(loginRecord({ vu: 3, cause: 'mismatch' }));
     feed(aggregator, 50_000, 'ok', 'b1');
+    // VU 3 again after the tables grew: its last backend (b2) must have survived, so this is no switch.
+    feed(aggregator, 3, 'ok', 'b2');
     const summary = summarize(aggregator.aggregates());
-    expect(summary.affinity).toBeCloseTo((0.5 + 1) / 2, 12);
-    expect(summary.switchRate).toBe(1);
+    // VU 3: 2 of 3 on b2; VU 50,000: 1 of 1.
+    expect(summary.affinity).toBeCloseTo((2 / 3 + 1) / 2, 12);
+    expect(summary.switchRate).toBe(1 / 2);
     expect(summary.vus.withResponses).toBe(2);
+    expect(summary.relogins.perVuMax).toBe(1);
   });
 
   it('keeps no per-request state: 100,000 records from 10 VUs over 10 s leave small tables', () => {
