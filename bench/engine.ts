@@ -43,7 +43,12 @@ try {
     peak = Math.max(peak, usage.rss);
     peakHeap = Math.max(peakHeap, usage.heapUsed);
   }, 100);
-  const liveSampler = process.env.BENCH_LIVE ? setInterval(() => { global.gc?.(); peakLive = Math.max(peakLive, process.memoryUsage().heapUsed); }, 1000) : undefined;
+  const liveSampler = process.env.BENCH_LIVE
+    ? setInterval(() => {
+        global.gc?.();
+        peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+      }, 1000)
+    : undefined;
   const started = performance.now();
   const result = await executeRun(
     { source: 'bench', profile, secrets: [lab.password] },
@@ -71,7 +76,14 @@ try {
         requestsPerSecond: Math.round(traffic.sent / trafficSeconds),
         classes: summary.counts.classes,
         latencyMs: { p50: summary.latency.p50, p99: summary.latency.p99 },
-        rss: { idle: mb(idle), afterLogin: mb(afterLogin), peak: mb(peak), peakAboveIdle: mb(peak - idle), peakHeapUsed: mb(peakHeap), peakLiveHeap: mb(peakLive) },
+        rss: {
+          idle: mb(idle),
+          afterLogin: mb(afterLogin),
+          peak: mb(peak),
+          peakAboveIdle: mb(peak - idle),
+          peakHeapUsed: mb(peakHeap),
+          peakLiveHeap: mb(peakLive),
+        },
       },
       null,
       2,
