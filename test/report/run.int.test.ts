@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
+import { resultSchemaFile } from '../../src/report/result-schema.js';
+import { runCli } from '../cli/run-cli.js';
+import { bundleBackend } from '../lab/helpers.js';
+
+const canaryPassword = 'CANARY-lab-password-3c9e';
+
+let lab: Lab | undefined;
+beforeAll(() => bundleBackend());
+afterEach(async () => {
+  await lab?.stop();
+  lab = undefined;
+});
+
+function validator() {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  return ajv.compile(JSON.parse(readFileSync(resultSchemaFile, 'utf8')) as object);
+}
+
+/** Starts a lab and writes a profile for it; the password is read from the environment, as users would. */
+async function labProfile(options: Pick<LabOptions, 'balancer' | 'sessions'>, extra = '') {
+  lab = await startLab({ ...options, users: 20, password: canaryPassword });
+  const dir = mkdtempSync(join(tmpdir(), 'session-chaos-run-report-'));
+  const profile = join(dir, 'profile.yaml');
+  writeFileSync(
+    profile,
+    `name: ${options.balancer} over ${options.sessions}
+target:
+  url: ${lab.url}
+auth:
+  credentials:
+    password: \${LAB_PASSWORD}
+classify:
+  identity: { from: json, path: user }
+traffic:
+  users: 10
+  requests: 400
+  duration: 20s
+${extra}`,
+  );
+  return { dir, profile, env: { LAB_PASSWORD: canaryPassword, NO_COLOR: '1' } };
+}
+
+describe('session-chaos run reports on the lab', () => {
+  it('a sticky balancer passes: table, JSON valid against the schema, JUnit, Markdown, step summary; no secret anywhere', async () => {
+    const { dir, profile, env } = await labProfile({ balancer: 'haproxy-cookie', sessions: 'memory' });
+    const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
+    const stepSummary = join(dir, 'step-summary.md');
+    const { code, stdout, stderr } = await runCli(
+      [
+        'run',
+        '--profile',
+        profile,
+        '--json',
+        files.json,
+        '--junit',
+        files.junit,
+        '--markdown',
+        files.markdown,
+      ],
+      { ...env, GITHUB_STEP_SUMMARY: stepSummary },
+    );
+    expect(stderr).not.toContain('unexpected error');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^mismatch rate\s+0%\s+0 of 400/m);
+    expect(stdout).toContain('PASSED: all 1 thresholds held');
+
+    const result = JSON.parse(readFileSync(files.json, 'utf8')) as Record<string, unknown>;
+    const validate = validator();
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
+    expect(result).toMatchObject({
+      verdict: { status: 'passed', exitCode: 0 },
+      summary: { counts: { total: 400 }, wrongUser: 0 },
+    });
+    expect(readFileSync(files.junit, 'utf8')).toContain('tests="1" failures="0"');
+    expect(readFileSync(stepSummary, 'utf8')).toBe(readFileSync(files.markdown, 'utf8'));
+
+    const outputs = [stdout, stderr, ...Object.values(files).map((path) => readFileSync(path, 'utf8'))];
+    for (const output of outputs) expect(output).not.toContain(canaryPassword);
+  });
+
+  it('round robin over memory sessions fails its mismatch threshold with exit 1, and --json - keeps stdout pure', async () => {
+    const { profile, env } = await labProfile({ balancer: 'haproxy-roundrobin', sessions: 'memory' });
+    const { code, stdout, stderr } = await runCli(
+      ['run', '--profile', profile, '--json', '-', '--fail-on', 'mismatchRate<1%'],
+      env,
+    );
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout) as { verdict: unknown; summary: { mismatchRate: { value: number } } };
+    expect(result.verdict).toMatchObject({ status: 'thresholds_failed', failed: ['mismatchRate<1%'] });
+    expect(result.summary.mismatchRate.value).toBeGreaterThan(0.3);
+    expect(stderr).toContain('FAILED: 1 of 2 thresholds failed');
+  });
+
+  it('an abortOnFail threshold stops the run early with exit 1', async () => {
+    const { profile, env } = await labProfile(
+      { balancer: 'haproxy-roundrobin', sessions: 'memory' },
+      'thresholds:\n  - expression: mismatches<20\n    abortOnFail: true\n',
+    );
+    const started = Date.now();
+    const { code, stdout } = await runCli(
+      ['run', '--profile', profile, '--quiet', '--requests', '100000'],
+      env,
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain('mismatches<20 failed during the run (abortOnFail)');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
