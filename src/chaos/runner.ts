@@ -20,6 +20,11 @@ export interface ChaosRunnerOptions {
   pollMs?: number;
   /** Whether to record Docker's event stream for the targets; default true when there are targets. */
   recordDockerEvents?: boolean;
+  /**
+   * Called as each planned action is sent (undo and rollback records excluded), before Docker answers: the run
+   * starts following its impact there (MetricsAggregator.trackEvent(record.id, record.issuedMs, window)).
+   */
+  onIssued?: (record: ActionRecord) => void;
   /** Called at once when an action fails, so the run can decide whether to abort; start() rejects with it too. */
   onFault?: (error: unknown) => void;
 }
@@ -50,6 +55,11 @@ const recovering = new Set<ContainerAction>(['restart', 'start', 'unpause', 'kil
 /** Docker answers a stop within its grace period; this bounds how long stop() waits for in-flight actions. */
 const settleTimeoutMs = 60_000;
 const eventsGraceMs = 250;
+
+function recordId(seq: number, action: string, what: string, origin: ActionOrigin): string {
+  const base = origin === 'rollback' ? `${action} ${what}` : `#${seq} ${action} ${what}`;
+  return origin === 'planned' ? base : `${base} (${origin})`;
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -123,6 +133,7 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     const wasDown = takenDown.has(target.id);
     if (downing.has(action)) takenDown.set(target.id, target);
     const record = journal.begin({
+      id: recordId(planned.seq, action, target.name, origin),
       seq: planned.seq,
       label: planned.label,
       origin,
@@ -131,6 +142,7 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
       ...(planned.plannedMs === undefined ? {} : { plannedMs: planned.plannedMs }),
       issuedMs: runNow(),
     });
+    if (origin === 'planned') options.onIssued?.(record);
     let outcome: ActionOutcome;
     try {
       outcome = await client().act(target.id, action, {
@@ -199,6 +211,7 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
   async function perform(planned: PlannedAction): Promise<void> {
     if (planned.action === 'exec') {
       const record = journal.begin({
+        id: recordId(planned.seq, 'exec', planned.command?.[0] ?? '', 'planned'),
         seq: planned.seq,
         label: planned.label,
         origin: 'planned',
@@ -206,6 +219,7 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
         plannedMs: planned.atMs + trafficStartMs,
         issuedMs: runNow(),
       });
+      options.onIssued?.(record);
       const result = await runExec(planned.command ?? [], {
         timeoutMs: planned.execTimeoutMs ?? 60_000,
         signal: stopping.signal,
@@ -224,6 +238,7 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
       // A real rollout halts when a replica does not come back; so does this one, and says what it skipped.
       for (const skipped of planned.targets.slice(index + 1)) {
         journal.begin({
+          id: recordId(planned.seq, planned.action, skipped.name, 'planned'),
           seq: planned.seq,
           label: planned.label,
           origin: 'planned',
@@ -287,6 +302,7 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     } catch (error) {
       return journal.begin({
         ...rollbackOf,
+        id: recordId(0, 'start', target.name, 'rollback'),
         origin: 'rollback',
         action: 'start',
         container: target,

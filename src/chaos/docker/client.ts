@@ -53,7 +53,7 @@ export function negotiateApiVersion(engineVersion: string | undefined, endpoint:
   return chosen.join('.');
 }
 
-/** The 304 and 409 answers that mean "already so" or "means nothing now", per action. */
+/** The answers that mean "already so" or "means nothing now" (304, 409), per action. */
 function idempotentOutcome(
   action: ContainerAction,
   status: number,
@@ -64,11 +64,15 @@ function idempotentOutcome(
     if (action === 'stop') return 'already-stopped';
     return 'conflict';
   }
-  if (status !== 409) return undefined;
-  if (/already paused/i.test(message)) return 'already-paused';
-  if (/not paused/i.test(message)) return 'not-paused';
-  if (/not running/i.test(message)) return 'not-running';
-  return 'conflict';
+  if (status === 409) {
+    if (/already paused/i.test(message)) return 'already-paused';
+    if (/not paused/i.test(message)) return 'not-paused';
+    if (/not running/i.test(message)) return 'not-running';
+    return 'conflict';
+  }
+  // Engines before 23 answer an unpause of a container that is not paused with a plain 500.
+  if (status === 500 && action === 'unpause' && /is not paused/i.test(message)) return 'not-paused';
+  return undefined;
 }
 
 function describeIssues(error: z.ZodError): string {
