@@ -13,8 +13,6 @@ export type ActionOrigin = 'planned' | 'undo' | 'rollback';
 export type ActionRecordOutcome = ActionOutcome | 'failed' | 'skipped';
 
 export interface ActionRecord {
-  /** Unique in the journal, readable: `#3 restart backend-1`, `#3 start backend-1 (undo)`; impact is keyed by it. */
-  id: string;
   /** The planned action's seq (undo and rollback records carry the seq of what they undo, 0 for none). */
   seq: number;
   label: string;

@@ -21,8 +21,8 @@ export interface ChaosRunnerOptions {
   /** Whether to record Docker's event stream for the targets; default true when there are targets. */
   recordDockerEvents?: boolean;
   /**
-   * Called as each planned action is sent (undo and rollback records excluded), before Docker answers: the run
-   * starts following its impact there (MetricsAggregator.trackEvent(record.id, record.issuedMs, window)).
+   * Called as each planned action is sent to a container (undo and rollback excluded) or an exec starts,
+   * before the answer: the run starts following its impact from there.
    */
   onIssued?: (record: ActionRecord) => void;
   /** Called at once when an action fails, so the run can decide whether to abort; start() rejects with it too. */
@@ -55,11 +55,6 @@ const recovering = new Set<ContainerAction>(['restart', 'start', 'unpause', 'kil
 /** Docker answers a stop within its grace period; this bounds how long stop() waits for in-flight actions. */
 const settleTimeoutMs = 60_000;
 const eventsGraceMs = 250;
-
-function recordId(seq: number, action: string, what: string, origin: ActionOrigin): string {
-  const base = origin === 'rollback' ? `${action} ${what}` : `#${seq} ${action} ${what}`;
-  return origin === 'planned' ? base : `${base} (${origin})`;
-}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -133,7 +128,6 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     const wasDown = takenDown.has(target.id);
     if (downing.has(action)) takenDown.set(target.id, target);
     const record = journal.begin({
-      id: recordId(planned.seq, action, target.name, origin),
       seq: planned.seq,
       label: planned.label,
       origin,
@@ -211,7 +205,6 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
   async function perform(planned: PlannedAction): Promise<void> {
     if (planned.action === 'exec') {
       const record = journal.begin({
-        id: recordId(planned.seq, 'exec', planned.command?.[0] ?? '', 'planned'),
         seq: planned.seq,
         label: planned.label,
         origin: 'planned',
@@ -238,7 +231,6 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
       // A real rollout halts when a replica does not come back; so does this one, and says what it skipped.
       for (const skipped of planned.targets.slice(index + 1)) {
         journal.begin({
-          id: recordId(planned.seq, planned.action, skipped.name, 'planned'),
           seq: planned.seq,
           label: planned.label,
           origin: 'planned',
@@ -302,7 +294,6 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     } catch (error) {
       return journal.begin({
         ...rollbackOf,
-        id: recordId(0, 'start', target.name, 'rollback'),
         origin: 'rollback',
         action: 'start',
         container: target,

@@ -1,4 +1,6 @@
 import { setMaxListeners } from 'node:events';
+import type { DockerClient } from '../chaos/docker/types.js';
+import { type ChaosOutcome, type ChaosSession, prepareChaosSession } from '../chaos/session.js';
 import { type Classifier, compileRules, ruleNeeds } from '../classify/classify.js';
 import { ProfileError, RunAbortedError } from '../errors.js';
 import { loadCredentials } from '../login/credentials.js';
@@ -39,6 +41,8 @@ export interface RunDependencies {
   /** Progress lines, for stderr. */
   log?: (line: string) => void;
   requestIds?: RequestIds;
+  /** The Docker client chaos uses (tests); default: the one the profile and DOCKER_HOST name. */
+  dockerClient?: DockerClient;
 }
 
 export interface RunResult {
@@ -49,6 +53,8 @@ export interface RunResult {
   background?: BackgroundResult;
   interrupted: boolean;
   summary: Summary;
+  /** The chaos journal (actions, Docker events, rollback) when the profile has chaos events. */
+  chaos?: ChaosOutcome;
 }
 
 /** The users of a run with their credentials; user ids are the `{i}` numbers (credentials.start onwards). */
@@ -118,7 +124,19 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
 
   let trace: TraceWriter | undefined;
   let background: Background | undefined;
+  let chaos: ChaosSession | undefined;
   try {
+    // Before any request: Docker answers and every chaos target exists (exit 3 otherwise).
+    chaos = await prepareChaosSession(plan, {
+      clock: baseClock,
+      runStartedAt: origin,
+      ...(deps.dockerClient === undefined ? {} : { dockerClient: deps.dockerClient }),
+      // The id the report's chaos table joins impact on (one per planned action).
+      followImpact: (seq, at, windowMs) => metrics.trackEvent(`chaos-${seq}`, at, windowMs),
+      onSignal: () => interrupt.abort(),
+      log,
+    });
+
     trace = profile.outputs.trace === undefined ? undefined : await openTrace(profile.outputs.trace);
     const sink = fanOut([metricsSink, ...(deps.sinks ?? []), ...(trace === undefined ? [] : [trace])]);
 
@@ -153,6 +171,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
         target.timeout,
       );
     }
+    if (!signal.aborted) chaos?.startTimeline();
     const trafficResult = await runTraffic(active, {
       model: traffic.model,
       thinkTimeMs: traffic.thinkTime,
@@ -169,6 +188,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       sleep,
       signal,
     });
+    await chaos?.stopTimeline();
     const result: RunResult = {
       users: users.length,
       loggedIn: active.length,
@@ -181,9 +201,12 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       result.background = await background.stop();
       background = undefined;
     }
+    if (chaos !== undefined) result.chaos = await chaos.finish();
     return result;
   } finally {
     external?.removeEventListener('abort', onInterrupt);
+    // However the run ends, what chaos stopped or paused is started or unpaused again.
+    await chaos?.finish();
     await background?.stop().catch(() => undefined);
     await connections.close();
     await trace?.close();

@@ -150,8 +150,8 @@ describe('the chaos runner on the real engine', () => {
     await runner.start();
     await runner.rollback();
     const [pause, restart, unpause] = journal.actions;
-    expect(pause).toMatchObject({ id: `#1 pause ${names.b1}`, outcome: 'done' });
-    expect(restart).toMatchObject({ id: `#2 restart ${names.healthy}`, outcome: 'done' });
+    expect(pause).toMatchObject({ action: 'pause', container: b1, outcome: 'done' });
+    expect(restart).toMatchObject({ action: 'restart', container: hc, outcome: 'done' });
     expect(unpause).toMatchObject({ origin: 'undo', action: 'unpause', outcome: 'done' });
     // The run clock: the traffic phase started 1 s into the run.
     expect(pause?.issuedMs).toBeGreaterThanOrEqual(1_000);

@@ -1,0 +1,219 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRecord } from '../../src/chaos/journal.js';
+import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
+import type { ProfileInput } from '../../src/profile/schema/index.js';
+import { executeRun } from '../../src/run/run.js';
+import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
+import { bundleBackend } from '../lab/helpers.js';
+
+type Input = Parameters<typeof planFor>[1];
+
+/**
+ * Chaos on the lab, end to end: real HAProxy, real backend containers, the run pipeline with the chaos
+ * runner acting through the Docker Engine API while the users send traffic. Each test asserts numbers.
+ */
+let lab: Lab | undefined;
+beforeAll(() => bundleBackend());
+afterEach(async () => {
+  await lab?.stop();
+  lab = undefined;
+});
+
+async function runChaos(options: LabOptions, input: (lab: Lab) => Input) {
+  lab = await startLab({ users: 40, runtime: 'docker', ...options });
+  const sink = new CollectingSink();
+  const plan = planFor(lab.url, input(lab));
+  plan.secrets = [lab.password];
+  const result = await executeRun(plan, { sinks: [sink] });
+  return { lab, sink, result, journal: result.chaos?.journal };
+}
+
+const cookieAuth = (lab: Lab): ProfileInput['auth'] => ({ credentials: { password: lab.password } });
+const traffic = { users: 30, duration: '7s', thinkTime: '40ms' } as const;
+
+function backendContainer(lab: Lab, index: number): { name: string; container: string } {
+  const backend = lab.backends[index];
+  if (backend?.containerName === undefined) throw new Error(`lab backend ${index} has no container`);
+  return { name: backend.name, container: backend.containerName };
+}
+
+/** Each VU's backend before the chaos: the backend of its last response before the action was issued. */
+function pinsBefore(sink: CollectingSink, at: number): Map<number, string> {
+  const pins = new Map<number, string>();
+  for (const { record, classification } of sink.responses) {
+    if (record.end < at && classification.class === 'ok') pins.set(record.vu, classification.backend);
+  }
+  return pins;
+}
+
+function reloginsByVu(sink: CollectingSink): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const login of sink.logins) {
+    if (login.cause !== 'initial') counts.set(login.vu, (counts.get(login.vu) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function planned(journal: { actions: ActionRecord[] } | undefined): ActionRecord[] {
+  return (journal?.actions ?? []).filter((action) => action.origin === 'planned');
+}
+
+describe('chaos on the lab', () => {
+  it('restarting one memory backend under cookie stickiness: its VUs re-login once each, others never', async () => {
+    let target = { name: '', container: '' };
+    const { sink, result, journal } = await runChaos(
+      { balancer: 'haproxy-cookie', sessions: 'memory' },
+      (lab) => {
+        target = backendContainer(lab, 1);
+        return {
+          auth: cookieAuth(lab),
+          classify: { identity: { from: 'json', path: 'user' } },
+          traffic,
+          chaos: {
+            events: [{ action: 'restart', at: '2s', target: { name: target.container }, timeout: '2s' }],
+          },
+        };
+      },
+    );
+    const [restart] = planned(journal);
+    expect(restart).toMatchObject({
+      action: 'restart',
+      outcome: 'done',
+      container: { name: target.container },
+    });
+    expect(restart?.recoveredMs).toBeGreaterThanOrEqual(restart?.doneMs ?? Number.NaN);
+    const pins = pinsBefore(sink, restart?.issuedMs ?? 0);
+    expect(pins.size).toBe(30);
+    const pinned = [...pins].filter(([, backend]) => backend === target.name).map(([vu]) => vu);
+    const others = [...pins.keys()].filter((vu) => !pinned.includes(vu));
+    expect(pinned.length).toBeGreaterThan(0);
+    const relogins = reloginsByVu(sink);
+    expect(pinned.map((vu) => relogins.get(vu) ?? 0)).toEqual(pinned.map(() => 1));
+    expect(others.map((vu) => relogins.get(vu) ?? 0)).toEqual(others.map(() => 0));
+    const mismatchVus = new Set(
+      sink.responses.filter((r) => r.classification.class === 'mismatch').map((r) => r.record.vu),
+    );
+    expect([...mismatchVus].every((vu) => pinned.includes(vu))).toBe(true);
+    expect(result.summary.counts.classes.wrong_user).toBe(0);
+    const impact = result.summary.impact.find((i) => i.id === 'chaos-1');
+    expect(impact?.relogins).toBe(pinned.length);
+    expect(impact?.vusAffected).toBe(pinned.length);
+  });
+
+  for (const sessions of ['redis', 'jwt'] as const) {
+    it(`restarting one ${sessions} backend: zero mismatches and zero re-logins`, async () => {
+      const { sink, result, journal } = await runChaos(
+        { balancer: sessions === 'jwt' ? 'haproxy-roundrobin' : 'haproxy-cookie', sessions },
+        (lab) => ({
+          auth:
+            sessions === 'jwt'
+              ? {
+                  mode: 'bearer',
+                  login: { format: 'json', token: { from: 'json', path: 'token' } },
+                  credentials: { password: lab.password },
+                }
+              : cookieAuth(lab),
+          classify: { identity: { from: 'header', name: 'x-user' } },
+          traffic,
+          chaos: {
+            events: [{ action: 'restart', at: '2s', target: { name: backendContainer(lab, 1).container } }],
+          },
+        }),
+      );
+      const [restart] = planned(journal);
+      expect(restart).toMatchObject({ action: 'restart', outcome: 'done' });
+      // The users on the restarted backend kept their sessions: ok answers after it, wherever they came from.
+      const pinned = [...pinsBefore(sink, restart?.issuedMs ?? 0)].filter(([, backend]) => backend === 'b2');
+      expect(pinned.length).toBeGreaterThan(0);
+      const okAfter = new Set(
+        sink.responses
+          .filter((r) => r.classification.class === 'ok' && r.record.start > (restart?.doneMs ?? Number.NaN))
+          .map((r) => r.record.vu),
+      );
+      expect(pinned.filter(([vu]) => !okAfter.has(vu))).toEqual([]);
+      expect(result.summary.counts.classes.mismatch).toBe(0);
+      expect(result.summary.counts.classes.wrong_user).toBe(0);
+      expect(sink.logins.filter((login) => login.cause !== 'initial')).toEqual([]);
+      expect(result.summary.impact.find((i) => i.id === 'chaos-1')).toMatchObject({
+        mismatches: 0,
+        relogins: 0,
+      });
+    });
+  }
+
+  it('pausing one backend: errors (timeouts) only while it is paused', async () => {
+    const { sink, result, journal } = await runChaos(
+      { balancer: 'haproxy-cookie', sessions: 'memory' },
+      (lab) => ({
+        auth: cookieAuth(lab),
+        target: { timeout: '800ms' },
+        traffic,
+        chaos: {
+          events: [
+            {
+              action: 'pause',
+              at: '2s',
+              for: '2500ms',
+              target: { name: backendContainer(lab, 1).container },
+            },
+          ],
+        },
+      }),
+    );
+    const pause = planned(journal)[0];
+    const unpause = journal?.actions.find((a) => a.origin === 'undo');
+    expect(pause).toMatchObject({ action: 'pause', outcome: 'done' });
+    expect(unpause).toMatchObject({ action: 'unpause', outcome: 'done' });
+    expect(pause?.recoveredMs).toBeGreaterThanOrEqual(unpause?.doneMs ?? Number.NaN);
+    const pausedFrom = pause?.issuedMs ?? Number.NaN;
+    const pausedUntil = unpause?.doneMs ?? Number.NaN;
+    const errors = sink.responses.filter((r) => r.classification.class === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    // Every error (timeout) was asked for while the backend was paused.
+    const outside = (r: (typeof errors)[number]) =>
+      r.record.start < pausedFrom || r.record.start > pausedUntil;
+    expect(errors.filter(outside).map((r) => Math.round(r.record.start))).toEqual([]);
+    // What HAProxy adds: while the backend's health checks time out it sends its users elsewhere, where they
+    // are not logged in. Those mismatches may come a little after the unpause (checks must pass again), but
+    // there are no errors then, and nothing else is wrong outside the pause.
+    const otherwise = sink.responses.filter((r) => r.classification.class !== 'ok' && outside(r));
+    expect(otherwise.filter((r) => r.classification.class !== 'mismatch')).toEqual([]);
+    expect(result.summary.impact.find((i) => i.id === 'chaos-1')?.errors).toBe(errors.length);
+  });
+
+  it('a rolling restart of every memory backend: every VU re-logs in at least once', async () => {
+    const { sink, journal, result } = await runChaos(
+      { balancer: 'haproxy-cookie', sessions: 'memory' },
+      (lab) => ({
+        auth: cookieAuth(lab),
+        traffic,
+        chaos: {
+          events: [
+            {
+              action: 'restart',
+              at: '2s',
+              target: { label: `session-chaos.lab=${lab.id}` },
+              pick: 'rolling',
+              timeout: '2s',
+            },
+          ],
+        },
+      }),
+    );
+    const restarts = planned(journal);
+    expect(restarts.map((r) => [r.container?.name.replace(/^sc-lab-[^-]+-/, ''), r.outcome])).toEqual([
+      ['b1', 'done'],
+      ['b2', 'done'],
+      ['b3', 'done'],
+    ]);
+    // One at a time: each starts after the previous one is back.
+    for (let k = 1; k < restarts.length; k++) {
+      expect(restarts[k]?.issuedMs).toBeGreaterThanOrEqual(restarts[k - 1]?.recoveredMs ?? Number.NaN);
+    }
+    const relogins = reloginsByVu(sink);
+    const vus = [...new Set(sink.logins.map((login) => login.vu))];
+    expect(vus).toHaveLength(30);
+    expect(vus.filter((vu) => (relogins.get(vu) ?? 0) < 1)).toEqual([]);
+    expect(result.summary.counts.classes.wrong_user).toBe(0);
+  });
+});
