@@ -10,6 +10,7 @@ import { MetricsAggregator } from '../metrics/aggregator.js';
 import { summarize } from '../metrics/summarize.js';
 import type { Summary } from '../metrics/summary.js';
 import type { Plan } from '../profile/load.js';
+import { impactId } from '../report/journal.js';
 import { type Background, type BackgroundResult, startBackground } from '../traffic/background.js';
 import { Connections } from '../traffic/connections.js';
 import { runTraffic, type TrafficResult } from '../traffic/engine.js';
@@ -131,8 +132,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       clock: baseClock,
       runStartedAt: origin,
       ...(deps.dockerClient === undefined ? {} : { dockerClient: deps.dockerClient }),
-      // The id the report's chaos table joins impact on (one per planned action).
-      followImpact: (seq, at, windowMs) => metrics.trackEvent(`chaos-${seq}`, at, windowMs),
+      followImpact: (seq, at, windowMs) => metrics.trackEvent(impactId({ seq }), at, windowMs),
       onSignal: () => interrupt.abort(),
       log,
     });

@@ -92,11 +92,15 @@ export function runCommand(outcome: Outcome): Command {
         });
         progress.stop();
         process.stderr.write(`${formatRunSummary(result)}\n${formatRawCounts(counts)}\n\n`);
+        // A chaos action Docker refused means the run did not test what it planned: a fault (exit 4).
+        const chaosFailure = result.chaos?.failure;
+        if (chaosFailure !== undefined) earlyEnd ??= { kind: 'fault', message: `chaos: ${chaosFailure}` };
         const report = await reportRun(
           {
             plan,
             summary: result.summary,
             thresholds,
+            ...(result.chaos === undefined ? {} : { journal: result.chaos.journal }),
             startedAt,
             endedAt: new Date(),
             ...(earlyEnd === undefined ? {} : { earlyEnd }),
