@@ -91,6 +91,10 @@ export class MetricsAggregator {
   constructor(options: AggregatorOptions = {}) {
     this.announcedVus = options.vus ?? 0;
     this.maxBackends = options.maxBackends ?? 64;
+    // Backend indexes live in an Int16Array per VU.
+    if (!Number.isInteger(this.maxBackends) || this.maxBackends < 1 || this.maxBackends > 0x7fff) {
+      throw new RangeError(`maxBackends: expected an integer from 1 to ${0x7fff}, got ${this.maxBackends}`);
+    }
     this.vus = new VuTable(this.announcedVus);
   }
 

@@ -280,6 +280,11 @@ describe('MetricsAggregator: bounded state', () => {
     expect(() => feed(aggregator, 1.5, 'ok', 'b1')).toThrow(/vu: expected an integer/);
   });
 
+  it('refuses a maxBackends that per-VU backend indexes cannot hold', () => {
+    expect(() => new MetricsAggregator({ maxBackends: 0 })).toThrow(/maxBackends: expected an integer/);
+    expect(() => new MetricsAggregator({ maxBackends: 40_000 })).toThrow(/maxBackends: expected an integer/);
+  });
+
   it('counts backend names beyond maxBackends as unknown', () => {
     const aggregator = new MetricsAggregator({ maxBackends: 2 });
     for (const name of ['b1', 'b2', 'session-abc', 'session-def']) feed(aggregator, 1, 'ok', name);
