@@ -12,7 +12,10 @@ export function formatRunSummary(result: RunResult): string {
   const lines = [
     `users      ${result.loggedIn} of ${result.users} logged in (login phase ${seconds(result.login.endedAt - result.login.startedAt)})`,
     `traffic    ${traffic.sent} requests in ${seconds(trafficMs)} (${rate.toFixed(1)} req/s)` +
-      (traffic.failedRelogins > 0 ? `, ${traffic.failedRelogins} failed re-login attempts` : ''),
+      (traffic.failedRelogins > 0 ? `, ${traffic.failedRelogins} failed re-login attempts` : '') +
+      (traffic.lateArrivals > 0
+        ? `; ${traffic.lateArrivals} arrivals were due but never sent (every user was busy)`
+        : ''),
   ];
   const background = result.background;
   if (background !== undefined) {

@@ -39,6 +39,11 @@ export interface TrafficResult {
   failedRelogins: number;
   startedAt: number;
   endedAt: number;
+  /**
+   * Open model: arrivals that were due before the end but never started because every user was busy. Their
+   * absence is what a closed loop would hide; a number above 0 means the users could not keep the rate.
+   */
+  lateArrivals: number;
 }
 
 function wantsRelogin(policy: ReloginPolicy, losses: number): boolean {
@@ -184,8 +189,10 @@ export async function runTraffic(
     }
   };
 
+  let lateArrivals = 0;
   const openArrivals = async (): Promise<void> => {
     const interval = 1000 / (options.rate ?? 1);
+    let started = 0;
     const idle = new IdleUsers(users);
     const inFlight = new Set<Promise<void>>();
     for (let arrival = 0; running() && claim(); arrival++) {
@@ -200,7 +207,11 @@ export async function runTraffic(
         idle.put(vu);
       });
       inFlight.add(work);
+      started += 1;
     }
+    const end = Math.min(clock.now(), endAt ?? Number.POSITIVE_INFINITY);
+    const due = Math.floor((end - startedAt) / interval) + 1;
+    lateArrivals = Math.max(0, Math.min(due, options.requests ?? due) - started);
     await Promise.all(inFlight);
   };
 
@@ -213,5 +224,5 @@ export async function runTraffic(
     if (timer !== undefined) clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
   }
-  return { sent: sentCount, failedRelogins, startedAt, endedAt: clock.now() };
+  return { sent: sentCount, failedRelogins, startedAt, endedAt: clock.now(), lateArrivals };
 }

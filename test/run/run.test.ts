@@ -150,6 +150,18 @@ describe('executeRun', () => {
     expect((last?.start ?? 0) - (last?.intendedStart ?? 0)).toBeGreaterThan(1000);
   });
 
+  it('open model: counts the arrivals that were due but never sent when the run ends', async () => {
+    const backend = await serve();
+    const plan = planFor(backend.url, {
+      traffic: { users: 1, model: 'open', rate: 50, duration: '1s', mix: [{ path: '/slow' }] },
+    });
+    const result = await executeRun(plan);
+    // About 50 arrivals are due in 1 s; one user answering every 100 ms starts about 10 of them.
+    expect(result.traffic.sent).toBeLessThanOrEqual(12);
+    expect(result.traffic.sent + result.traffic.lateArrivals).toBeGreaterThanOrEqual(48);
+    expect(result.traffic.sent + result.traffic.lateArrivals).toBeLessThanOrEqual(52);
+  });
+
   it('per-request mode opens a new connection for every request', async () => {
     const backend = await serve();
     const plan = planFor(backend.url, {
