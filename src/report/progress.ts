@@ -23,7 +23,7 @@ export interface ProgressLineOptions {
 }
 
 function seconds(ms: number): string {
-  return `${formatNumber(ms / 1000, 1)}s`;
+  return `${+(ms / 1000).toFixed(1)}s`;
 }
 
 /** One line of progress: pure, so the terminal and the CI log forms are tested without timers. */
@@ -103,7 +103,7 @@ export function createProgress(options: ProgressOptions): Progress {
     const sameClock = previous !== undefined && previous.phase === snapshot.phase;
     const line = renderProgressLine(snapshot, {
       ...(sameClock && previous !== undefined ? { previous } : {}),
-      ...(tty && stream.columns !== undefined ? { width: stream.columns } : {}),
+      ...(tty && stream.columns !== undefined && stream.columns > 0 ? { width: stream.columns } : {}),
     });
     stream.write(tty ? `${clearLine}${line}` : `${line}\n`);
     previous = snapshot;

@@ -79,7 +79,7 @@ describe('createProgress', () => {
     progress.stop();
     expect(timer.intervalMs).toBe(250);
     expect(out.writes).toEqual([
-      '\r\u001b[2Ktraffic  0.25s/30s  50 req  200 req/s  ok 1,890 mismatch 12 error 3  chaos: restart lab-app2',
+      '\r\u001b[2Ktraffic  0.3s/30s  50 req  200 req/s  ok 1,890 mismatch 12 error 3  chaos: restart lab-app2',
       '\r\u001b[2Ktraffic  0.5s/30s  100 req  200 req/s  ok 1,890 mismatch 12 error 3  chaos: restart lab-app2',
       '\r\u001b[2K',
     ]);
@@ -96,6 +96,14 @@ describe('createProgress', () => {
     expect(out.writes).toEqual([
       'traffic  12s/30s  1,905 req  159 req/s  ok 1,890 mismatch 12 error 3  chaos: restart lab-app2\n',
     ]);
+  });
+
+  it('does not cut the line when the terminal reports no width', () => {
+    const timer = manualTimer();
+    const out = { ...stream(true), columns: 0 };
+    createProgress({ stream: out, timer, sample: () => snapshot });
+    timer.tick();
+    expect(out.writes[0]).toContain('chaos: restart lab-app2');
   });
 
   it('writes nothing when quiet', () => {
