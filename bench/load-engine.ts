@@ -52,7 +52,7 @@ export interface EngineResult {
   /** Every class but `ok`: all should be 0 against a lab whose sessions are valid everywhere. */
   bad: number;
   loggedIn: number;
-  latency: { p50: number; p99: number; max: number };
+  latency: { p50: number; p90: number; p99: number; max: number };
   backendShare: Record<string, number>;
   /** After the login phase and at the end of the run (bytes). */
   rssAfterLogin: number;
@@ -81,6 +81,7 @@ await runChild<EngineOptions>(async (options) => {
     loggedIn: result.loggedIn,
     latency: {
       p50: result.summary.latency.p50,
+      p90: result.summary.latency.p90,
       p99: result.summary.latency.p99,
       max: result.summary.latency.max,
     },

@@ -17,8 +17,9 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     'rss-users': { type: 'string', default: '10000,100000' },
-    'open-rate': { type: 'string', default: '2000' },
+    'open-rate': { type: 'string', default: '1000' },
     'open-duration': { type: 'string', default: '6' },
+    'open-users': { type: 'string', default: '200' },
     'pause-ms': { type: 'string', default: '1000' },
     only: { type: 'string', default: 'throughput,rss,open' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -34,8 +35,9 @@ if (flags.help) {
       '  --rounds N          interleaved rounds of each generator (3)',
       '  --connections N     connections (autocannon, wrk) = virtual users (session-chaos) (50)',
       '  --rss-users A,B     logged-in VU counts whose RSS is measured (10000,100000)',
-      '  --open-rate R       open-model arrival rate, requests/s (2000)',
+      '  --open-rate R       open-model arrival rate, requests/s (1000)',
       '  --open-duration S   open-model run length (6)',
+      '  --open-users N      open-model users; few, so that a stall makes arrivals wait for a user (200)',
       '  --pause-ms MS       how long a backend is paused (SIGSTOP) in the open-model run (1000)',
       '  --only LIST         sections: throughput,rss,open',
       '  --cpu-prof          write a V8 CPU profile of each session-chaos throughput run to bench/results/',
@@ -61,6 +63,7 @@ const config = {
   rssUsers: (flags['rss-users'] ?? '').split(',').map((n) => Math.round(positive('rss-users', n))),
   openRate: positive('open-rate', flags['open-rate']),
   openDurationSeconds: positive('open-duration', flags['open-duration']),
+  openUsers: Math.round(positive('open-users', flags['open-users'])),
   pauseMs: positive('pause-ms', flags['pause-ms']),
   sections: new Set((flags.only ?? '').split(',')),
 };
@@ -73,7 +76,7 @@ const log = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
 
-type Generator = 'autocannon' | 'wrk' | 'session-chaos';
+type Generator = 'autocannon' | 'wrk' | 'undici loop' | 'session-chaos';
 
 interface RunFigures {
   generator: Generator;
@@ -82,6 +85,8 @@ interface RunFigures {
   bad: number;
   reqPerSec: number;
   cpuMicrosPerRequest: number;
+  cpuUserMicrosPerRequest: number;
+  cpuSystemMicrosPerRequest: number;
   /** Percent of one core over the run, per process; `others` is the rest of the machine. */
   cpuPercent: Record<string, number>;
   seconds: number;
@@ -94,6 +99,7 @@ function figures(
   load: LoadResult,
 ): RunFigures {
   const seconds = measured.windowMs / 1000;
+  const perRequest = (micros: number): number => Math.round((micros / load.requests) * 10) / 10;
   const cpuPercent: Record<string, number> = {
     client: Math.round(measured.cpuMicros / measured.windowMs / 10),
   };
@@ -113,7 +119,9 @@ function figures(
     requests: load.requests,
     bad: load.bad,
     reqPerSec: Math.round(load.requests / (load.durationMs / 1000)),
-    cpuMicrosPerRequest: Math.round((measured.cpuMicros / load.requests) * 10) / 10,
+    cpuMicrosPerRequest: perRequest(measured.cpuMicros),
+    cpuUserMicrosPerRequest: perRequest(measured.cpu.user),
+    cpuSystemMicrosPerRequest: perRequest(measured.cpu.system),
     cpuPercent,
     seconds: Math.round(seconds * 100) / 100,
   };
@@ -151,6 +159,7 @@ async function throughputSection(
   const generators: Generator[] = [
     'autocannon',
     ...(wrkInstalled ? (['wrk'] as const) : []),
+    'undici loop',
     'session-chaos',
   ];
   const runs: RunFigures[] = [];
@@ -213,6 +222,7 @@ async function throughputSection(
       'generator',
       'req/s median (range)',
       'client CPU us/req',
+      'user + sys',
       'vs autocannon',
       'bad',
       'CPU % of a core: client / haproxy / backends / other processes',
@@ -228,9 +238,13 @@ async function throughputSection(
       Math.round(spread(mine.map((run) => run.cpuPercent[name] ?? 0)).median);
     const backendNames = lab.backends.map((backend) => backend.name);
     const ratio = Math.round((rate.median / autocannonRate) * 100) / 100;
+    const user = spread(mine.map((run) => run.cpuUserMicrosPerRequest)).median;
+    const system = spread(mine.map((run) => run.cpuSystemMicrosPerRequest)).median;
     summary[generator] = {
       reqPerSec: rate,
       cpuMicrosPerRequest: cpu,
+      cpuUserMicrosPerRequest: user,
+      cpuSystemMicrosPerRequest: system,
       ratioToAutocannon: ratio,
       bad: mine.reduce((sum, run) => sum + run.bad, 0),
     };
@@ -238,6 +252,7 @@ async function throughputSection(
       generator,
       formatSpread(rate),
       formatSpread(cpu, 1),
+      `${user.toFixed(1)} + ${system.toFixed(1)}`,
       `${ratio.toFixed(2)}x`,
       String(mine.reduce((sum, run) => sum + run.bad, 0)),
       `${cpuShare('client')} / ${cpuShare('haproxy')} / ${backendNames.map(cpuShare).join(', ')}${
@@ -245,12 +260,16 @@ async function throughputSection(
       } / ${cpuShare('others')}`,
     ]);
   }
-  if (!wrkInstalled) table.push(['wrk', 'not installed', '', '', '', '']);
+  if (!wrkInstalled) table.push(['wrk', 'not installed', '', '', '', '', '']);
   process.stdout.write(
     `\nThroughput: HAProxy round robin over ${lab.backends.length} backends (${lab.sessions} sessions), ` +
       `${config.connections} connections, ${config.rounds} x ${config.durationSeconds} s each, interleaved\n`,
   );
   process.stdout.write(`${table.toString()}\n`);
+  process.stdout.write(
+    "undici loop: session-chaos's own exchange() on undici in a bare loop (fixed cookie, no jar, no checks): " +
+      'the HTTP client under the engine, for scale\n',
+  );
   const saturated = saturationNotes(runs, lab);
   for (const note of saturated) process.stdout.write(`${note}\n`);
   summary.saturation = saturated;
@@ -365,6 +384,7 @@ interface OpenFigures {
   achievedRate: number;
   deviationPercent: number;
   p50: number;
+  p90: number;
   p99: number;
   max: number;
   bad: number;
@@ -379,7 +399,9 @@ async function openSection(lab: Lab): Promise<OpenFigures[]> {
   const paused = lab.backends[1] ?? lab.backends[0];
   const pid = paused?.pid;
   if (pid === undefined) throw new Error('the open-model section needs process backends');
-  const users = Math.min(lab.users, Math.ceil(config.openRate * (config.pauseMs / 1000 + 1)));
+  // Few users on purpose: soon every user waits on the stopped backend, so later arrivals cannot be sent
+  // until it resumes. Counted from their intended start they show the stall (no coordinated omission).
+  const users = config.openUsers;
   for (const kind of ['steady', 'paused'] as const) {
     log(`open model, ${kind}: ${config.openRate} req/s for ${config.openDurationSeconds} s, ${users} users`);
     const timers: NodeJS.Timeout[] = [];
@@ -424,13 +446,24 @@ async function openSection(lab: Lab): Promise<OpenFigures[]> {
       achievedRate: Math.round(achievedRate * 10) / 10,
       deviationPercent: Math.round(((achievedRate - config.openRate) / config.openRate) * 10_000) / 100,
       p50: result.latency.p50,
+      p90: result.latency.p90,
       p99: result.latency.p99,
       max: result.latency.max,
       bad: result.bad,
     });
   }
   const table = new Table({
-    head: ['case', 'target req/s', 'achieved req/s', 'deviation', 'p50 ms', 'p99 ms', 'max ms', 'not ok'],
+    head: [
+      'case',
+      'target req/s',
+      'achieved req/s',
+      'deviation',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      'max ms',
+      'not ok',
+    ],
   });
   for (const row of rows) {
     table.push([
@@ -439,6 +472,7 @@ async function openSection(lab: Lab): Promise<OpenFigures[]> {
       String(row.achievedRate),
       `${row.deviationPercent}%`,
       String(row.p50),
+      String(row.p90),
       String(row.p99),
       String(row.max),
       String(row.bad),
@@ -490,11 +524,12 @@ function targetsOf(
     },
     {
       name: `open model: a ${config.pauseMs} ms pause shows in max and p99`,
-      value: paused === undefined ? 'not run' : `max ${paused.max} ms, p99 ${paused.p99} ms`,
+      value:
+        paused === undefined ? 'not run' : `max ${paused.max} ms, p99 ${paused.p99} ms, p90 ${paused.p90} ms`,
       pass:
         paused === undefined
           ? undefined
-          : paused.max >= config.pauseMs * 0.9 && paused.p99 >= config.pauseMs * 0.3,
+          : paused.max >= config.pauseMs * 0.9 && paused.p99 >= config.pauseMs * 0.5,
     },
   ];
 }

@@ -16,17 +16,28 @@ const micros = (ticks: number): number => (ticks * 1_000_000) / ticksPerSecond;
  * The one method every load generator is measured by, so that none is flattered by its own accounting.
  */
 export function processCpuMicros(pid: number): number {
+  const { user, system } = processCpuSplit(pid);
+  return user + system;
+}
+
+/** The same, split into user and system (kernel) time, microseconds. */
+export function processCpuSplit(pid: number): CpuSplit {
   const fields = statFields(pid);
-  return micros(Number(fields[11]) + Number(fields[12]));
+  return { user: micros(Number(fields[11])), system: micros(Number(fields[12])) };
+}
+
+export interface CpuSplit {
+  user: number;
+  system: number;
 }
 
 /**
  * CPU time charged to this process's children that have exited and been reaped (cutime + cstime): how a
  * child that exits at the end of its load (wrk) is measured, by the same kernel accounting.
  */
-export function reapedChildrenCpuMicros(): number {
+export function reapedChildrenCpu(): CpuSplit {
   const fields = statFields('self');
-  return micros(Number(fields[13]) + Number(fields[14]));
+  return { user: micros(Number(fields[13])), system: micros(Number(fields[14])) };
 }
 
 /** Whole-machine busy and total time from /proc/stat, to tell whether the machine was saturated. */

@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage } from './child.js';
-import { machineCpuMicros, processCpuMicros, reapedChildrenCpuMicros } from './proc.js';
+import {
+  type CpuSplit,
+  machineCpuMicros,
+  processCpuMicros,
+  processCpuSplit,
+  reapedChildrenCpu,
+} from './proc.js';
 
 /** CPU of the other processes that serve the load (balancer, backends), read around each run. */
 export interface Watched {
@@ -14,12 +20,19 @@ export interface Measured<T> {
   result: T;
   /** CPU the generator was charged over its load, microseconds. */
   cpuMicros: number;
+  /** The same, split into user and kernel time. */
+  cpu: CpuSplit;
   /** CPU of each watched process over the same window, microseconds. */
   watchedCpuMicros: Record<string, number>;
   /** Wall time between the two readings, milliseconds. */
   windowMs: number;
   /** Whole-machine busy CPU over the window, microseconds (every process, others' included). */
   machineBusyMicros: number;
+}
+
+function cpuOver(before: CpuSplit, after: CpuSplit): { cpuMicros: number; cpu: CpuSplit } {
+  const cpu = { user: after.user - before.user, system: after.system - before.system };
+  return { cpuMicros: cpu.user + cpu.system, cpu };
 }
 
 function sampleWatched(watched: readonly Watched[]): Record<string, number> {
@@ -71,7 +84,7 @@ export function runNodeChild<T>(
   );
   const pid = child.pid;
   return new Promise<Measured<T>>((resolve, reject) => {
-    let startCpu: number | undefined;
+    let startCpu: CpuSplit | undefined;
     let startWatched: Record<string, number> = {};
     let startedAt = 0;
     let settled = false;
@@ -96,12 +109,12 @@ export function runNodeChild<T>(
       }
       if (pid === undefined) return;
       if (message.type === 'start') {
-        startCpu = processCpuMicros(pid);
+        startCpu = processCpuSplit(pid);
         startWatched = sampleWatched(run.watched);
         startedAt = performance.now();
         run.onStart?.();
       } else if (message.type === 'result') {
-        const endCpu = processCpuMicros(pid);
+        const endCpu = processCpuSplit(pid);
         const watchedCpu = split(difference(sampleWatched(run.watched), startWatched));
         const windowMs = performance.now() - startedAt;
         // Resolved once the child has exited and been reaped, so that its CPU never lands in the
@@ -110,7 +123,7 @@ export function runNodeChild<T>(
         else
           measured = {
             result: message.result as T,
-            cpuMicros: endCpu - startCpu,
+            ...cpuOver(startCpu, endCpu),
             ...watchedCpu,
             windowMs,
           };
@@ -140,7 +153,7 @@ export function runNativeChild(
   args: readonly string[],
   watched: readonly Watched[],
 ): Promise<Measured<string>> {
-  const reapedBefore = reapedChildrenCpuMicros();
+  const reapedBefore = reapedChildrenCpu();
   const startWatched = sampleWatched(watched);
   const startedAt = performance.now();
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -162,7 +175,7 @@ export function runNativeChild(
       }
       resolve({
         result: output,
-        cpuMicros: reapedChildrenCpuMicros() - reapedBefore,
+        ...cpuOver(reapedBefore, reapedChildrenCpu()),
         ...watchedCpu,
         windowMs,
       });

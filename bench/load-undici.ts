@@ -1,0 +1,37 @@
+import { Agent } from 'undici';
+import { exchange } from '../src/traffic/exchange.js';
+import { announce, runChild } from './child.js';
+import type { AutocannonOptions, LoadResult } from './load-autocannon.js';
+
+/** The floor under session-chaos: its exchange() on undici in a plain loop, fixed cookie, no checks. */
+await runChild<AutocannonOptions>(async (options) => {
+  const url = new URL(options.url);
+  const agent = new Agent({ connections: options.connections });
+  const endAt = performance.now() + options.durationSeconds * 1000;
+  let requests = 0;
+  let bad = 0;
+  announce({ type: 'start' });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.connections }, async () => {
+      while (performance.now() < endAt) {
+        const answer = await exchange(
+          agent,
+          {
+            origin: url.origin,
+            path: url.pathname,
+            method: 'GET',
+            headers: { cookie: options.cookie },
+            closeAfter: false,
+          },
+          { timeoutMs: 10_000, maxBodyBytes: 65_536, keepBody: false },
+        );
+        requests += 1;
+        if (answer.status !== 200) bad += 1;
+      }
+    }),
+  );
+  const result: LoadResult = { requests, durationMs: performance.now() - started, bad };
+  await agent.close();
+  return result;
+});
