@@ -5,6 +5,7 @@ import { createBackendServer, parseLoginBody, readCookie, seededRandom } from '.
 import { type BackendConfig, parseBackendEnv } from '../../src/lab/backend/config.js';
 import { JwtSessions } from '../../src/lab/backend/jwt.js';
 import type { GroundTruthLine } from '../../src/lab/backend/log.js';
+import { ReplicatedSessionStore } from '../../src/lab/backend/replicated-store.js';
 import { MemorySessionStore } from '../../src/lab/backend/store.js';
 import { call, cookieHeader, loginBody } from './helpers.js';
 
@@ -36,7 +37,12 @@ async function run(env: Record<string, string> = {}): Promise<Running> {
   const sessions =
     config.sessions === 'jwt'
       ? ({ kind: 'jwt', jwt: new JwtSessions(config.jwtSecret ?? '', config.sessionTtlSeconds) } as const)
-      : ({ kind: 'cookie', store: new MemorySessionStore(() => now) } as const);
+      : config.sessions === 'replicated'
+        ? ({
+            kind: 'cookie',
+            store: new ReplicatedSessionStore(new MemorySessionStore(() => now), [], 0),
+          } as const)
+        : ({ kind: 'cookie', store: new MemorySessionStore(() => now) } as const);
   server = createBackendServer(config, {
     sessions,
     log: { write: (line) => lines.push(line), close: () => {} },
@@ -148,6 +154,28 @@ describe('lab backend HTTP handler', () => {
     });
     expect(bad).toMatchObject({ status: 400, backend: 'b7' });
     expect(b.lines.at(-1)).toMatchObject({ path: '/login', status: 400 });
+  });
+});
+
+describe('replication endpoint', () => {
+  const post = (url: string, body: string) =>
+    call(`${url}/_lab/replicate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('applies a session from a peer, and its deletion', async () => {
+    const b = await run({ LAB_SESSIONS: 'replicated' });
+    const session = { user: 'user2', expiresAt: Date.parse('2026-01-02T00:00:00Z') };
+    expect((await post(b.url, JSON.stringify({ sid: 'abc', session }))).status).toBe(204);
+    expect((await call(`${b.url}/me`, { headers: { cookie: 'sid=abc' } })).body?.user).toBe('user2');
+    expect((await post(b.url, JSON.stringify({ sid: 'abc', session: null }))).status).toBe(204);
+    expect((await call(`${b.url}/me`, { headers: { cookie: 'sid=abc' } })).status).toBe(401);
+  });
+
+  it('rejects a malformed message with 400, and is not there in other modes', async () => {
+    const replicated = await run({ LAB_SESSIONS: 'replicated' });
+    expect((await post(replicated.url, '{"sid":1}')).status).toBe(400);
+    await new Promise((resolve) => server?.close(resolve));
+    const memory = await run();
+    expect((await post(memory.url, '{"sid":"abc","session":null}')).status).toBe(404);
   });
 });
 

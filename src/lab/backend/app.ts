@@ -62,6 +62,7 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
     base: RequestFacts,
   ): Promise<Omit<GroundTruthLine, 'time'>> => {
     const route = `${base.method} ${base.path}`;
+    // /stats counts what clients asked for; health checks and replication would drown it.
     if (route !== 'GET /healthz' && route !== 'GET /stats' && route !== `POST ${replicationPath}`) requests++;
 
     switch (route) {
@@ -80,8 +81,7 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
           send(res, 404, { error: 'not found' });
           return { ...base, status: 404, sessionFound: null, user: null };
         }
-        const message = JSON.parse(await readBody(req)) as ReplicationMessage;
-        await deps.sessions.store.apply(message);
+        await deps.sessions.store.apply(parseReplication(await readBody(req)));
         send(res, 204);
         return { ...base, status: 204, sessionFound: null, user: null };
       }
@@ -225,6 +225,18 @@ export function parseLoginBody(contentType: string | undefined, body: string): R
     throw new BadRequest('body is not a JSON object');
   }
   return Object.fromEntries(new URLSearchParams(body));
+}
+
+function parseReplication(body: string): ReplicationMessage {
+  let message: Partial<ReplicationMessage> = {};
+  try {
+    message = JSON.parse(body) as Partial<ReplicationMessage>;
+  } catch {}
+  const { sid, session } = message;
+  const sessionOk =
+    session === null || (typeof session?.user === 'string' && typeof session.expiresAt === 'number');
+  if (typeof sid !== 'string' || !sessionOk) throw new BadRequest('not a replication message');
+  return { sid, session: session ?? null };
 }
 
 function checkCredentials(config: BackendConfig, form: Record<string, unknown>): string | undefined {
