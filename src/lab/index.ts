@@ -16,7 +16,7 @@ import { type LabOptions, type ResolvedLabOptions, resolveLabOptions } from './o
 import { backendBundlePath } from './paths.js';
 import { freePort } from './ports.js';
 import { outputTail } from './probe.js';
-import { isRunning } from './processes.js';
+import { isRunning, thisProcess } from './processes.js';
 import { redisAnswers, startRedis } from './redis.js';
 import { type LabState, readLabState, writeLabState } from './state.js';
 import { teardown } from './teardown.js';
@@ -125,6 +125,7 @@ export async function startLab(options: LabOptions, deps: StartLabDeps = {}): Pr
     users: resolved.users,
     password: resolved.password,
     cookieName: resolved.cookieName,
+    owner: thisProcess(),
     backends: [],
   };
   writeLabState(state);
@@ -136,7 +137,11 @@ export async function startLab(options: LabOptions, deps: StartLabDeps = {}): Pr
     await teardown(state, clock);
     throw error;
   }
-  if (resolved.keepAfterExit) untrackLab(id);
+  if (resolved.keepAfterExit) {
+    untrackLab(id);
+    delete state.owner;
+    writeLabState(state);
+  }
 
   let stopped: Promise<void> | undefined;
   return {

@@ -50,6 +50,11 @@ function processStartTime(pid: number): number | undefined {
   }
 }
 
+/** This process, as a lab state names its owner. */
+export function thisProcess(): OwnedProcess {
+  return { pid: process.pid, startTime: processStartTime(process.pid) ?? 0 };
+}
+
 export function isRunning(process: OwnedProcess): boolean {
   return processStartTime(process.pid) === process.startTime;
 }

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import type { SessionMode } from './backend/config.js';
 import type { BalancerKind } from './balancer/kinds.js';
 import type { BalancerRecord } from './balancer/start.js';
-import type { OwnedProcess } from './processes.js';
+import { isRunning, type OwnedProcess } from './processes.js';
 import type { RedisRecord } from './redis.js';
 
 export type Runtime = 'docker' | 'process';
@@ -36,6 +36,11 @@ export interface LabState {
   users: number;
   password: string;
   cookieName: string;
+  /**
+   * The process the lab belongs to (a test, a run): it tears the lab down when it ends. Absent for a lab that
+   * `lab up` left running, which only `lab down` removes.
+   */
+  owner?: OwnedProcess;
   image?: string;
   redis?: RedisRecord;
   backends: BackendRecord[];
@@ -74,6 +79,11 @@ export function listLabStates(): LabState[] {
   return names
     .filter((name) => /^[0-9a-f]+\.json$/.test(name))
     .map((name) => readLabState(name.slice(0, -'.json'.length)));
+}
+
+/** A lab no running process answers for: left by `lab up`, or by a process that died without cleaning up. */
+export function isUnowned(state: LabState): boolean {
+  return state.owner === undefined || !isRunning(state.owner);
 }
 
 export function removeLabState(id: string): void {

@@ -1,11 +1,13 @@
 import { containerState } from './docker/containers.js';
 import { isRunning } from './processes.js';
-import type { LabState } from './state.js';
+import { isUnowned, type LabState } from './state.js';
 
 export interface LabStatus {
   id: string;
   createdAt: string;
   url: string | undefined;
+  /** The pid of the running process the lab belongs to; null for a lab `lab down` may remove. */
+  owner: number | null;
   runtime: LabState['runtime'];
   sessions: LabState['sessions'];
   balancer: { kind: LabState['balancerKind']; running: boolean };
@@ -28,6 +30,7 @@ export async function labStatus(state: LabState): Promise<LabStatus> {
     id: state.id,
     createdAt: state.createdAt,
     url: state.balancer?.url,
+    owner: isUnowned(state) ? null : (state.owner?.pid ?? null),
     runtime: state.runtime,
     sessions: state.sessions,
     balancer: {

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCommand } from '../../src/cli/commands/lab.js';
-import type { LabFacts } from '../../src/lab/index.js';
-import { stopLab } from '../../src/lab/index.js';
+import { type LabFacts, startLab, stopLab } from '../../src/lab/index.js';
 import type { LabStatus } from '../../src/lab/status.js';
 import { bundleBackend, call } from './helpers.js';
 
@@ -20,33 +21,41 @@ async function lab(...args: string[]): Promise<string> {
 const cli = fileURLToPath(new URL('./fixtures/cli.ts', import.meta.url));
 
 /** Runs `session-chaos ...` as its own process, which has exited when this returns. */
-function labProcess(...args: string[]): { status: number | null; stdout: string } {
+function labProcess(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('session-chaos lab up|status|down', () => {
-  let facts: LabFacts | undefined;
-  beforeAll(() => bundleBackend());
+  // Lab state files live under the temp dir: a private one keeps `down --all` here away from the labs of
+  // anyone else on this machine (child processes inherit it).
+  const savedTmpdir = process.env.TMPDIR;
+  const privateTmp = mkdtempSync(join(tmpdir(), 'session-chaos-cli-test-'));
+  const started: string[] = [];
+
+  beforeAll(() => {
+    process.env.TMPDIR = privateTmp;
+    bundleBackend();
+  });
   afterAll(async () => {
-    // Only if a test failed before `down` ran.
-    if (facts !== undefined && existsSync(facts.dir)) await stopLab(facts.id);
+    // Only labs a failed test left behind.
+    for (const id of started) await stopLab(id).catch(() => {});
+    if (savedTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmpdir;
+    rmSync(privateTmp, { recursive: true, force: true });
   });
 
   it('up --json starts a lab that outlives the command process, status sees it, down removes it', async () => {
-    const up = await lab(
+    const up = labProcess(
+      'lab',
       'up',
-      '--balancer',
-      'nginx-iphash',
-      '--sessions',
-      'jwt',
-      '--runtime',
-      'process',
-      '--backends',
-      '2',
+      ...['--balancer', 'nginx-iphash', '--sessions', 'jwt', '--runtime', 'process', '--backends', '2'],
       '--json',
     );
-    facts = JSON.parse(up) as LabFacts;
+    expect(up.stderr).toBe('');
+    expect(up.status).toBe(0);
+    const facts = JSON.parse(up.stdout) as LabFacts;
+    started.push(facts.id);
     expect(facts).toMatchObject({ runtime: 'process', sessions: 'jwt', balancer: { kind: 'nginx-iphash' } });
     expect(facts.backends.map((b) => b.name)).toEqual(['b1', 'b2']);
     expect((await call(`${facts.url}/healthz`)).status).toBe(200);
@@ -56,6 +65,7 @@ describe('session-chaos lab up|status|down', () => {
       expect.objectContaining({
         id: facts.id,
         url: facts.url,
+        owner: null,
         balancer: { kind: 'nginx-iphash', running: true },
         backends: [
           { name: 'b1', url: facts.backends[0]?.url, state: 'running' },
@@ -69,6 +79,36 @@ describe('session-chaos lab up|status|down', () => {
     await expect(call(`${facts.backends[0]?.url}/healthz`)).rejects.toThrow();
     expect(existsSync(facts.dir)).toBe(false);
     await expect(lab('status', facts.id)).rejects.toThrow(`no lab with id ${facts.id}`);
+  });
+
+  it('down --all removes labs left by lab up, and leaves alone a lab a running process owns', async () => {
+    const owned = await startLab({
+      balancer: 'haproxy-roundrobin',
+      sessions: 'memory',
+      runtime: 'process',
+      backends: 1,
+    });
+    started.push(owned.id);
+    try {
+      const detached = JSON.parse(
+        await lab('up', '--runtime', 'process', '--backends', '1', '--json'),
+      ) as LabFacts;
+      started.push(detached.id);
+
+      const statuses = JSON.parse(await lab('status', '--json')) as LabStatus[];
+      expect(statuses.map((s) => [s.id, s.owner]).sort()).toEqual(
+        [
+          [owned.id, process.pid],
+          [detached.id, null],
+        ].sort(),
+      );
+
+      expect(await lab('down', '--all')).toBe(`lab ${detached.id} is down\n`);
+      expect((await call(`${owned.url}/healthz`)).status).toBe(200);
+      await expect(call(`${detached.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await owned.stop();
+    }
   });
 
   it('a bad choice is a usage error: exit code 2', () => {

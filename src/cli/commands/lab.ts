@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { sessionModes } from '../../lab/backend/config.js';
 import { balancerKinds } from '../../lab/balancer/kinds.js';
 import { type LabFacts, startLab, stopLab } from '../../lab/index.js';
-import { type LabState, listLabStates, readLabState } from '../../lab/state.js';
+import { isUnowned, type LabState, listLabStates, readLabState } from '../../lab/state.js';
 import { labStatus } from '../../lab/status.js';
 import { parseDuration } from '../../util/duration.js';
 
@@ -53,10 +53,13 @@ function describeUp(facts: LabFacts, seconds: number): string {
   return `${rows.join('\n')}\n`;
 }
 
-/** The labs a command acts on: the one named, else all with --all, else the only one there is. */
+/**
+ * The labs `down` acts on: the one named; else those no running process answers for (left by `lab up`, or
+ * orphaned), all of them with --all or the only one. A lab that a test or a run owns is left to its owner.
+ */
 function chooseLabs(id: string | undefined, all: boolean | undefined): LabState[] {
   if (id !== undefined) return [readLabState(id)];
-  const labs = listLabStates();
+  const labs = listLabStates().filter(isUnowned);
   if (all || labs.length <= 1) return labs;
   throw new UsageError(
     `${labs.length} labs are up (${labs.map((lab) => lab.id).join(', ')}): name one, or use --all`,
@@ -120,7 +123,7 @@ function downCommand(write: Write): Command {
   return new Command('down')
     .description('Stop a lab and remove everything it started.')
     .argument('[id]', 'lab id (from lab up or lab status); may be left out when only one lab is up')
-    .option('--all', 'stop every lab')
+    .option('--all', 'stop every lab that lab up left running (labs of running tests or runs are left alone)')
     .action(async (id: string | undefined, flags: { all?: true }) => {
       for (const state of chooseLabs(id, flags.all)) {
         await stopLab(state.id);
@@ -145,8 +148,9 @@ function statusCommand(write: Write): Command {
       for (const status of statuses) {
         const backends = status.backends.map((b) => `${b.name} ${b.state}`).join(', ');
         const redis = status.redis ? `; redis ${status.redis.running ? 'running' : 'down'}` : '';
+        const owner = status.owner === null ? '' : ` (belongs to pid ${status.owner})`;
         write(
-          `lab ${status.id} ${status.url ?? '(no balancer)'}: ${status.balancer.kind} ` +
+          `lab ${status.id}${owner} ${status.url ?? '(no balancer)'}: ${status.balancer.kind} ` +
             `${status.balancer.running ? 'running' : 'down'}; ${backends}${redis}\n`,
         );
       }

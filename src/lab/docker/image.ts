@@ -19,6 +19,7 @@ import { docker } from './cli.js';
 
 export const backendImageRepository = 'session-chaos-lab-backend';
 const bundleInImage = '/app/backend.cjs';
+const imageLabel = 'session-chaos.image=lab-backend';
 
 /** The shared libraries (and the dynamic loader) that `ldd` says a binary needs, as absolute paths. */
 export function parseLdd(output: string): string[] {
@@ -37,7 +38,7 @@ export function backendDockerfile(nodePath: string, libraryPaths: readonly strin
     'COPY . /',
     // Without ld.so.cache in the image the loader looks only here (and in its built-in trusted dirs).
     ...(libraryDirs.length > 0 ? [`ENV LD_LIBRARY_PATH=${libraryDirs.join(':')}`] : []),
-    'LABEL session-chaos.image=lab-backend',
+    `LABEL ${imageLabel}`,
     `ENTRYPOINT ${JSON.stringify([nodePath, bundleInImage])}`,
     '',
   ].join('\n');
@@ -92,12 +93,21 @@ async function imageExists(tag: string): Promise<boolean> {
   }
 }
 
-/** Removes older builds of the lab image; one still used by a container stays (docker refuses). */
-async function pruneOtherTags(keep: string): Promise<void> {
-  const tags = (await docker(['images', backendImageRepository, '--format', '{{.Repository}}:{{.Tag}}']))
-    .split('\n')
-    .filter((tag) => tag !== '' && tag !== keep);
-  await Promise.all(tags.map((tag) => docker(['rmi', tag]).catch(() => {})));
+/**
+ * Removes builds of the lab image that no container uses and that are over an hour old: several checkouts
+ * on one machine may build different bundles at once, and a fresh image may be about to be run.
+ */
+async function pruneOldImages(): Promise<void> {
+  await docker([
+    'image',
+    'prune',
+    '--all',
+    '--force',
+    '--filter',
+    `label=${imageLabel}`,
+    '--filter',
+    'until=1h',
+  ]).catch(() => {});
 }
 
 /**
@@ -127,6 +137,6 @@ export async function ensureBackendImage(bundlePath: string, nodePath = process.
   } finally {
     rmSync(context, { recursive: true, force: true });
   }
-  await pruneOtherTags(tag);
+  await pruneOldImages();
   return tag;
 }
