@@ -1,7 +1,7 @@
 import type { Plan } from '../profile/load.js';
 import type { Clock } from '../util/clock.js';
 import type { DockerClient } from './docker/types.js';
-import { type ChaosJournal, createChaosJournal } from './journal.js';
+import { type ActionRecord, type ChaosJournal, createChaosJournal } from './journal.js';
 import { chaosPreflight, dockerClientFor, needsDocker } from './preflight.js';
 import { type ChaosRunner, createChaosRunner } from './runner.js';
 import { installChaosSignalHook } from './signals.js';
@@ -18,6 +18,8 @@ export interface ChaosSessionOptions {
    * it is issued to its first container (MetricsAggregator.trackEvent).
    */
   followImpact?: (seq: number, at: number, windowMs: number) => void;
+  /** Each action as it is sent to a container or an exec starts (for the progress line). */
+  onIssued?: (record: ActionRecord) => void;
   /** SIGINT or SIGTERM arrived: chaos is being rolled back; the run should stop its traffic. */
   onSignal?: (signal: NodeJS.Signals) => void;
   log?: (line: string) => void;
@@ -80,6 +82,7 @@ export async function prepareChaosSession(
         actions: prepared.actions,
         journal,
         onIssued: (record) => {
+          options.onIssued?.(record);
           if (followed.has(record.seq)) return;
           followed.add(record.seq);
           options.followImpact?.(record.seq, record.issuedMs, chaos.impactWindow);

@@ -9,6 +9,9 @@ import type { RecordSink } from '../traffic/sink.js';
 import type { Clock } from '../util/clock.js';
 import type { ProgressSnapshot, Timer } from './progress.js';
 
+/** How long the progress line names the last chaos action (the default impact window). */
+const chaosShownMs = 10_000;
+
 export interface LiveRunOptions {
   clock: Clock;
   thresholds: readonly Threshold[];
@@ -39,7 +42,7 @@ export class LiveRun implements RecordSink {
   private readonly metrics: MetricsAggregator | undefined;
   private handle: unknown;
   private failed = false;
-  chaos: string | undefined;
+  private chaos: { text: string; at: number } | undefined;
 
   constructor(private readonly options: LiveRunOptions) {
     this.phaseStartedAt = options.clock.now();
@@ -58,6 +61,11 @@ export class LiveRun implements RecordSink {
     this.requests++;
     this.classes[classification.class]++;
     this.metrics?.response(record, classification);
+  }
+
+  /** A chaos action was issued (`restart lab-app2`): the progress line shows it for a while. */
+  chaosIssued(text: string): void {
+    this.chaos = { text, at: this.options.clock.now() };
   }
 
   /** Checks the abortOnFail thresholds on the summary so far (also called by the timer). */
@@ -83,7 +91,7 @@ export class LiveRun implements RecordSink {
       requests: inTraffic ? this.requests : this.logins,
       ...(inTraffic && totalRequests !== undefined ? { totalRequests } : {}),
       classes: { ...this.classes },
-      ...(this.chaos === undefined ? {} : { chaos: this.chaos }),
+      ...(this.chaos === undefined || now - this.chaos.at >= chaosShownMs ? {} : { chaos: this.chaos.text }),
     };
   }
 

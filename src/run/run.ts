@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { DockerClient } from '../chaos/docker/types.js';
+import type { ActionRecord } from '../chaos/journal.js';
 import { type ChaosOutcome, type ChaosSession, prepareChaosSession } from '../chaos/session.js';
 import { type Classifier, compileRules, ruleNeeds } from '../classify/classify.js';
 import { ProfileError, RunAbortedError } from '../errors.js';
@@ -44,6 +45,8 @@ export interface RunDependencies {
   requestIds?: RequestIds;
   /** The Docker client chaos uses (tests); default: the one the profile and DOCKER_HOST name. */
   dockerClient?: DockerClient;
+  /** Each chaos action as it is issued (the progress line shows it). */
+  onChaosIssued?: (record: ActionRecord) => void;
 }
 
 export interface RunResult {
@@ -133,6 +136,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       runStartedAt: origin,
       ...(deps.dockerClient === undefined ? {} : { dockerClient: deps.dockerClient }),
       followImpact: (seq, at, windowMs) => metrics.trackEvent(impactId({ seq }), at, windowMs),
+      ...(deps.onChaosIssued === undefined ? {} : { onIssued: deps.onChaosIssued }),
       onSignal: () => interrupt.abort(),
       log,
     });

@@ -44,7 +44,7 @@ describe('LiveRun', () => {
     live.onResponse(responseRecord(), { class: 'ok', backend: 'b1' });
     clock.advance(2000);
     live.onResponse(responseRecord({ status: 401 }), { class: 'mismatch', backend: 'b2' });
-    live.chaos = 'restart lab-app2';
+    live.chaosIssued('restart lab-app2');
     expect(live.snapshot()).toEqual({
       phase: 'traffic',
       elapsedMs: 2000,
@@ -53,6 +53,8 @@ describe('LiveRun', () => {
       classes: { ok: 1, mismatch: 1, wrong_user: 0, expired: 0, error: 0, unexpected: 0 },
       chaos: 'restart lab-app2',
     });
+    clock.advance(10_000);
+    expect(live.snapshot().chaos).toBeUndefined();
   });
 
   it('checks abortOnFail thresholds on the live summary and reports the first failure once', () => {

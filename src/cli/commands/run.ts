@@ -89,6 +89,8 @@ export function runCommand(outcome: Outcome): Command {
           allowNonLoopback: allowNonLoopback ?? false,
           signal: interrupt.signal,
           log: progress.log,
+          onChaosIssued: (record) =>
+            live.chaosIssued(`${record.action} ${record.container?.name ?? record.label}`),
         });
         progress.stop();
         process.stderr.write(`${formatRunSummary(result)}\n${formatRawCounts(counts)}\n\n`);
