@@ -1,8 +1,17 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createDockerClient } from '../../src/chaos/docker/client.js';
+import { resolveDockerEndpoint } from '../../src/chaos/docker/endpoint.js';
 import type { ActionRecord } from '../../src/chaos/journal.js';
 import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
 import type { ProfileInput } from '../../src/profile/schema/index.js';
 import { executeRun } from '../../src/run/run.js';
+import { systemClock } from '../../src/util/clock.js';
+import { retryUntil, systemSleep } from '../../src/util/retry.js';
 import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
 import { bundleBackend } from '../lab/helpers.js';
 
@@ -215,5 +224,60 @@ describe('chaos on the lab', () => {
     expect(vus).toHaveLength(30);
     expect(vus.filter((vu) => (relogins.get(vu) ?? 0) < 1)).toEqual([]);
     expect(result.summary.counts.classes.wrong_user).toBe(0);
+  });
+
+  it('session-chaos run interrupted mid-run (SIGINT) restores the paused and the stopped backend, exit 130', async () => {
+    lab = await startLab({ balancer: 'haproxy-cookie', sessions: 'memory', runtime: 'docker', users: 40 });
+    const paused = backendContainer(lab, 0).container;
+    const stopped = backendContainer(lab, 2).container;
+    const dir = await mkdtemp(join(tmpdir(), 'sc-chaos-cli-'));
+    const profile = join(dir, 'chaos.yaml');
+    await writeFile(
+      profile,
+      [
+        `target: { url: "${lab.url}", timeout: 1s }`,
+        'auth: { credentials: { password: "${LAB_TEST_PASSWORD}" } }',
+        'traffic: { users: 10, duration: 60s, thinkTime: 50ms }',
+        'chaos:',
+        '  events:',
+        `    - { action: pause, at: 1s, target: { name: ${paused} } }`,
+        `    - { action: stop, at: 1s, target: { name: ${stopped} }, timeout: 1s }`,
+      ].join('\n'),
+    );
+    const docker = createDockerClient(resolveDockerEndpoint(process.env));
+    const cli = fileURLToPath(new URL('../lab/fixtures/cli.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'run', '--profile', profile, '--quiet'], {
+      env: { ...process.env, LAB_TEST_PASSWORD: lab.password },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      // Mid-run: both actions in effect, traffic still going.
+      const inEffect = await retryUntil(
+        async () =>
+          (await docker.inspect(paused)).status === 'paused' &&
+          (await docker.inspect(stopped)).status === 'exited'
+            ? true
+            : undefined,
+        { clock: systemClock, sleep: systemSleep, timeoutMs: 30_000, intervalMs: 100 },
+      );
+      expect(inEffect, output).toBe(true);
+      child.kill('SIGINT');
+      expect(await exited, output).toBe(130);
+      expect((await docker.inspect(paused)).status).toBe('running');
+      expect((await docker.inspect(stopped)).status).toBe('running');
+      expect(output).toContain('restoring 2 container(s) chaos took down');
+    } finally {
+      child.kill('SIGKILL');
+      await docker.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
