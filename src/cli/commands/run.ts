@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { chaosDryRun } from '../../chaos/dry-run.js';
+import { applyChaosFlags } from '../../chaos/flags.js';
 import { ExitCode } from '../../errors.js';
 import { loadPlan } from '../../profile/load.js';
 import { type OverrideValues, overrides } from '../../profile/overrides.js';
@@ -19,6 +20,7 @@ import { addReportOptions, type ReportFlags, thresholdSettings } from '../report
 interface RunOptions extends OverrideValues, ReportFlags {
   profile: string;
   dryRun?: boolean;
+  chaos?: string[] | false;
   allowNonLoopback?: boolean;
 }
 
@@ -27,6 +29,12 @@ export function runCommand(outcome: Outcome): Command {
     .description('Log in the virtual users, send traffic through the balancer, apply chaos, and report.')
     .requiredOption('-p, --profile <file>', 'the profile (YAML or JSON)')
     .option('--dry-run', 'print the resolved plan and act on nothing')
+    .option(
+      '--chaos <event>',
+      "a chaos event as a YAML flow mapping, e.g. '{action: restart, at: 10s, target: {label: role=backend}}'; repeatable; replaces chaos.events",
+      (value: string, previous: string[] | false | undefined) => [...(previous || []), value],
+    )
+    .option('--no-chaos', "drop the profile's chaos events")
     .option(
       '--allow-non-loopback',
       'allow traffic.sourceAddresses outside 127.0.0.0/8 (the addresses must exist on this host)',
@@ -40,8 +48,17 @@ export function runCommand(outcome: Outcome): Command {
       '\nPrecedence: defaults < profile < environment variables < flags.\n\nExample:\n  $ LAB_PASSWORD=secret session-chaos run --profile profiles/example.yaml --users 50 --duration 30s --json result.json',
     )
     .action(async (options: RunOptions) => {
-      const { profile: path, dryRun, allowNonLoopback, failOn, defaultThresholds, quiet, ...flags } = options;
-      const plan = await loadPlan(path, { flags });
+      const {
+        profile: path,
+        dryRun,
+        chaos,
+        allowNonLoopback,
+        failOn,
+        defaultThresholds,
+        quiet,
+        ...flags
+      } = options;
+      const plan = applyChaosFlags(await loadPlan(path, { flags }), chaos);
       const thresholds = resolveThresholds(
         plan.profile.thresholds,
         thresholdSettings({ failOn, defaultThresholds }),
@@ -49,10 +66,10 @@ export function runCommand(outcome: Outcome): Command {
       if (dryRun) {
         process.stdout.write(`${redact(JSON.stringify(plan.profile, null, 2), plan.secrets)}\n`);
         if (plan.profile.chaos.events.length > 0) {
-          const chaos = await chaosDryRun(plan);
-          process.stdout.write(redact(chaos.text, plan.secrets));
-          if (chaos.preflightError !== undefined) {
-            const reason = chaos.preflightError.message;
+          const chaosPlan = await chaosDryRun(plan);
+          process.stdout.write(redact(chaosPlan.text, plan.secrets));
+          if (chaosPlan.preflightError !== undefined) {
+            const reason = chaosPlan.preflightError.message;
             process.stderr.write(`session-chaos: the run would fail preflight: ${reason}\n`);
             outcome.exitCode = ExitCode.preflightFailed;
           }

@@ -13,7 +13,7 @@ const pickPattern = /^(one|all|rolling|random [1-9]\d*)$/;
 
 const undoable = new Set(['stop', 'pause']);
 
-const eventSchema = strictObject({
+export const chaosEventSchema = strictObject({
   name: z.string().min(1).optional(),
   action: z.enum(['restart', 'stop', 'start', 'kill', 'pause', 'unpause', 'exec']),
   at: duration.optional().describe('When, from the start of the traffic phase; with every, the first time.'),
@@ -89,7 +89,7 @@ export const chaosSchema = strictObject({
   impactWindow: duration
     .prefault('10s')
     .describe('Mismatches, errors and re-logins this long after an action count as its impact.'),
-  events: z.array(eventSchema).default([]),
+  events: z.array(chaosEventSchema).default([]),
 });
 export type Chaos = z.output<typeof chaosSchema>;
 export type ChaosEvent = Chaos['events'][number];
