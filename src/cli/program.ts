@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { toolVersion } from '../version.js';
 import { compareCommand } from './commands/compare.js';
+import { demoCommand } from './commands/demo.js';
 import { labCommand } from './commands/lab.js';
+import { matrixCommand } from './commands/matrix.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
@@ -17,13 +19,15 @@ export function buildProgram(outcome: Outcome): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ session-chaos validate profiles/*.yaml\n  $ session-chaos run --profile profiles/example.yaml --users 50 --duration 30s\n\nExit codes: 0 passed, 1 thresholds failed, 2 usage or profile error, 3 preflight failed, 4 run aborted, 130 interrupted.',
+      '\nExamples:\n  $ session-chaos demo\n  $ session-chaos validate profiles/*.yaml\n  $ session-chaos run --profile profiles/example.yaml --users 50 --duration 30s\n\nExit codes: 0 passed, 1 thresholds failed, 2 usage or profile error, 3 preflight failed, 4 run aborted, 130 interrupted.',
     );
   program.addCommand(runCommand(outcome));
   program.addCommand(validateCommand(outcome));
   program.addCommand(labCommand());
   program.addCommand(reportCommand(outcome));
   program.addCommand(compareCommand(outcome));
+  program.addCommand(matrixCommand(outcome));
+  program.addCommand(demoCommand(outcome));
   program.commands.forEach((command) => {
     command.exitOverride().showHelpAfterError('(add --help for usage)');
   });

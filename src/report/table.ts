@@ -10,7 +10,7 @@ export interface TableOptions {
 
 const barWidth = 20;
 
-const noBorders = {
+export const noBorders = {
   top: '',
   'top-mid': '',
   'top-left': '',

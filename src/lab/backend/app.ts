@@ -63,7 +63,11 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
   ): Promise<Omit<GroundTruthLine, 'time'>> => {
     const route = `${base.method} ${base.path}`;
     // /stats counts what clients asked for; health checks and replication would drown it.
-    if (route !== 'GET /healthz' && route !== 'GET /stats' && route !== `POST ${replicationPath}`) requests++;
+    if (
+      !['GET /healthz', 'GET /stats', `POST ${replicationPath}`, `GET ${replicationPath}`].includes(route)
+    ) {
+      requests++;
+    }
 
     switch (route) {
       case 'GET /healthz':
@@ -73,6 +77,15 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
       case 'GET /stats': {
         const sessions = deps.sessions.kind === 'cookie' ? await deps.sessions.store.count() : 0;
         send(res, 200, { backend: config.name, sessions, requests });
+        return { ...base, status: 200, sessionFound: null, user: null };
+      }
+
+      case `GET ${replicationPath}`: {
+        if (!(deps.sessions.kind === 'cookie' && deps.sessions.store instanceof ReplicatedSessionStore)) {
+          send(res, 404, { error: 'not found' });
+          return { ...base, status: 404, sessionFound: null, user: null };
+        }
+        send(res, 200, await deps.sessions.store.snapshot());
         return { ...base, status: 200, sessionFound: null, user: null };
       }
 

@@ -15,11 +15,15 @@ async function openSessions(config: BackendConfig): Promise<Sessions> {
   switch (config.sessions) {
     case 'memory':
       return { kind: 'cookie', store: new MemorySessionStore() };
-    case 'replicated':
-      return {
-        kind: 'cookie',
-        store: new ReplicatedSessionStore(new MemorySessionStore(), config.peers, config.replicationLagMs),
-      };
+    case 'replicated': {
+      const store = new ReplicatedSessionStore(
+        new MemorySessionStore(),
+        config.peers,
+        config.replicationLagMs,
+      );
+      await store.join();
+      return { kind: 'cookie', store };
+    }
     case 'redis':
       // parseBackendEnv guarantees the URL in redis mode.
       return { kind: 'cookie', store: await RedisSessionStore.connect(config.redisUrl ?? '') };

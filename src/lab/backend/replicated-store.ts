@@ -1,4 +1,4 @@
-import type { Session, SessionStore } from './store.js';
+import type { MemorySessionStore, Session, SessionStore } from './store.js';
 
 /** The body of `POST /_lab/replicate`: a session that was set, or deleted when `session` is null. */
 export interface ReplicationMessage {
@@ -13,12 +13,12 @@ export const replicationPath = '/_lab/replicate';
  * asynchronously: within the lag a peer does not know a new session yet, which is the point of this mode.
  */
 export class ReplicatedSessionStore implements SessionStore {
-  readonly #local: SessionStore;
+  readonly #local: MemorySessionStore;
   readonly #peers: readonly string[];
   readonly #lagMs: number;
   readonly #pending = new Set<NodeJS.Timeout>();
 
-  constructor(local: SessionStore, peers: readonly string[], lagMs: number) {
+  constructor(local: MemorySessionStore, peers: readonly string[], lagMs: number) {
     this.#local = local;
     this.#peers = peers;
     this.#lagMs = lagMs;
@@ -40,6 +40,28 @@ export class ReplicatedSessionStore implements SessionStore {
 
   count(): Promise<number> {
     return this.#local.count();
+  }
+
+  /**
+   * Copies every session from the first peer that answers, as a clustered session manager does when a member
+   * (re)joins: a restarted backend knows the sessions made before it went down. No peer answering is fine
+   * (the whole cluster starts at once).
+   */
+  async join(): Promise<void> {
+    for (const peer of this.#peers) {
+      try {
+        const response = await fetch(new URL(replicationPath, peer), { signal: AbortSignal.timeout(1000) });
+        if (!response.ok) continue;
+        const messages = (await response.json()) as ReplicationMessage[];
+        for (const message of messages) await this.apply(message);
+        return;
+      } catch {}
+    }
+  }
+
+  /** Every live session, as the messages a joining peer applies. */
+  async snapshot(): Promise<ReplicationMessage[]> {
+    return (await this.#local.entries()).map(([sid, session]) => ({ sid, session }));
   }
 
   /** Applies a peer's change locally, without sending it on (every backend sends to all its peers). */

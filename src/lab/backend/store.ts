@@ -39,6 +39,12 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions.delete(sid);
   }
 
+  /** The live sessions, for a peer that joins a cluster (replicated mode). */
+  async entries(): Promise<[string, Session][]> {
+    await this.count();
+    return [...this.#sessions];
+  }
+
   async count(): Promise<number> {
     const now = this.#now();
     for (const [sid, session] of this.#sessions) {

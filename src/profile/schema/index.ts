@@ -3,6 +3,7 @@ import { authSchema } from './auth.js';
 import { chaosSchema } from './chaos.js';
 import { classifySchema, reloginSchema } from './classify.js';
 import { strictObject } from './common.js';
+import { labSchema } from './lab.js';
 import { outputsSchema } from './outputs.js';
 import { targetSchema } from './target.js';
 import { thresholdsSchema } from './thresholds.js';
@@ -21,6 +22,7 @@ export const profileSchema = strictObject({
   chaos: chaosSchema.prefault({}),
   thresholds: thresholdsSchema,
   outputs: outputsSchema.prefault({}),
+  lab: labSchema.optional().describe('The reference lab this profile runs on in `matrix` and `demo`.'),
 }).transform((profile) => ({
   ...profile,
   traffic: {

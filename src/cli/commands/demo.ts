@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { runDemo } from '../../demo/demo.js';
+import type { Outcome } from '../outcome.js';
+
+export function demoCommand(outcome: Outcome): Command {
+  return new Command('demo')
+    .description(
+      'Start a local lab with what this machine has and compare every session strategy (round robin, sticky ' +
+        'cookie, sticky IP, clustering, Redis, JWT) in one table, in under two minutes; cleans up after itself.',
+    )
+    .option('--json <file>', 'also write the whole matrix as JSON; - for stdout')
+    .action(async (options: { json?: string }) => {
+      outcome.exitCode = await runDemo(options);
+    });
+}

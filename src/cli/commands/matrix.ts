@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { presentMatrix } from '../../matrix/present.js';
+import type { Outcome } from '../outcome.js';
+
+interface MatrixOptions {
+  target?: string;
+  users?: string;
+  duration?: string;
+  seed?: string;
+  json?: string;
+}
+
+export function matrixCommand(outcome: Outcome): Command {
+  return new Command('matrix')
+    .description(
+      'Run several profiles one after another (each on the lab its lab: section describes, started and ' +
+        'stopped here) and print one comparison table.',
+    )
+    .argument('<profiles...>', 'profiles (YAML or JSON), e.g. profiles/*.yaml')
+    .option('--target <url>', 'run every profile against this balancer instead of starting its lab')
+    .option('--users <n>', 'virtual users, for every profile')
+    .option('--duration <duration>', 'traffic phase length, for every profile')
+    .option('--seed <n>', 'random seed, for every profile')
+    .option('--json <file>', 'write the whole matrix (every run’s result document) as JSON; - for stdout')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ session-chaos matrix profiles/sticky-cookie.yaml profiles/jwt.yaml --json matrix.json',
+    )
+    .action(async (profiles: string[], options: MatrixOptions) => {
+      const { target, json, ...flags } = options;
+      outcome.exitCode = await presentMatrix(profiles, {
+        ...(target === undefined ? {} : { target }),
+        ...(json === undefined ? {} : { json }),
+        flags,
+      });
+    });
+}

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../errors.js';
+import { presentMatrix } from '../matrix/present.js';
+
+// This module sits two levels below the package root both as source (src/demo) and built (dist/demo).
+const profilesDir = fileURLToPath(new URL('../../profiles/', import.meta.url));
+
+/** The seed's strategies in the order its argument goes: the problem, then each remedy and its price. */
+export const demoProfiles = [
+  'round-robin-memory.yaml',
+  'sticky-cookie.yaml',
+  'sticky-source-ip.yaml',
+  'clustering.yaml',
+  'external-store-redis.yaml',
+  'jwt.yaml',
+].map((file) => `${profilesDir}${file}`);
+
+const intro = [
+  'session-chaos demo: each way of sharing sessions behind a load balancer, measured on a local lab',
+  '(3 backends, 20 virtual users, 8 s of traffic each, a backend restarted where the strategy claims to survive it).',
+  'The profiles are in profiles/; run one on your own deployment with: session-chaos run --profile <file> --target <url>',
+].join('\n');
+
+/**
+ * The README's first command: the strategy matrix on a lab made of what this machine has. Failed thresholds
+ * are findings here (round robin over memory sessions is meant to fail), so only a scenario that could not
+ * run, or an interrupt, makes the exit code non-zero.
+ */
+export async function runDemo(options: { json?: string }): Promise<ExitCode> {
+  const code = await presentMatrix(demoProfiles, {
+    intro,
+    ...(options.json === undefined ? {} : { json: options.json }),
+  });
+  return code === ExitCode.thresholdsFailed ? ExitCode.passed : code;
+}

@@ -1,0 +1,66 @@
+import { formatCount, formatMs, formatNumber, formatPercent, formatRunTime } from '../report/format.js';
+import type { ScenarioOutcome } from './scenario.js';
+
+function chaosClause(outcome: ScenarioOutcome): string {
+  const result = outcome.result;
+  if (result === undefined) return '';
+  const actions = result.chaos.filter((entry) => entry.kind === 'action');
+  if (actions.length === 0) return '';
+  const impacts = result.summary.impact;
+  const errors = impacts.reduce((sum, impact) => sum + impact.errors, 0);
+  const mismatches = impacts.reduce((sum, impact) => sum + impact.mismatches, 0);
+  const affected = impacts.reduce((sum, impact) => sum + impact.vusAffected, 0);
+  const what = actions
+    .map(
+      (entry) =>
+        `${entry.action ?? entry.kind} of ${entry.target ?? 'a backend'} at ${formatRunTime(entry.at)}`,
+    )
+    .join(', ');
+  return `; after the ${what}: ${formatCount(mismatches)} mismatches and ${formatCount(errors)} errors, ${formatCount(affected)} users affected`;
+}
+
+/**
+ * One sentence per scenario on what was measured, with the numbers: what a reader of the demo takes away
+ * next to the table.
+ */
+export function describeOutcome(outcome: ScenarioOutcome): string {
+  const title = outcome.description ?? outcome.strategy;
+  if (outcome.skipped !== undefined) return `${title}: not run, ${outcome.skipped}.`;
+  const result = outcome.result;
+  if (result === undefined) return `${title}: did not run (see Errors below).`;
+  const { summary } = result;
+  const { mismatchRate, relogins } = summary;
+  const backends = Object.keys(summary.backendShare).length;
+  const reloginText =
+    relogins.total === 0
+      ? 'no one had to log in again'
+      : `${formatCount(relogins.usersAffected)} of ${formatCount(summary.vus.total)} users logged in again (${formatCount(relogins.total)} re-logins)`;
+  const verdict =
+    result.verdict.status === 'passed'
+      ? 'its thresholds passed'
+      : result.verdict.status === 'thresholds_failed'
+        ? `it failed ${result.verdict.failed.join(', ')}`
+        : `it ended ${result.verdict.status}`;
+  return (
+    `${title}: ${formatCount(mismatchRate.mismatches)} of ${formatCount(mismatchRate.of)} requests were ` +
+    `mismatches (${formatPercent(mismatchRate.value)}), affinity ${formatNumber(summary.affinity)}, ` +
+    `load skew ${formatNumber(summary.loadSkew)} over ${backends} backends, ${reloginText}, ` +
+    `p99 ${formatMs(summary.latency.count === 0 ? null : summary.latency.p99)}${chaosClause(outcome)}; ${verdict}.`
+  );
+}
+
+/** The table, then a sentence per scenario, then what the matrix changed or could not do. Pure. */
+export function renderMatrixReport(
+  outcomes: readonly ScenarioOutcome[],
+  renderTable: (outcomes: readonly ScenarioOutcome[]) => string,
+): string {
+  const lines = [renderTable(outcomes), 'What was measured:'];
+  for (const outcome of outcomes) lines.push(`- ${describeOutcome(outcome)}`);
+  const notes = outcomes.flatMap((outcome) => outcome.notes.map((note) => `- ${outcome.strategy}: ${note}`));
+  if (notes.length > 0) lines.push('', 'Notes:', ...notes);
+  const errors = outcomes.flatMap((outcome) =>
+    outcome.error === undefined ? [] : [`- ${outcome.strategy}: ${outcome.error}`],
+  );
+  if (errors.length > 0) lines.push('', 'Errors:', ...errors);
+  return `${lines.join('\n')}\n`;
+}

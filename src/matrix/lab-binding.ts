@@ -1,0 +1,107 @@
+import type { BalancerKind } from '../lab/balancer/kinds.js';
+import { containerName, labLabel } from '../lab/docker/containers.js';
+import type { LabFacts, LabOptions } from '../lab/index.js';
+import type { Runtime } from '../lab/state.js';
+import type { Plan } from '../profile/load.js';
+import type { ChaosSelector } from '../profile/schema/chaos.js';
+import type { LabHint } from '../profile/schema/lab.js';
+
+/** What this machine can run a lab with (found by src/matrix/platform.ts). */
+export interface LabPlatform {
+  runtime: Runtime;
+  /** Balancers whose program is installed. */
+  balancers: ReadonlySet<BalancerKind>;
+  redis: boolean;
+}
+
+export type LabChoice =
+  | { kind: 'lab'; options: LabOptions; notes: string[] }
+  | { kind: 'skip'; reason: string };
+
+/** The lab accounts every profile user needs: user{start} .. user{start + users - 1}. */
+function accountsNeeded(plan: Plan): number {
+  const { credentials } = plan.profile.auth;
+  return credentials.start + plan.profile.traffic.users - 1;
+}
+
+/**
+ * The lab a profile's `lab:` hint asks for, on what the machine has: a missing balancer is replaced by its
+ * stand-in when one is given (and said so), a missing Redis skips the scenario.
+ */
+export function chooseLab(
+  hint: LabHint,
+  plan: Plan,
+  platform: LabPlatform,
+  standIns: Partial<Record<BalancerKind, BalancerKind>> = {},
+): LabChoice {
+  if (hint.sessions === 'redis' && !platform.redis) {
+    return { kind: 'skip', reason: 'needs Redis (redis-server is not installed)' };
+  }
+  const notes: string[] = [];
+  let balancer = hint.balancer;
+  if (!platform.balancers.has(balancer)) {
+    const standIn = standIns[balancer];
+    if (standIn === undefined || !platform.balancers.has(standIn)) {
+      return { kind: 'skip', reason: `needs ${balancer}, which is not installed` };
+    }
+    notes.push(`${balancer} is not installed: the built-in ${standIn} stands in`);
+    balancer = standIn;
+  }
+  const options: LabOptions = {
+    balancer,
+    sessions: hint.sessions,
+    backends: hint.backends,
+    runtime: platform.runtime,
+    users: Math.max(100, accountsNeeded(plan)),
+    ...(plan.profile.auth.credentials.password === undefined
+      ? {}
+      : { password: plan.profile.auth.credentials.password }),
+    ...(hint.replicationLag === undefined ? {} : { replicationLagMs: hint.replicationLag }),
+    ...(hint.sessionTtl === undefined
+      ? {}
+      : { sessionTtlSeconds: Math.max(1, Math.round(hint.sessionTtl / 1000)) }),
+    ...(hint.loggedOut === undefined ? {} : { loggedOut: hint.loggedOut }),
+    ...(hint.jwtDivergentSecret === undefined ? {} : { jwtDivergentSecret: hint.jwtDivergentSecret }),
+    seed: plan.profile.traffic.seed,
+  };
+  return { kind: 'lab', options, notes };
+}
+
+/**
+ * A lab profile's selectors mean "the lab's backends": a label selects every backend container of this lab
+ * (never another lab's), a name selects the backend of that name (`b1`) in this lab.
+ */
+function narrowSelector(selector: ChaosSelector, labId: string): ChaosSelector {
+  if (selector.name !== undefined) return { name: containerName(labId, selector.name) };
+  return { label: `${labLabel}=${labId}` };
+}
+
+/**
+ * The plan pointed at a running lab: target.url is the lab's balancer, chaos events act on the lab's own
+ * containers, or are left out (and said so) when the lab's backends are processes.
+ */
+export function bindPlanToLab(plan: Plan, lab: LabFacts): { plan: Plan; notes: string[] } {
+  const { profile } = plan;
+  const notes: string[] = [];
+  const events =
+    lab.runtime === 'docker'
+      ? profile.chaos.events.map((event) =>
+          event.target === undefined ? event : { ...event, target: narrowSelector(event.target, lab.id) },
+        )
+      : [];
+  if (lab.runtime !== 'docker' && profile.chaos.events.length > 0) {
+    const names = profile.chaos.events.map((event) => event.name ?? event.action).join(', ');
+    notes.push(`chaos left out (${names}): the lab's backends are processes, and chaos needs Docker`);
+  }
+  return {
+    plan: {
+      ...plan,
+      profile: {
+        ...profile,
+        target: { ...profile.target, url: lab.url },
+        chaos: { ...profile.chaos, events },
+      },
+    },
+    notes,
+  };
+}

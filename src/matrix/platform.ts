@@ -1,0 +1,50 @@
+import { LabComponentMissingError } from '../errors.js';
+import { type BalancerKind, balancerKinds } from '../lab/balancer/kinds.js';
+import { requireExecutable } from '../lab/components.js';
+import { requireDockerEngine } from '../lab/docker/cli.js';
+import type { LabPlatform } from './lab-binding.js';
+
+function installed(name: Parameters<typeof requireExecutable>[0]): boolean {
+  try {
+    requireExecutable(name);
+    return true;
+  } catch (error) {
+    if (error instanceof LabComponentMissingError) return false;
+    throw error;
+  }
+}
+
+function programOf(kind: BalancerKind): 'haproxy' | 'nginx' | undefined {
+  if (kind.startsWith('haproxy')) return 'haproxy';
+  if (kind.startsWith('nginx')) return 'nginx';
+  return undefined;
+}
+
+/** Docker when its daemon answers (else processes), the balancers whose program is installed, and Redis. */
+export async function detectPlatform(): Promise<LabPlatform> {
+  let runtime: LabPlatform['runtime'] = 'docker';
+  try {
+    await requireDockerEngine();
+  } catch (error) {
+    if (!(error instanceof LabComponentMissingError)) throw error;
+    runtime = 'process';
+  }
+  const programs = { haproxy: installed('haproxy'), nginx: installed('nginx') };
+  const balancers = new Set(
+    balancerKinds.filter((kind) => {
+      const program = programOf(kind);
+      return program === undefined || programs[program];
+    }),
+  );
+  return { runtime, balancers, redis: installed('redis-server') };
+}
+
+/** One line on what the labs will be made of. */
+export function describePlatform(platform: LabPlatform): string {
+  const runtime =
+    platform.runtime === 'docker'
+      ? 'backends as Docker containers'
+      : 'backends as processes (no Docker daemon answers: no chaos)';
+  const balancers = [...platform.balancers].join(', ') || 'none';
+  return `lab: ${runtime}; balancers: ${balancers}; Redis: ${platform.redis ? 'yes' : 'not installed (no external-store scenario)'}`;
+}

@@ -1,0 +1,62 @@
+import type { ExitCode } from '../errors.js';
+import type { BalancerKind } from '../lab/balancer/kinds.js';
+import type { OverrideValues } from '../profile/overrides.js';
+import { wantsColor } from '../report/style.js';
+import { stdoutPath, writeOutput } from '../report/write.js';
+import { renderMatrixReport } from './describe.js';
+import { matrixDocument, matrixExitCode, runMatrix } from './matrix.js';
+import { describePlatform, detectPlatform } from './platform.js';
+import { renderMatrixTable } from './table.js';
+
+export interface PresentOptions {
+  target?: string;
+  json?: string;
+  flags?: OverrideValues;
+  standIns?: Partial<Record<BalancerKind, BalancerKind>>;
+  /** Printed on stderr before anything runs (the demo's introduction). */
+  intro?: string;
+}
+
+/**
+ * The matrix as the CLI shows it: progress on stderr, the table and a sentence per scenario on stdout (stderr
+ * when the JSON goes to stdout), the JSON document on request. Ctrl-C stops the scenario in progress; its lab
+ * is removed before the process exits. Returns the exit code.
+ */
+export async function presentMatrix(paths: readonly string[], options: PresentOptions): Promise<ExitCode> {
+  const stderr = process.stderr;
+  const out = options.json === stdoutPath ? stderr : process.stdout;
+  const platform = await detectPlatform();
+  const platformText = describePlatform(platform);
+  if (options.intro !== undefined) stderr.write(`${options.intro}\n`);
+  stderr.write(`${platformText}\n`);
+
+  const interrupt = new AbortController();
+  const onSignal = (): void => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const startedAt = new Date();
+  try {
+    const outcomes = await runMatrix(paths, {
+      platform,
+      ...(options.target === undefined ? {} : { target: options.target }),
+      ...(options.flags === undefined ? {} : { flags: options.flags }),
+      ...(options.standIns === undefined ? {} : { standIns: options.standIns }),
+      signal: interrupt.signal,
+      log: (line) => stderr.write(`  ${line}\n`),
+      onScenario: (outcome) => {
+        const state = outcome.skipped ?? outcome.error?.split('\n')[0] ?? outcome.result?.verdict.status;
+        stderr.write(`${outcome.strategy}: ${state}\n`);
+      },
+    });
+    const color = wantsColor(out, process.env);
+    out.write(`\n${renderMatrixReport(outcomes, (rows) => renderMatrixTable(rows, { color }))}`);
+    if (options.json !== undefined) {
+      const document = matrixDocument(outcomes, platformText, startedAt, new Date());
+      await writeOutput(options.json, `${JSON.stringify(document, null, 2)}\n`, { stdout: process.stdout });
+    }
+    return matrixExitCode(outcomes, interrupt.signal.aborted);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,133 @@
+import { basename } from 'node:path';
+import { describeFatal } from '../errors.js';
+import type { BalancerKind } from '../lab/balancer/kinds.js';
+import { type LabFacts, startLab } from '../lab/index.js';
+import { loadPlan, type Plan } from '../profile/load.js';
+import type { OverrideValues } from '../profile/overrides.js';
+import { journalEntries } from '../report/journal.js';
+import { buildResult, type EarlyEnd, type RunResult as ResultDocument } from '../report/result.js';
+import { executeRun } from '../run/run.js';
+import { resolveThresholds } from '../thresholds/resolve.js';
+import { redact } from '../util/redact.js';
+import { bindPlanToLab, chooseLab, type LabPlatform } from './lab-binding.js';
+
+/** The lab a scenario ran on, as the matrix reports it. */
+export interface ScenarioLab {
+  balancer: string;
+  sessions: string;
+  backends: number;
+  runtime: string;
+}
+
+/** One scenario of a matrix: the profile, where it ran, and its result document (or why there is none). */
+export interface ScenarioOutcome {
+  source: string;
+  /** The profile's name, else its file name. */
+  strategy: string;
+  description?: string;
+  lab?: ScenarioLab;
+  /** What the matrix changed or left out, in words (a stand-in balancer, chaos without Docker). */
+  notes: string[];
+  /** Set when the scenario did not run: the machine lacks what it needs. */
+  skipped?: string;
+  /** Set when the scenario failed to run (lab did not start, preflight failed). */
+  error?: string;
+  result?: ResultDocument;
+}
+
+export interface ScenarioOptions {
+  /** Run against this URL instead of the profile's lab. */
+  target?: string;
+  /** Overrides applied to every profile (users, duration, seed...). */
+  flags?: OverrideValues;
+  platform: LabPlatform;
+  standIns?: Partial<Record<BalancerKind, BalancerKind>>;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+function strategyOf(plan: Plan, path: string): string {
+  return plan.profile.name ?? basename(path).replace(/\.(ya?ml|json)$/, '');
+}
+
+function labOf(lab: LabFacts): ScenarioLab {
+  return {
+    balancer: lab.balancer.kind,
+    sessions: lab.sessions,
+    backends: lab.backends.length,
+    runtime: lab.runtime,
+  };
+}
+
+async function measure(plan: Plan, options: ScenarioOptions): Promise<ResultDocument> {
+  const thresholds = resolveThresholds(plan.profile.thresholds);
+  const startedAt = new Date();
+  const run = await executeRun(plan, {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
+  // A chaos action Docker refused means the scenario did not test what it planned: a fault, as in `run`.
+  const chaosFailure = run.chaos?.failure;
+  const earlyEnd: EarlyEnd | undefined = run.interrupted
+    ? { kind: 'interrupted', message: 'interrupted' }
+    : chaosFailure === undefined
+      ? undefined
+      : { kind: 'fault', message: `chaos: ${chaosFailure}` };
+  return buildResult({
+    plan,
+    summary: run.summary,
+    thresholds,
+    ...(run.chaos === undefined ? {} : { journal: journalEntries(run.chaos.journal) }),
+    startedAt,
+    endedAt: new Date(),
+    ...(earlyEnd === undefined ? {} : { earlyEnd }),
+  });
+}
+
+/**
+ * Runs one profile: on the lab its `lab:` section asks for (started here, stopped however the run ends), or
+ * on `options.target`. A profile error propagates (the matrix is misconfigured); a lab or run failure is kept
+ * in the outcome so that the other scenarios still run.
+ */
+export async function runScenario(path: string, options: ScenarioOptions): Promise<ScenarioOutcome> {
+  const flags = { ...options.flags, ...(options.target === undefined ? {} : { target: options.target }) };
+  const plan = await loadPlan(path, { flags });
+  const outcome: ScenarioOutcome = {
+    source: path,
+    strategy: strategyOf(plan, path),
+    ...(plan.profile.description === undefined ? {} : { description: plan.profile.description }),
+    notes: [],
+  };
+  const hint = plan.profile.lab;
+  if (options.target !== undefined || hint === undefined) {
+    try {
+      outcome.result = await measure(plan, options);
+    } catch (error) {
+      outcome.error = redact(describeFatal(error).text, plan.secrets);
+    }
+    return outcome;
+  }
+
+  const choice = chooseLab(hint, plan, options.platform, options.standIns);
+  if (choice.kind === 'skip') {
+    outcome.skipped = choice.reason;
+    return outcome;
+  }
+  outcome.notes.push(...choice.notes);
+  let lab: Awaited<ReturnType<typeof startLab>> | undefined;
+  try {
+    options.log?.(
+      `${outcome.strategy}: starting the lab (${choice.options.balancer}, ${choice.options.sessions})`,
+    );
+    lab = await startLab(choice.options);
+    outcome.lab = labOf(lab);
+    const bound = bindPlanToLab(plan, lab);
+    outcome.notes.push(...bound.notes);
+    outcome.result = await measure(bound.plan, options);
+  } catch (error) {
+    outcome.error = redact(describeFatal(error).text, plan.secrets);
+  } finally {
+    await lab?.stop();
+  }
+  return outcome;
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { sessionModes } from '../../lab/backend/config.js';
+import { balancerKinds } from '../../lab/balancer/kinds.js';
+import { duration, strictObject } from './common.js';
+
+/**
+ * The reference lab a profile is written for. `session-chaos matrix` and `demo` start this lab, point
+ * target.url at its balancer and aim the chaos events at its backends; `run` and `--target` ignore it, so the
+ * same profile is a template for a real deployment.
+ */
+export const labSchema = strictObject({
+  balancer: z.enum(balancerKinds).describe('The balancer in front of the backends.'),
+  sessions: z.enum(sessionModes).describe('Where the backends keep sessions.'),
+  backends: z.number().int().min(1).max(16).default(3),
+  replicationLag: duration
+    .optional()
+    .describe('sessions replicated: how long a new session takes to reach the other backends.'),
+  sessionTtl: duration
+    .optional()
+    .describe('Cookie Max-Age, server-side lifetime and JWT exp (whole seconds).'),
+  loggedOut: z
+    .union([z.literal(401), z.literal(302)])
+    .optional()
+    .describe('What a backend answers without a session: 401, or 302 to /login.'),
+  jwtDivergentSecret: z
+    .boolean()
+    .optional()
+    .describe('sessions jwt: the last backend signs with a secret of its own (a botched key rotation).'),
+}).superRefine((lab, ctx) => {
+  if (lab.replicationLag !== undefined && lab.sessions !== 'replicated') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['replicationLag'],
+      message: 'only used when sessions is replicated',
+    });
+  }
+  if (lab.jwtDivergentSecret !== undefined && lab.sessions !== 'jwt') {
+    ctx.addIssue({ code: 'custom', path: ['jwtDivergentSecret'], message: 'only used when sessions is jwt' });
+  }
+});
+export type LabHint = z.output<typeof labSchema>;

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { LabFacts } from '../../src/lab/index.js';
+import { bindPlanToLab, chooseLab, type LabPlatform } from '../../src/matrix/lab-binding.js';
+import { resolvePlan } from '../../src/profile/load.js';
+
+const profileText = `
+name: sticky
+target: { url: http://127.0.0.1:8080 }
+auth:
+  credentials:
+    password: \${PW:-chaos}
+    start: 5
+traffic: { users: 120, seed: 9 }
+chaos:
+  events:
+    - { action: restart, at: 1s, target: { label: session-chaos.role=backend } }
+    - { action: stop, at: 2s, for: 1s, target: { name: b2 } }
+    - { action: exec, at: 3s, command: [echo, hi] }
+lab: { balancer: haproxy-cookie, sessions: replicated, replicationLag: 150ms, sessionTtl: 2500ms }
+`;
+
+const plan = () => resolvePlan('p.yaml', profileText, { env: {} });
+const hint = () => {
+  const lab = plan().profile.lab;
+  if (lab === undefined) throw new Error('fixture has a lab section');
+  return lab;
+};
+
+const everything: LabPlatform = {
+  runtime: 'docker',
+  balancers: new Set(['haproxy-cookie', 'haproxy-roundrobin']),
+  redis: true,
+};
+
+function facts(runtime: LabFacts['runtime']): LabFacts {
+  return {
+    id: 'abcd1234',
+    url: 'http://127.0.0.1:40000',
+    runtime,
+    sessions: 'replicated',
+    users: 124,
+    password: 'chaos',
+    cookieName: 'sid',
+    balancer: {
+      kind: 'haproxy-cookie',
+      url: 'http://127.0.0.1:40000',
+      port: 40000,
+      pid: 1,
+      configPath: '/x',
+    },
+    backends: [],
+    dir: '/tmp/x',
+  };
+}
+
+describe('chooseLab', () => {
+  it('asks for the lab the hint names, with accounts for every user and the profile password', () => {
+    const choice = chooseLab(hint(), plan(), everything);
+    expect(choice).toEqual({
+      kind: 'lab',
+      notes: [],
+      options: {
+        balancer: 'haproxy-cookie',
+        sessions: 'replicated',
+        backends: 3,
+        runtime: 'docker',
+        users: 124, // user5 .. user124
+        password: 'chaos',
+        replicationLagMs: 150,
+        sessionTtlSeconds: 3,
+        seed: 9,
+      },
+    });
+  });
+
+  it('takes a stand-in balancer when the real one is missing, and says so', () => {
+    const platform = {
+      ...everything,
+      balancers: new Set(['builtin-cookie'] as const),
+    } as unknown as LabPlatform;
+    const choice = chooseLab(hint(), plan(), platform, { 'haproxy-cookie': 'builtin-cookie' } as never);
+    expect(choice.kind).toBe('lab');
+    if (choice.kind !== 'lab') return;
+    expect(choice.options.balancer).toBe('builtin-cookie');
+    expect(choice.notes).toEqual(['haproxy-cookie is not installed: the built-in builtin-cookie stands in']);
+  });
+
+  it('skips what the machine cannot run', () => {
+    const none: LabPlatform = { runtime: 'process', balancers: new Set(), redis: false };
+    expect(chooseLab(hint(), plan(), none)).toEqual({
+      kind: 'skip',
+      reason: 'needs haproxy-cookie, which is not installed',
+    });
+    const redisHint = { ...hint(), sessions: 'redis' as const, replicationLag: undefined };
+    expect(chooseLab(redisHint, plan(), none)).toEqual({
+      kind: 'skip',
+      reason: 'needs Redis (redis-server is not installed)',
+    });
+  });
+});
+
+describe('bindPlanToLab', () => {
+  it("points the target at the lab and narrows chaos to the lab's own containers", () => {
+    const { plan: bound, notes } = bindPlanToLab(plan(), facts('docker'));
+    expect(notes).toEqual([]);
+    expect(bound.profile.target.url).toBe('http://127.0.0.1:40000');
+    expect(bound.profile.chaos.events.map((event) => event.target)).toEqual([
+      { label: 'session-chaos.lab=abcd1234' },
+      { name: 'sc-lab-abcd1234-b2' },
+      undefined,
+    ]);
+    // The loaded plan is left as it was.
+    expect(plan().profile.target.url).toBe('http://127.0.0.1:8080');
+  });
+
+  it('leaves chaos out on a process lab and says which events', () => {
+    const { plan: bound, notes } = bindPlanToLab(plan(), facts('process'));
+    expect(bound.profile.chaos.events).toEqual([]);
+    expect(notes).toEqual([
+      "chaos left out (restart, stop, exec): the lab's backends are processes, and chaos needs Docker",
+    ]);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { renderMatrixReport } from '../../src/matrix/describe.js';
+import { matrixExitCode } from '../../src/matrix/matrix.js';
+import type { ScenarioOutcome } from '../../src/matrix/scenario.js';
+import { matrixRow, renderMatrixTable } from '../../src/matrix/table.js';
+import { fixedResult, snapshotResult } from '../report/fixtures.js';
+
+/** Four kinds of scenario: ran with chaos and failed a threshold, ran and passed, skipped, could not run. */
+function outcomes(): ScenarioOutcome[] {
+  const failed = snapshotResult();
+  const passedResult = fixedResult({ failOn: [] });
+  const passed: ScenarioOutcome = {
+    source: 'profiles/calm.yaml',
+    strategy: 'calm',
+    notes: [],
+    result: {
+      ...passedResult,
+      chaos: [],
+      summary: { ...passedResult.summary, impact: [] },
+      thresholds: [],
+      verdict: { status: 'passed', exitCode: 0, failed: [] },
+    },
+  };
+  return [
+    {
+      source: 'profiles/fixed.yaml',
+      strategy: 'sticky-two',
+      description: 'Two backends, one restart',
+      lab: { balancer: 'haproxy-cookie', sessions: 'memory', backends: 2, runtime: 'docker' },
+      notes: ['haproxy-cookie is not installed: the built-in builtin-cookie stands in'],
+      result: failed,
+    },
+    passed,
+    {
+      source: 'profiles/redis.yaml',
+      strategy: 'redis',
+      notes: [],
+      skipped: 'needs Redis (redis-server is not installed)',
+    },
+    {
+      source: 'profiles/broken.yaml',
+      strategy: 'broken',
+      notes: [],
+      error: 'session-chaos: the lab did not start',
+    },
+  ];
+}
+
+describe('matrix table', () => {
+  it('has one row per scenario with the columns the issue names', async () => {
+    await expect(renderMatrixTable(outcomes(), { color: false })).toMatchFileSnapshot(
+      '__snapshots__/matrix-plain.txt',
+    );
+  });
+
+  it('colours only the verdict', () => {
+    const plain = renderMatrixTable(outcomes(), { color: false });
+    const colored = renderMatrixTable(outcomes(), { color: true });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(plain);
+    expect(colored).toContain('\u001b[32mpassed\u001b[39m');
+  });
+
+  it('reads the numbers from the summary', () => {
+    const [failed] = outcomes();
+    if (failed === undefined) throw new Error('fixture');
+    const row = matrixRow(failed);
+    // fixedSummary: 8 VUs of app2 each re-login once after the restart; 4 s of refused connections count 40
+    // errors in the 5 s window after it.
+    expect(row['re-logins']).toBe('8 (8 users)');
+    expect(row['errors during chaos']).toBe(String(failed.result?.summary.impact[0]?.errors));
+    expect(row.verdict).toMatch(/^failed: /);
+  });
+
+  it('adds a sentence per scenario with the measured numbers, then notes and errors', async () => {
+    await expect(
+      renderMatrixReport(outcomes(), (rows) => renderMatrixTable(rows, { color: false })),
+    ).toMatchFileSnapshot('__snapshots__/matrix-report.txt');
+  });
+});
+
+describe('matrix exit code', () => {
+  it('is the worst scenario: a fault over failed thresholds over passed; an interrupt wins', () => {
+    const [failed, passed, skipped, broken] = outcomes() as [
+      ScenarioOutcome,
+      ScenarioOutcome,
+      ScenarioOutcome,
+      ScenarioOutcome,
+    ];
+    expect(matrixExitCode([passed, skipped], false)).toBe(0);
+    expect(matrixExitCode([passed, failed], false)).toBe(1);
+    expect(matrixExitCode([failed, broken], false)).toBe(4);
+    expect(matrixExitCode([passed], true)).toBe(130);
+  });
+});
