@@ -29,6 +29,17 @@ try {
       thinkTime: `${thinkTimeMs}ms`,
       login: { concurrency: 100 },
       mix: [{ path: '/me' }],
+      // BENCH_CIDR spreads the users over source addresses (one per user unless BENCH_ADDRESSES says).
+      ...(process.env.BENCH_CIDR === undefined
+        ? {}
+        : {
+            sourceAddresses: {
+              cidr: process.env.BENCH_CIDR,
+              ...(process.env.BENCH_ADDRESSES === undefined
+                ? {}
+                : { count: Number(process.env.BENCH_ADDRESSES) }),
+            },
+          }),
     },
     classify: { identity: { from: 'json', path: 'user' } },
   });
@@ -75,6 +86,7 @@ try {
         requests: traffic.sent,
         requestsPerSecond: Math.round(traffic.sent / trafficSeconds),
         classes: summary.counts.classes,
+        reasons: summary.counts.reasons,
         latencyMs: { p50: summary.latency.p50, p99: summary.latency.p99 },
         rss: {
           idle: mb(idle),

@@ -26,8 +26,8 @@ import { createVirtualUser, type VirtualUser } from '../traffic/virtual-user.js'
 import { type Clock, systemClock } from '../util/clock.js';
 import { checkTargetAnswers, probeLogin } from './preflight.js';
 
-/** Sockets per origin per source address; users beyond it share them (undici queues their requests). */
-export const maxConnectionsPerAddress = 256;
+/** Sockets per origin over all source addresses; users beyond it share them (undici queues their requests). */
+export const connectionBudget = 256;
 
 export interface RunDependencies {
   clock?: Clock;
@@ -104,7 +104,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     connectTimeoutMs: target.timeout,
     addresses: spread.addresses,
     users: traffic.users,
-    maxConnectionsPerAddress,
+    connectionBudget,
   });
   const context: HttpContext = {
     connections,

@@ -8,8 +8,12 @@ export interface ConnectionOptions {
   /** Source addresses to spread users over; empty for the system's choice. */
   addresses: readonly string[];
   users: number;
-  /** Sockets per origin per source address at most; users beyond it queue in undici. */
-  maxConnectionsPerAddress: number;
+  /**
+   * Sockets per origin over all source addresses, split evenly between them (at least one each); users
+   * beyond it queue in undici. A budget, not a per-address limit: 256 addresses times a per-address limit
+   * would open more connections than a balancer such as nginx (1024 worker_connections) holds.
+   */
+  connectionBudget: number;
 }
 
 /**
@@ -35,10 +39,11 @@ export class Connections {
     const address = this.addressOf(vu) ?? '';
     let agent = this.#agents.get(address);
     if (agent === undefined) {
-      const { addresses, users, maxConnectionsPerAddress, connectTimeoutMs } = this.#options;
-      const usersHere = addresses.length === 0 ? users : Math.ceil(users / addresses.length);
+      const { addresses, users, connectionBudget, connectTimeoutMs } = this.#options;
+      const sharing = Math.max(1, addresses.length);
+      const usersHere = Math.ceil(users / sharing);
       agent = new Agent({
-        connections: Math.max(1, Math.min(usersHere, maxConnectionsPerAddress)),
+        connections: Math.max(1, Math.min(usersHere, Math.floor(connectionBudget / sharing))),
         connect: { timeout: connectTimeoutMs },
         // The client's own option: undici passes it to the connector, overriding `connect.localAddress`.
         ...(address === '' ? {} : { localAddress: address }),

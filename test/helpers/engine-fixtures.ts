@@ -38,7 +38,7 @@ export function contextFor(profile: Profile): {
     connectTimeoutMs: profile.target.timeout,
     addresses: [],
     users: profile.traffic.users,
-    maxConnectionsPerAddress: 16,
+    connectionBudget: 16,
   });
   const context: HttpContext = {
     connections,
