@@ -113,4 +113,33 @@ describe('session-chaos run reports on the lab', () => {
     expect(stdout).toContain('mismatches<20 failed during the run (abortOnFail)');
     expect(Date.now() - started).toBeLessThan(15_000);
   });
+
+  it('a restart during the run: its journal entry and its impact meet in the table and the JSON', async () => {
+    const { dir, profile, env } = await labProfile({ balancer: 'haproxy-cookie', sessions: 'memory' }, '');
+    const container = lab?.backends[1]?.containerName;
+    if (container === undefined) throw new Error('the lab has no second backend container');
+    writeFileSync(
+      profile,
+      `${readFileSync(profile, 'utf8').replace('requests: 400', 'thinkTime: 20ms').replace('duration: 20s', 'duration: 5s')}chaos:
+  events:
+    - action: restart
+      at: 1s
+      target: { name: ${container} }
+`,
+    );
+    const json = join(dir, 'chaos.json');
+    const { code, stdout, stderr } = await runCli(['run', '--profile', profile, '--json', json], env);
+    expect(stderr).not.toContain('unexpected error');
+    expect(code).toBe(0);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as {
+      chaos: Array<{ id: string; kind: string; action?: string; target?: string; outcome?: string }>;
+      summary: { impact: Array<{ id: string; vusAffected: number }> };
+    };
+    expect(validator()(result)).toBe(true);
+    const action = result.chaos.find((entry) => entry.kind === 'action');
+    expect(action).toMatchObject({ id: 'chaos-1', action: 'restart', target: container, outcome: 'done' });
+    expect(result.summary.impact.map((impact) => impact.id)).toEqual(['chaos-1']);
+    expect(result.chaos.some((entry) => entry.kind === 'docker_event')).toBe(true);
+    expect(stdout).toMatch(new RegExp(`^\\+1(\\.\\d)?s\\s+restart\\s+${container}\\s+done\\s`, 'm'));
+  });
 });
