@@ -1,4 +1,5 @@
 import { Cookie, CookieJar, cookieCompare } from 'tough-cookie';
+import { SmallCookieStore } from './cookie-store.js';
 
 /**
  * What a virtual user holds between requests: its cookie jar (created on the first Set-Cookie, so users
@@ -30,7 +31,7 @@ export function setCookieValues(header: string | string[] | undefined): string[]
 export function storeCookies(session: Session, header: string | string[] | undefined, url: string): Cookie[] {
   const values = setCookieValues(header);
   if (values.length === 0) return [];
-  session.jar ??= new CookieJar();
+  session.jar ??= new CookieJar(new SmallCookieStore());
   session.cookieCache = undefined;
   const stored: Cookie[] = [];
   for (const value of values) {

@@ -1,0 +1,169 @@
+import {
+  type Callback,
+  type Cookie,
+  type ErrorCallback,
+  type Nullable,
+  pathMatch,
+  permuteDomain,
+  Store,
+} from 'tough-cookie';
+
+function answer<T>(callback: Callback<T> | undefined, value: T): Promise<T> | undefined {
+  if (callback === undefined) return Promise.resolve(value);
+  callback(null, value);
+  return undefined;
+}
+
+function done(callback: ErrorCallback | undefined): Promise<void> | undefined {
+  if (callback === undefined) return Promise.resolve();
+  callback(null);
+  return undefined;
+}
+
+const same = (cookie: Cookie, domain: Nullable<string>, path: Nullable<string>, key: Nullable<string>) =>
+  cookie.domain === domain && cookie.path === path && cookie.key === key;
+
+/**
+ * tough-cookie's MemoryCookieStore keeps three nested dictionary objects per jar (domain, path, name), about
+ * 300 bytes before the first cookie; a virtual user holds one or two cookies, so a plain array does the same
+ * job in a few dozen bytes, which matters at 100,000 users. Same answers as MemoryCookieStore: the jar
+ * filters and sorts what `findCookies` returns exactly as it does for its own store.
+ */
+export class SmallCookieStore extends Store {
+  #cookies: Cookie[] = [];
+
+  constructor() {
+    super();
+    this.synchronous = true;
+  }
+
+  override findCookie(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    key: Nullable<string>,
+  ): Promise<Cookie | undefined>;
+  override findCookie(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    key: Nullable<string>,
+    callback: Callback<Cookie | undefined>,
+  ): void;
+  override findCookie(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    key: Nullable<string>,
+    callback?: Callback<Cookie | undefined>,
+  ): Promise<Cookie | undefined> | undefined {
+    const found =
+      domain == null || path == null || key == null
+        ? undefined
+        : this.#cookies.find((cookie) => same(cookie, domain, path, key));
+    return answer(callback, found);
+  }
+
+  override findCookies(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    allowSpecialUseDomain?: boolean,
+  ): Promise<Cookie[]>;
+  override findCookies(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    allowSpecialUseDomain?: boolean,
+    callback?: Callback<Cookie[]>,
+  ): void;
+  override findCookies(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    allowSpecialUseDomain: boolean | Callback<Cookie[]> = false,
+    callback?: Callback<Cookie[]>,
+  ): Promise<Cookie[]> | undefined {
+    if (typeof allowSpecialUseDomain === 'function') {
+      // The store API's older form: (domain, path, callback).
+      this.findCookies(domain, path, true, allowSpecialUseDomain);
+      return undefined;
+    }
+    if (!domain) return answer(callback, []);
+    const domains = permuteDomain(domain, allowSpecialUseDomain) ?? [domain];
+    const results: Cookie[] = [];
+    for (const candidate of domains) {
+      for (const cookie of this.#cookies) {
+        if (cookie.domain !== candidate) continue;
+        if (!path || (cookie.path != null && pathMatch(path, cookie.path))) results.push(cookie);
+      }
+    }
+    return answer(callback, results);
+  }
+
+  override putCookie(cookie: Cookie): Promise<void>;
+  override putCookie(cookie: Cookie, callback: ErrorCallback): void;
+  override putCookie(cookie: Cookie, callback?: ErrorCallback): Promise<void> | undefined {
+    const { domain, path, key } = cookie;
+    if (domain != null && path != null && key != null) {
+      const index = this.#cookies.findIndex((held) => same(held, domain, path, key));
+      if (index === -1) this.#cookies.push(cookie);
+      else this.#cookies[index] = cookie;
+    }
+    return done(callback);
+  }
+
+  override updateCookie(oldCookie: Cookie, newCookie: Cookie): Promise<void>;
+  override updateCookie(oldCookie: Cookie, newCookie: Cookie, callback: ErrorCallback): void;
+  override updateCookie(
+    _oldCookie: Cookie,
+    newCookie: Cookie,
+    callback?: ErrorCallback,
+  ): Promise<void> | undefined {
+    if (callback === undefined) return this.putCookie(newCookie);
+    this.putCookie(newCookie, callback);
+    return undefined;
+  }
+
+  override removeCookie(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    key: Nullable<string>,
+  ): Promise<void>;
+  override removeCookie(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    key: Nullable<string>,
+    callback: ErrorCallback,
+  ): void;
+  override removeCookie(
+    domain: Nullable<string>,
+    path: Nullable<string>,
+    key: Nullable<string>,
+    callback?: ErrorCallback,
+  ): Promise<void> | undefined {
+    this.#cookies = this.#cookies.filter((cookie) => !same(cookie, domain, path, key));
+    return done(callback);
+  }
+
+  override removeCookies(domain: string, path: Nullable<string>): Promise<void>;
+  override removeCookies(domain: string, path: Nullable<string>, callback: ErrorCallback): void;
+  override removeCookies(
+    domain: string,
+    path: Nullable<string>,
+    callback?: ErrorCallback,
+  ): Promise<void> | undefined {
+    this.#cookies = this.#cookies.filter(
+      (cookie) => cookie.domain !== domain || (!!path && cookie.path !== path),
+    );
+    return done(callback);
+  }
+
+  override removeAllCookies(): Promise<void>;
+  override removeAllCookies(callback: ErrorCallback): void;
+  override removeAllCookies(callback?: ErrorCallback): Promise<void> | undefined {
+    this.#cookies = [];
+    return done(callback);
+  }
+
+  override getAllCookies(): Promise<Cookie[]>;
+  override getAllCookies(callback: Callback<Cookie[]>): void;
+  override getAllCookies(callback?: Callback<Cookie[]>): Promise<Cookie[]> | undefined {
+    const all = [...this.#cookies].sort((a, b) => (a.creationIndex || 0) - (b.creationIndex || 0));
+    return answer(callback, all);
+  }
+}
