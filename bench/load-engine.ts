@@ -52,6 +52,8 @@ export interface EngineResult {
   /** Every class but `ok`: all should be 0 against a lab whose sessions are valid everywhere. */
   bad: number;
   loggedIn: number;
+  /** Open model: arrivals due before the end that never started because every user was busy. */
+  lateArrivals: number;
   latency: { p50: number; p90: number; p99: number; max: number };
   backendShare: Record<string, number>;
   /** After the login phase and at the end of the run (bytes). */
@@ -79,6 +81,7 @@ await runChild<EngineOptions>(async (options) => {
     durationMs: result.traffic.endedAt - result.traffic.startedAt,
     bad: result.summary.counts.total - classes.ok,
     loggedIn: result.loggedIn,
+    lateArrivals: result.traffic.lateArrivals,
     latency: {
       p50: result.summary.latency.p50,
       p90: result.summary.latency.p90,

@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import { type Lab, startLab } from '../src/lab/index.js';
 import type { AutocannonOptions, LoadResult } from './load-autocannon.js';
 import type { EngineOptions, EngineResult } from './load-engine.js';
-import { type Measured, runNativeChild, runNodeChild, type Watched } from './spawn.js';
+import { buildChildren, type Measured, runNativeChild, runNodeChild, type Watched } from './spawn.js';
 import { formatSpread, megabytes, parseWrk, type Spread, spread } from './stats.js';
 
 const wrkPath = '/usr/bin/wrk';
@@ -362,16 +362,21 @@ async function rssSection(): Promise<RssFigures[]> {
     await lab.stop();
   }
   const table = new Table({
-    head: ['logged-in VUs', 'RSS after login (MB)', 'peak RSS over the run (MB)', 'MB per 1,000 VUs'],
+    head: ['logged-in VUs', 'RSS after login (MB)', 'peak RSS over the run (MB)', 'KB per added VU (peak)'],
   });
-  for (const row of rows) {
+  rows.forEach((row, index) => {
+    const previous = rows[index - 1];
+    const perVu =
+      previous === undefined
+        ? '-'
+        : (((row.maxRssMb - previous.maxRssMb) * 1024) / (row.users - previous.users)).toFixed(2);
     table.push([
       `${row.loggedIn.toLocaleString('en-US')} of ${row.users.toLocaleString('en-US')}`,
       String(row.rssAfterLoginMb),
       String(row.maxRssMb),
-      (Math.round((row.maxRssMb / row.users) * 1000 * 100) / 100).toString(),
+      perVu,
     ]);
-  }
+  });
   process.stdout.write(
     `\nMemory: session-chaos RSS (one process, open model at 1000 req/s for 2 s after login)\n${table.toString()}\n`,
   );
@@ -388,6 +393,7 @@ interface OpenFigures {
   p99: number;
   max: number;
   bad: number;
+  lateArrivals: number;
 }
 
 /**
@@ -450,6 +456,7 @@ async function openSection(lab: Lab): Promise<OpenFigures[]> {
       p99: result.latency.p99,
       max: result.latency.max,
       bad: result.bad,
+      lateArrivals: result.lateArrivals,
     });
   }
   const table = new Table({
@@ -463,6 +470,7 @@ async function openSection(lab: Lab): Promise<OpenFigures[]> {
       'p99 ms',
       'max ms',
       'not ok',
+      'never sent',
     ],
   });
   for (const row of rows) {
@@ -476,6 +484,7 @@ async function openSection(lab: Lab): Promise<OpenFigures[]> {
       String(row.p99),
       String(row.max),
       String(row.bad),
+      String(row.lateArrivals),
     ]);
   }
   process.stdout.write(
@@ -541,6 +550,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     config: { ...config, sections: [...config.sections] },
   };
+  await buildChildren(['./load-autocannon.ts', './load-undici.ts', './load-engine.ts']);
   let throughput: Awaited<ReturnType<typeof throughputSection>> | undefined;
   let open: OpenFigures[] = [];
   let rss: RssFigures[] = [];

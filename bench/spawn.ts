@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { ChildMessage } from './child.js';
 import {
   type CpuSplit,
@@ -65,8 +66,29 @@ export interface NodeChildOptions {
   timeoutMs: number;
 }
 
+const bundleDir = fileURLToPath(new URL('./results/.children/', import.meta.url));
+
 /**
- * Runs a bench child (a TypeScript file next to this one) and measures it between its `start` and `result`
+ * Compiles the bench's child scripts (and the session-chaos code they import) into plain ES modules, so that
+ * every measured process runs on bare node as a user's `npx session-chaos` would: no TypeScript loader in
+ * its memory or its CPU. Dependencies stay external (node_modules).
+ */
+export async function buildChildren(scripts: readonly string[]): Promise<void> {
+  await build({
+    entryPoints: scripts.map((script) => fileURLToPath(new URL(script, import.meta.url))),
+    outdir: bundleDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * Runs a bench child (a TypeScript file next to this one, built by `buildChildren`) and measures it between its `start` and `result`
  * messages by reading /proc/<pid>/stat: the kernel's count of its CPU, all threads included.
  */
 export function runNodeChild<T>(
@@ -74,14 +96,10 @@ export function runNodeChild<T>(
   options: unknown,
   run: NodeChildOptions,
 ): Promise<Measured<T>> {
-  const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [...(run.nodeFlags ?? []), '--import', 'tsx', path, JSON.stringify(options)],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
+  const path = `${bundleDir}${script.replace(/^\.\//, '').replace(/\.ts$/, '.mjs')}`;
+  const child = spawn(process.execPath, [...(run.nodeFlags ?? []), path, JSON.stringify(options)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const pid = child.pid;
   return new Promise<Measured<T>>((resolve, reject) => {
     let startCpu: CpuSplit | undefined;
