@@ -8,6 +8,7 @@ import { journalEntries } from '../report/journal.js';
 import { buildResult, type EarlyEnd, type RunResult as ResultDocument } from '../report/result.js';
 import { executeRun } from '../run/run.js';
 import { resolveThresholds } from '../thresholds/resolve.js';
+import type { RecordSink } from '../traffic/sink.js';
 import { redact } from '../util/redact.js';
 import { bindPlanToLab, chooseLab, type LabPlatform } from './lab-binding.js';
 
@@ -44,6 +45,8 @@ export interface ScenarioOptions {
   standIns?: Partial<Record<BalancerKind, BalancerKind>>;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Further consumers of each run's records (tests check them against the claims). */
+  sinks?: readonly RecordSink[];
 }
 
 function strategyOf(plan: Plan, path: string): string {
@@ -65,6 +68,7 @@ async function measure(plan: Plan, options: ScenarioOptions): Promise<ResultDocu
   const run = await executeRun(plan, {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.sinks === undefined ? {} : { sinks: options.sinks }),
   });
   // A chaos action Docker refused means the scenario did not test what it planned: a fault, as in `run`.
   const chaosFailure = run.chaos?.failure;
