@@ -78,7 +78,16 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
   const { profile } = plan;
   const { target, traffic } = profile;
   const log = deps.log ?? (() => undefined);
-  // The run's own signal, which every waiting user listens on (thousands of listeners are expected).
+
+  const spread =
+    traffic.sourceAddresses === undefined
+      ? { addresses: [], problems: [] }
+      : spreadSourceAddresses(traffic.sourceAddresses, traffic.users, deps.allowNonLoopback ?? false);
+  if (spread.problems.length > 0) throw new ProfileError(plan.source, spread.problems);
+  const users = await createUsers(plan);
+
+  // The run's own signal, which every waiting user listens on (thousands of listeners are expected). It follows
+  // the caller's from here on, once the checks that throw are behind; the `finally` below lets go of it.
   const interrupt = new AbortController();
   setMaxListeners(0, interrupt.signal);
   const external = deps.signal;
@@ -87,13 +96,6 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
   external?.addEventListener('abort', onInterrupt, { once: true });
   const signal = interrupt.signal;
   const sleep = deps.sleep ?? realSleep;
-
-  const spread =
-    traffic.sourceAddresses === undefined
-      ? { addresses: [], problems: [] }
-      : spreadSourceAddresses(traffic.sourceAddresses, traffic.users, deps.allowNonLoopback ?? false);
-  if (spread.problems.length > 0) throw new ProfileError(plan.source, spread.problems);
-  const users = await createUsers(plan);
 
   const baseClock = deps.clock ?? systemClock;
   const origin = baseClock.now();
