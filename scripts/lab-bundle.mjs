@@ -1,10 +1,15 @@
-// Bundles the lab backend into one file with its dependencies, so a FROM-scratch image needs only `node`.
+// Bundles the lab backend into one file with its dependencies, so a FROM-scratch image needs only `node`; and
+// the built-in balancer, which the lab runs with Node when HAProxy and nginx are missing.
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: [fileURLToPath(new URL('../src/lab/backend/main.ts', import.meta.url))],
-  outfile: fileURLToPath(new URL('../dist/lab/backend.cjs', import.meta.url)),
+  entryPoints: {
+    backend: fileURLToPath(new URL('../src/lab/backend/main.ts', import.meta.url)),
+    balancer: fileURLToPath(new URL('../src/lab/balancer/builtin-main.ts', import.meta.url)),
+  },
+  outdir: fileURLToPath(new URL('../dist/lab/', import.meta.url)),
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   target: 'node20',

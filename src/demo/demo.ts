@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../errors.js';
+import type { Runtime } from '../lab/state.js';
+import { builtinStandIns } from '../matrix/platform.js';
 import { presentMatrix } from '../matrix/present.js';
 
 // This module sits two levels below the package root both as source (src/demo) and built (dist/demo).
@@ -21,14 +23,27 @@ const intro = [
   'The profiles are in profiles/; run one on your own deployment with: session-chaos run --profile <file> --target <url>',
 ].join('\n');
 
+export interface DemoOptions {
+  json?: string;
+  /** Processes even when Docker answers. */
+  runtime?: Runtime;
+  /** The built-in balancer even when HAProxy and nginx are installed. */
+  builtinBalancer?: boolean;
+}
+
 /**
  * The README's first command: the strategy matrix on a lab made of what this machine has. Failed thresholds
  * are findings here (round robin over memory sessions is meant to fail), so only a scenario that could not
  * run, or an interrupt, makes the exit code non-zero.
  */
-export async function runDemo(options: { json?: string }): Promise<ExitCode> {
+export async function runDemo(options: DemoOptions): Promise<ExitCode> {
   const code = await presentMatrix(demoProfiles, {
     intro,
+    standIns: builtinStandIns,
+    detect: {
+      ...(options.runtime === undefined ? {} : { runtime: options.runtime }),
+      ...(options.builtinBalancer === true ? { builtinOnly: true } : {}),
+    },
     ...(options.json === undefined ? {} : { json: options.json }),
   });
   return code === ExitCode.thresholdsFailed ? ExitCode.passed : code;

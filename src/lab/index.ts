@@ -13,7 +13,7 @@ import { requireDockerEngine } from './docker/cli.js';
 import { ensureBackendImage } from './docker/image.js';
 import { type LabFacts, labFacts, readGroundTruth } from './facts.js';
 import { type LabOptions, type ResolvedLabOptions, resolveLabOptions } from './options.js';
-import { backendBundlePath } from './paths.js';
+import { backendBundlePath, balancerBundlePath } from './paths.js';
 import { freePort } from './ports.js';
 import { outputTail } from './probe.js';
 import { isRunning, thisProcess } from './processes.js';
@@ -39,12 +39,16 @@ export interface StartLabDeps {
 }
 
 function checkComponents(options: ResolvedLabOptions): void {
-  requireExecutable(options.balancer.startsWith('nginx') ? 'nginx' : 'haproxy');
+  if (options.balancer.startsWith('nginx')) requireExecutable('nginx');
+  if (options.balancer.startsWith('haproxy')) requireExecutable('haproxy');
   if (options.sessions === 'redis') requireExecutable('redis-server');
-  if (!existsSync(backendBundlePath)) {
-    throw new LabError(`the lab backend bundle ${backendBundlePath} is missing`, {
-      hint: 'run npm run build',
-    });
+  const bundles = options.balancer.startsWith('builtin')
+    ? [backendBundlePath, balancerBundlePath]
+    : [backendBundlePath];
+  for (const bundle of bundles) {
+    if (!existsSync(bundle)) {
+      throw new LabError(`the lab bundle ${bundle} is missing`, { hint: 'run npm run build' });
+    }
   }
 }
 

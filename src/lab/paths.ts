@@ -5,3 +5,6 @@ const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The bundled backend that `npm run build` writes (scripts/lab-bundle.mjs). */
 export const backendBundlePath = `${packageRoot}dist/lab/backend.cjs`;
+
+/** The bundled built-in balancer (scripts/lab-bundle.mjs), run with Node when HAProxy and nginx are missing. */
+export const balancerBundlePath = `${packageRoot}dist/lab/balancer.cjs`;

@@ -44,7 +44,7 @@ export function chooseLab(
     if (standIn === undefined || !platform.balancers.has(standIn)) {
       return { kind: 'skip', reason: `needs ${balancer}, which is not installed` };
     }
-    notes.push(`${balancer} is not installed: the built-in ${standIn} stands in`);
+    notes.push(`${balancer} is not available: the built-in ${standIn} stands in`);
     balancer = standIn;
   }
   const options: LabOptions = {

@@ -20,16 +20,40 @@ function programOf(kind: BalancerKind): 'haproxy' | 'nginx' | undefined {
   return undefined;
 }
 
-/** Docker when its daemon answers (else processes), the balancers whose program is installed, and Redis. */
-export async function detectPlatform(): Promise<LabPlatform> {
-  let runtime: LabPlatform['runtime'] = 'docker';
-  try {
-    await requireDockerEngine();
-  } catch (error) {
-    if (!(error instanceof LabComponentMissingError)) throw error;
-    runtime = 'process';
+/** The built-in balancer mode that stands in for each real balancer on a machine without it. */
+export const builtinStandIns: Partial<Record<BalancerKind, BalancerKind>> = {
+  'haproxy-roundrobin': 'builtin-roundrobin',
+  'haproxy-cookie': 'builtin-cookie',
+  'haproxy-source': 'builtin-source',
+  'nginx-iphash': 'builtin-source',
+  'nginx-cookie-hash': 'builtin-cookie',
+};
+
+export interface DetectOptions {
+  /** Processes even when Docker answers. */
+  runtime?: LabPlatform['runtime'];
+  /** Act as if neither HAProxy nor nginx were installed. */
+  builtinOnly?: boolean;
+}
+
+/**
+ * Docker when its daemon answers (else processes), the balancers whose program is installed (the built-in
+ * ones always), and Redis.
+ */
+export async function detectPlatform(options: DetectOptions = {}): Promise<LabPlatform> {
+  let runtime: LabPlatform['runtime'] = options.runtime ?? 'docker';
+  if (runtime === 'docker') {
+    try {
+      await requireDockerEngine();
+    } catch (error) {
+      if (!(error instanceof LabComponentMissingError)) throw error;
+      runtime = 'process';
+    }
   }
-  const programs = { haproxy: installed('haproxy'), nginx: installed('nginx') };
+  const programs = {
+    haproxy: !options.builtinOnly && installed('haproxy'),
+    nginx: !options.builtinOnly && installed('nginx'),
+  };
   const balancers = new Set(
     balancerKinds.filter((kind) => {
       const program = programOf(kind);
@@ -44,7 +68,7 @@ export function describePlatform(platform: LabPlatform): string {
   const runtime =
     platform.runtime === 'docker'
       ? 'backends as Docker containers'
-      : 'backends as processes (no Docker daemon answers: no chaos)';
+      : 'backends as processes (no Docker: no chaos)';
   const balancers = [...platform.balancers].join(', ') || 'none';
   return `lab: ${runtime}; balancers: ${balancers}; Redis: ${platform.redis ? 'yes' : 'not installed (no external-store scenario)'}`;
 }

@@ -5,7 +5,7 @@ import { wantsColor } from '../report/style.js';
 import { stdoutPath, writeOutput } from '../report/write.js';
 import { renderMatrixReport } from './describe.js';
 import { matrixDocument, matrixExitCode, runMatrix } from './matrix.js';
-import { describePlatform, detectPlatform } from './platform.js';
+import { type DetectOptions, describePlatform, detectPlatform } from './platform.js';
 import { renderMatrixTable } from './table.js';
 
 export interface PresentOptions {
@@ -15,6 +15,7 @@ export interface PresentOptions {
   standIns?: Partial<Record<BalancerKind, BalancerKind>>;
   /** Printed on stderr before anything runs (the demo's introduction). */
   intro?: string;
+  detect?: DetectOptions;
 }
 
 /**
@@ -25,7 +26,7 @@ export interface PresentOptions {
 export async function presentMatrix(paths: readonly string[], options: PresentOptions): Promise<ExitCode> {
   const stderr = process.stderr;
   const out = options.json === stdoutPath ? stderr : process.stdout;
-  const platform = await detectPlatform();
+  const platform = await detectPlatform(options.detect);
   const platformText = describePlatform(platform);
   if (options.intro !== undefined) stderr.write(`${options.intro}\n`);
   stderr.write(`${platformText}\n`);

@@ -82,7 +82,7 @@ describe('chooseLab', () => {
     expect(choice.kind).toBe('lab');
     if (choice.kind !== 'lab') return;
     expect(choice.options.balancer).toBe('builtin-cookie');
-    expect(choice.notes).toEqual(['haproxy-cookie is not installed: the built-in builtin-cookie stands in']);
+    expect(choice.notes).toEqual(['haproxy-cookie is not available: the built-in builtin-cookie stands in']);
   });
 
   it('skips what the machine cannot run', () => {

@@ -27,7 +27,7 @@ function outcomes(): ScenarioOutcome[] {
       strategy: 'sticky-two',
       description: 'Two backends, one restart',
       lab: { balancer: 'haproxy-cookie', sessions: 'memory', backends: 2, runtime: 'docker' },
-      notes: ['haproxy-cookie is not installed: the built-in builtin-cookie stands in'],
+      notes: ['haproxy-cookie is not available: the built-in builtin-cookie stands in'],
       result: failed,
     },
     passed,

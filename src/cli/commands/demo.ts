@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { runDemo } from '../../demo/demo.js';
+import { Command, Option } from 'commander';
+import { type DemoOptions, runDemo } from '../../demo/demo.js';
 import type { Outcome } from '../outcome.js';
 
 export function demoCommand(outcome: Outcome): Command {
@@ -9,7 +9,14 @@ export function demoCommand(outcome: Outcome): Command {
         'cookie, sticky IP, clustering, Redis, JWT) in one table, in under two minutes; cleans up after itself.',
     )
     .option('--json <file>', 'also write the whole matrix as JSON; - for stdout')
-    .action(async (options: { json?: string }) => {
+    .addOption(
+      new Option(
+        '--runtime <runtime>',
+        'backends as processes even when Docker answers (no chaos then)',
+      ).choices(['docker', 'process']),
+    )
+    .option('--builtin-balancer', 'use the built-in balancer even when HAProxy and nginx are installed')
+    .action(async (options: DemoOptions) => {
       outcome.exitCode = await runDemo(options);
     });
 }

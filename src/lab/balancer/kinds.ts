@@ -4,6 +4,10 @@ export const balancerKinds = [
   'haproxy-source',
   'nginx-iphash',
   'nginx-cookie-hash',
+  // Node stand-ins (builtin.ts) for machines without HAProxy or nginx.
+  'builtin-roundrobin',
+  'builtin-cookie',
+  'builtin-source',
 ] as const;
 export type BalancerKind = (typeof balancerKinds)[number];
 

@@ -2,8 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../../errors.js';
 import { requireExecutable } from '../components.js';
+import { balancerBundlePath } from '../paths.js';
 import { answersOk, outputTail } from '../probe.js';
 import { isRunning, type OwnedProcess, spawnOwned } from '../processes.js';
+import type { BuiltinBalancerConfig, BuiltinMode } from './builtin.js';
 import { haproxyConfig } from './haproxy.js';
 import type { BalancerKind, UpstreamServer } from './kinds.js';
 import { nginxConfig } from './nginx.js';
@@ -27,6 +29,12 @@ export interface StartBalancerInput {
   cookieName: string;
 }
 
+const builtinModes: Record<Extract<BalancerKind, `builtin-${string}`>, BuiltinMode> = {
+  'builtin-roundrobin': 'roundrobin',
+  'builtin-cookie': 'cookie',
+  'builtin-source': 'source',
+};
+
 /** Writes the generated config and starts the balancer in the foreground; readiness is the caller's wait. */
 export function startBalancer(input: StartBalancerInput): BalancerRecord {
   const dir = join(input.labDir, 'balancer');
@@ -47,6 +55,22 @@ export function startBalancer(input: StartBalancerInput): BalancerRecord {
     });
     writeFileSync(configPath, config);
     const owned = spawnOwned(nginx, ['-p', `${dir}/`, '-c', configPath], { env: {}, outputPath });
+    return { kind: input.kind, port: input.port, url, configPath, outputPath, process: owned };
+  }
+
+  if (
+    input.kind === 'builtin-roundrobin' ||
+    input.kind === 'builtin-cookie' ||
+    input.kind === 'builtin-source'
+  ) {
+    const configPath = join(dir, 'builtin.json');
+    const config: BuiltinBalancerConfig = {
+      mode: builtinModes[input.kind],
+      port: input.port,
+      servers: input.servers,
+    };
+    writeFileSync(configPath, JSON.stringify(config));
+    const owned = spawnOwned(process.execPath, [balancerBundlePath, configPath], { env: {}, outputPath });
     return { kind: input.kind, port: input.port, url, configPath, outputPath, process: owned };
   }
 

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { type BuiltinBalancerConfig, createBuiltinBalancer } from './builtin.js';
+
+/** The built-in balancer's process (bundled to dist/lab/balancer.cjs): one argument, its JSON config file. */
+const configPath = process.argv[2];
+if (configPath === undefined) {
+  process.stderr.write('usage: balancer.cjs <config.json>\n');
+  process.exit(2);
+}
+const config = JSON.parse(readFileSync(configPath, 'utf8')) as BuiltinBalancerConfig;
+const server = createBuiltinBalancer(config);
+const stop = (): void => {
+  server.close();
+  server.closeAllConnections();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+server.listen(config.port, '127.0.0.1', () => {
+  process.stdout.write(`built-in ${config.mode} balancer on 127.0.0.1:${config.port}\n`);
+});

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import {
+  Agent,
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { haproxyPinCookie, type UpstreamServer } from './kinds.js';
+
+/** How the built-in balancer picks a backend: rotation, an inserted pin cookie, or a hash of the client address. */
+export type BuiltinMode = 'roundrobin' | 'cookie' | 'source';
+
+export interface BuiltinBalancerConfig {
+  mode: BuiltinMode;
+  port: number;
+  servers: readonly UpstreamServer[];
+}
+
+/** A server that refused a connection sits out this long, as HAProxy's checks would take it out. */
+const downForMs = 1000;
+const maxBodyBytes = 1024 * 1024;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A small HTTP balancer for machines without HAProxy or nginx: round robin, cookie insert (HAProxy's
+ * `SERVERID`, so the same classify rules read it) or a hash of the client address, with one retry on another
+ * server when a connection is refused (HAProxy's `retries 1` + `option redispatch`). Not a production proxy:
+ * no active health checks, bodies up to 1 MiB, HTTP/1.1 to the backends with keep-alive.
+ */
+export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
+  const { servers, mode } = config;
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const downUntil = new Map<string, number>();
+  let next = 0;
+
+  const isUp = (server: UpstreamServer): boolean => (downUntil.get(server.name) ?? 0) <= Date.now();
+  const rotate = (): UpstreamServer | undefined => {
+    for (let tried = 0; tried < servers.length; tried++) {
+      const server = servers[next++ % servers.length];
+      if (server !== undefined && isUp(server)) return server;
+    }
+    return servers[next++ % servers.length];
+  };
+  const pick = (req: IncomingMessage): { server: UpstreamServer | undefined; pin: boolean } => {
+    if (mode === 'cookie') {
+      const name = cookieValue(req.headers.cookie, haproxyPinCookie);
+      const pinned = servers.find((server) => server.name === name);
+      if (pinned !== undefined && isUp(pinned)) return { server: pinned, pin: false };
+      return { server: rotate(), pin: true };
+    }
+    if (mode === 'source') {
+      const digest = createHash('sha1')
+        .update(req.socket.remoteAddress ?? '')
+        .digest();
+      const start = digest.readUInt32BE(0) % servers.length;
+      for (let offset = 0; offset < servers.length; offset++) {
+        const server = servers[(start + offset) % servers.length];
+        if (server !== undefined && isUp(server)) return { server, pin: false };
+      }
+      return { server: servers[start], pin: false };
+    }
+    return { server: rotate(), pin: false };
+  };
+
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+    server: UpstreamServer,
+    pin: boolean,
+    res: ServerResponse,
+    retry: () => void,
+  ): void => {
+    const upstream = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+        agent,
+        timeout: 30_000,
+      },
+      (answer) => {
+        const headers = { ...answer.headers };
+        if (pin) {
+          const existing = headers['set-cookie'] ?? [];
+          headers['set-cookie'] = [...existing, `${haproxyPinCookie}=${server.name}; path=/`];
+        }
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // Refused: the server is down. Reset before any answer: a kept-alive socket to a server that just went.
+      if (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET') {
+        if (error.code === 'ECONNREFUSED') downUntil.set(server.name, Date.now() + downForMs);
+        retry();
+        return;
+      }
+      res.writeHead(502, { 'content-type': 'text/plain' }).end('bad gateway\n');
+    });
+    upstream.end(body);
+  };
+
+  return createServer((req, res) => {
+    readBody(req)
+      .then((body) => {
+        const first = pick(req);
+        if (first.server === undefined) {
+          res.writeHead(503).end();
+          return;
+        }
+        forward(req, body, first.server, first.pin, res, () => {
+          // One retry, on another server; a pin cookie then names the server that answered.
+          const second = mode === 'source' ? pick(req).server : rotate();
+          if (second === undefined || second === first.server) {
+            res.writeHead(503, { 'content-type': 'text/plain' }).end('no backend\n');
+            return;
+          }
+          forward(req, body, second, mode === 'cookie', res, () => {
+            res.writeHead(503, { 'content-type': 'text/plain' }).end('no backend\n');
+          });
+        });
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(400).end();
+      });
+  });
+}
