@@ -87,9 +87,10 @@ describe('lab backends stop fast', () => {
     try {
       const id = lab.backends[0]?.containerId;
       const started = performance.now();
-      // t=5: Docker sends SIGKILL only after 5 s; a backend that handles SIGTERM is gone long before.
-      expect((await dockerEngine('POST', `/containers/${id}/stop?t=5`)).status).toBe(204);
-      expect(performance.now() - started).toBeLessThan(1500);
+      // t=10: Docker sends SIGKILL only after 10 s; a backend that handles SIGTERM is gone long before (the
+      // bound leaves room for a loaded machine).
+      expect((await dockerEngine('POST', `/containers/${id}/stop?t=10`)).status).toBe(204);
+      expect(performance.now() - started).toBeLessThan(3000);
       const inspect = await dockerEngine<{ State: { ExitCode: number } }>('GET', `/containers/${id}/json`);
       expect(inspect.body.State.ExitCode).toBe(0);
     } finally {
