@@ -14,6 +14,8 @@ import { bindPlanToLab, chooseLab, type LabPlatform } from './lab-binding.js';
 
 /** The lab a scenario ran on, as the matrix reports it. */
 export interface ScenarioLab {
+  /** The lab's id: its containers carry the label session-chaos.lab=<id>. */
+  id: string;
   balancer: string;
   sessions: string;
   backends: number;
@@ -55,6 +57,7 @@ function strategyOf(plan: Plan, path: string): string {
 
 function labOf(lab: LabFacts): ScenarioLab {
   return {
+    id: lab.id,
     balancer: lab.balancer.kind,
     sessions: lab.sessions,
     backends: lab.backends.length,
@@ -125,6 +128,7 @@ export async function runScenario(path: string, options: ScenarioOptions): Promi
     );
     lab = await startLab(choice.options);
     outcome.lab = labOf(lab);
+    options.log?.(`${outcome.strategy}: lab ${lab.id} up (${lab.runtime}), balancer at ${lab.url}`);
     const bound = bindPlanToLab(plan, lab);
     outcome.notes.push(...bound.notes);
     outcome.result = await measure(bound.plan, options);

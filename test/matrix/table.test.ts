@@ -26,7 +26,7 @@ function outcomes(): ScenarioOutcome[] {
       source: 'profiles/fixed.yaml',
       strategy: 'sticky-two',
       description: 'Two backends, one restart',
-      lab: { balancer: 'haproxy-cookie', sessions: 'memory', backends: 2, runtime: 'docker' },
+      lab: { id: 'abcd1234', balancer: 'haproxy-cookie', sessions: 'memory', backends: 2, runtime: 'docker' },
       notes: ['haproxy-cookie is not available: the built-in builtin-cookie stands in'],
       result: failed,
     },

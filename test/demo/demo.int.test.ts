@@ -1,0 +1,144 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MatrixDocument } from '../../src/matrix/matrix.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const env = { ...process.env, npm_config_update_notifier: 'false', NO_COLOR: '1' };
+
+/** Containers of these labs that still exist (running or not). */
+function leftoverContainers(labIds: readonly string[]): string[] {
+  return labIds.flatMap((id) =>
+    execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=session-chaos.lab=${id}`], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((line) => line !== ''),
+  );
+}
+
+/**
+ * `npx session-chaos demo` as a user runs it: from the packed tarball (what the registry would serve) in a
+ * folder that holds nothing else. npm test builds dist/ first; --ignore-scripts keeps pack from rebuilding it.
+ */
+describe('session-chaos demo', () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'session-chaos-demo-'));
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  it('runs the whole strategy matrix from the packed package, in under 2 minutes, and cleans up', async () => {
+    const output = execFileSync(
+      'npm',
+      ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
+    const [info] = JSON.parse(output) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    if (info === undefined) throw new Error('npm pack printed no package');
+    const files = info.files.map((file) => file.path);
+    // What the demo needs at run time: its profiles, the lab backend and the built-in balancer.
+    for (const needed of [
+      'profiles/sticky-cookie.yaml',
+      'profiles/jwt.yaml',
+      'dist/lab/backend.cjs',
+      'dist/lab/balancer.cjs',
+    ]) {
+      expect(files).toContain(needed);
+    }
+    const userDir = mkdtempSync(join(workDir, 'user-'));
+    copyFileSync(join(workDir, info.filename), join(userDir, basename(info.filename)));
+    // Installs the package first (npx caches it), so the timed part is the demo itself.
+    execFileSync('npx', ['--yes', `./${info.filename}`, '--version'], {
+      cwd: userDir,
+      env,
+      encoding: 'utf8',
+    });
+
+    const started = Date.now();
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        'npx',
+        ['--yes', `./${info.filename}`, 'demo', '--json', 'demo.json'],
+        { cwd: userDir, env, encoding: 'utf8', timeout: 170_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }),
+      );
+    });
+    const elapsedMs = Date.now() - started;
+    expect(result.code, result.stderr).toBe(0);
+    expect(elapsedMs).toBeLessThan(120_000);
+
+    const document = JSON.parse(readFileSync(join(userDir, 'demo.json'), 'utf8')) as MatrixDocument;
+    const strategies = [
+      'round-robin-memory',
+      'sticky-cookie',
+      'sticky-source-ip',
+      'clustering',
+      'external-store-redis',
+      'jwt',
+    ];
+    expect(document.scenarios.map((scenario) => scenario.strategy)).toEqual(strategies);
+    // This machine has Docker, HAProxy, nginx and Redis: every scenario runs on its real lab, with its chaos.
+    expect(document.platform).toMatch(/^lab: backends as Docker containers/);
+    for (const scenario of document.scenarios) {
+      expect(scenario.error).toBeUndefined();
+      expect(scenario.result?.summary.counts.total).toBeGreaterThan(0);
+    }
+    const byName = new Map(document.scenarios.map((scenario) => [scenario.strategy, scenario.result]));
+    expect(byName.get('round-robin-memory')?.summary.mismatchRate.value).toBeGreaterThan(0.5);
+    expect(byName.get('sticky-cookie')?.chaos.some((entry) => entry.action === 'restart')).toBe(true);
+    expect(byName.get('jwt')?.summary.relogins.total).toBe(0);
+
+    for (const line of [
+      'strategy',
+      'mismatch rate',
+      'affinity',
+      'load skew',
+      're-logins',
+      'errors during chaos',
+      'p99',
+      'verdict',
+    ]) {
+      expect(result.stdout).toContain(line);
+    }
+    expect(result.stdout).toContain('What was measured:');
+    expect(result.stdout.match(/^- .+ requests were mismatches/gm)).toHaveLength(6);
+    const labIds = document.scenarios.flatMap((scenario) =>
+      scenario.lab === undefined ? [] : [scenario.lab.id],
+    );
+    expect(labIds).toHaveLength(6);
+    expect(leftoverContainers(labIds)).toEqual([]);
+  }, 300_000);
+
+  it('removes the lab in progress on Ctrl-C and ends with SIGINT (130)', async () => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/session-chaos.js'), 'demo'], {
+      cwd: workDir,
+      env,
+    });
+    let stderr = '';
+    const labId = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no traffic phase within 60 s:\n${stderr}`)), 60_000);
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const id = /lab ([0-9a-f]+) up/.exec(stderr)?.[1];
+        if (id !== undefined && stderr.includes('traffic phase')) {
+          clearTimeout(timer);
+          resolve(id);
+        }
+      });
+    });
+    expect(leftoverContainers([labId]).length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const exit = await new Promise<string>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ?? String(code))),
+    );
+    // 130, or the SIGINT raised again once the lab is torn down (the lab's own signal cleanup does that when
+    // no other listener is left): a shell reports both as 130.
+    expect(['130', 'SIGINT'], stderr).toContain(exit);
+    expect(leftoverContainers([labId])).toEqual([]);
+  }, 120_000);
+});
