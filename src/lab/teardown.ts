@@ -22,8 +22,22 @@ function removeFiles(state: LabState): void {
   removeLabState(state.id);
 }
 
-/** Stops and removes everything the state records: processes (by pid and start time), containers, files. */
-export async function teardown(state: LabState, clock?: Clock): Promise<void> {
+const inFlight = new Map<string, Promise<void>>();
+
+/**
+ * Stops and removes everything the state records: processes (by pid and start time), containers, files.
+ * Calls for a lab already being torn down share that teardown: on Ctrl-C the signal cleanup and the owner's
+ * own stop() both ask, and two `docker rm` of the same containers would fail one another.
+ */
+export function teardown(state: LabState, clock?: Clock): Promise<void> {
+  const running = inFlight.get(state.id);
+  if (running !== undefined) return running;
+  const once = tearDown(state, clock).finally(() => inFlight.delete(state.id));
+  inFlight.set(state.id, once);
+  return once;
+}
+
+async function tearDown(state: LabState, clock?: Clock): Promise<void> {
   const processes = ownedProcesses(state);
   for (const owned of processes) signalOwned(owned, 'SIGTERM');
   const containers = state.runtime === 'docker' ? removeLabContainers(state.id) : Promise.resolve();

@@ -1,4 +1,4 @@
-import type { ExitCode } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import type { BalancerKind } from '../lab/balancer/kinds.js';
 import type { OverrideValues } from '../profile/overrides.js';
 import { wantsColor } from '../report/style.js';
@@ -32,9 +32,14 @@ export async function presentMatrix(paths: readonly string[], options: PresentOp
   stderr.write(`${platformText}\n`);
 
   const interrupt = new AbortController();
-  const onSignal = (): void => interrupt.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // The first Ctrl-C stops the scenario in progress, removes its lab and prints what was measured; a second
+  // one exits at once (the lab's exit hook still removes what is left).
+  const onSignal = (): void => {
+    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const startedAt = new Date();
   try {
     const outcomes = await runMatrix(paths, {

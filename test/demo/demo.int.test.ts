@@ -114,7 +114,7 @@ describe('session-chaos demo', () => {
     expect(leftoverContainers(labIds)).toEqual([]);
   }, 300_000);
 
-  it('removes the lab in progress on Ctrl-C and ends with SIGINT (130)', async () => {
+  it('on Ctrl-C removes the lab in progress, prints what it measured and exits 130', async () => {
     const child = spawn(process.execPath, [join(repoRoot, 'bin/session-chaos.js'), 'demo'], {
       cwd: workDir,
       env,
@@ -133,12 +133,16 @@ describe('session-chaos demo', () => {
     });
     expect(leftoverContainers([labId]).length).toBeGreaterThan(0);
     child.kill('SIGINT');
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
     const exit = await new Promise<string>((resolve) =>
       child.on('exit', (code, signal) => resolve(signal ?? String(code))),
     );
-    // 130, or the SIGINT raised again once the lab is torn down (the lab's own signal cleanup does that when
-    // no other listener is left): a shell reports both as 130.
-    expect(['130', 'SIGINT'], stderr).toContain(exit);
+    expect(exit, stderr).toBe('130');
+    // What was measured up to the interrupt is still shown.
+    expect(stdout).toMatch(/round-robin-memory .* interrupted/);
     expect(leftoverContainers([labId])).toEqual([]);
   }, 120_000);
 });
