@@ -2,6 +2,10 @@ import { formatCount, formatMs, formatNumber, formatPercent, formatRunTime } fro
 import type { ScenarioOutcome } from './scenario.js';
 import { loadSkewOf } from './table.js';
 
+function counted(count: number, one: string, many: string): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
 function chaosClause(outcome: ScenarioOutcome): string {
   const result = outcome.result;
   if (result === undefined) return '';
@@ -17,7 +21,7 @@ function chaosClause(outcome: ScenarioOutcome): string {
         `${entry.action ?? entry.kind} of ${entry.target ?? 'a backend'} at ${formatRunTime(entry.at)}`,
     )
     .join(', ');
-  return `; after the ${what}: ${formatCount(mismatches)} mismatches and ${formatCount(errors)} errors, ${formatCount(affected)} users affected`;
+  return `; after the ${what}: ${counted(mismatches, 'mismatch', 'mismatches')} and ${counted(errors, 'error', 'errors')}, ${counted(affected, 'user', 'users')} affected`;
 }
 
 /**
