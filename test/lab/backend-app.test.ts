@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackendServer, parseLoginBody, readCookie, seededRandom } from '../../src/lab/backend/app.js';
+import { createBackendServer, parseLoginBody, readCookie } from '../../src/lab/backend/app.js';
 import { type BackendConfig, parseBackendEnv } from '../../src/lab/backend/config.js';
 import { JwtSessions } from '../../src/lab/backend/jwt.js';
 import type { GroundTruthLine } from '../../src/lab/backend/log.js';
 import { ReplicatedSessionStore } from '../../src/lab/backend/replicated-store.js';
 import { MemorySessionStore } from '../../src/lab/backend/store.js';
+import { seededRandom } from '../../src/util/random.js';
 import { call, cookieHeader, loginBody } from './helpers.js';
 
 const baseEnv = {
@@ -46,7 +47,7 @@ async function run(env: Record<string, string> = {}): Promise<Running> {
   server = createBackendServer(config, {
     sessions,
     log: { write: (line) => lines.push(line), close: () => {} },
-    random: seededRandom(config.seed),
+    random: seededRandom(config.seed).next,
     now: () => now,
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMix } from '../../src/traffic/mix.js';
-import { seededRandom, vuRandom } from '../../src/traffic/random.js';
+import { vuRandom } from '../../src/traffic/random.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const requests = [
   { method: 'GET' as const, path: '/me', weight: 9, headers: {}, name: 'profile' },
@@ -10,7 +11,7 @@ const requests = [
 describe('compileMix', () => {
   it('draws by weight and labels entries by name or method and path', () => {
     const mix = compileMix(requests, 'http://127.0.0.1:8080/base');
-    const random = seededRandom(3);
+    const random = seededRandom(3).next;
     const counts = new Map<string, number>();
     for (let i = 0; i < 10_000; i++) {
       const label = mix.pick(random).label;

@@ -28,18 +28,6 @@ type RequestFacts = Pick<GroundTruthLine, 'requestId' | 'vuId' | 'method' | 'pat
 
 const maxBodyBytes = 16 * 1024;
 
-/** mulberry32: small, seedable, good enough to decide when to inject a fault. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function createBackendServer(config: BackendConfig, deps: BackendDeps): Server {
   let requests = 0;
 

@@ -1,4 +1,5 @@
-import { createBackendServer, type Sessions, seededRandom } from './app.js';
+import { seededRandom } from '../../util/random.js';
+import { createBackendServer, type Sessions } from './app.js';
 import { type BackendConfig, parseBackendEnv } from './config.js';
 import { JwtSessions } from './jwt.js';
 import { openGroundTruthLog } from './log.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const server = createBackendServer(config, {
     sessions,
     log,
-    random: seededRandom(config.seed),
+    random: seededRandom(config.seed).next,
     now: Date.now,
   });
 
