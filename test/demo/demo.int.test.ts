@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MatrixDocument } from '../../src/matrix/matrix.js';
+import { runCli } from '../cli/run-cli.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const env = { ...process.env, npm_config_update_notifier: 'false', NO_COLOR: '1' };
@@ -145,4 +146,43 @@ describe('session-chaos demo', () => {
     expect(stdout).toMatch(/round-robin-memory .* interrupted/);
     expect(leftoverContainers([labId])).toEqual([]);
   }, 120_000);
+
+  it('falls back to processes and the built-in balancer, and says so', async () => {
+    // As on a machine without Docker, HAProxy and nginx: the flags make this one act so.
+    const out = join(workDir, 'fallback.json');
+    const { code, stdout, stderr } = await runCli([
+      'demo',
+      '--runtime',
+      'process',
+      '--builtin-balancer',
+      '--json',
+      out,
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain(
+      'lab: backends as processes (no Docker: no chaos); balancers: builtin-roundrobin, builtin-cookie, builtin-source',
+    );
+    const document = JSON.parse(readFileSync(out, 'utf8')) as MatrixDocument;
+    expect(document.scenarios.map((scenario) => scenario.lab?.balancer)).toEqual([
+      'builtin-roundrobin',
+      'builtin-cookie',
+      'builtin-source',
+      'builtin-roundrobin',
+      'builtin-roundrobin',
+      'builtin-roundrobin',
+    ]);
+    expect(stdout).toContain(
+      '- sticky-source-ip: nginx-iphash is not available: the built-in builtin-source stands in',
+    );
+    expect(stdout).toContain(
+      "- jwt: chaos left out (rolling-restart): the lab's backends are processes, and chaos needs Docker",
+    );
+    // The strategies still show what they are for: round robin misses about 2/3, the sticky ones nothing.
+    const byName = new Map(
+      document.scenarios.map((scenario) => [scenario.strategy, scenario.result?.summary]),
+    );
+    expect(byName.get('round-robin-memory')?.mismatchRate.value).toBeGreaterThan(0.6);
+    expect(byName.get('sticky-cookie')?.mismatchRate.mismatches).toBe(0);
+    expect(byName.get('sticky-source-ip')?.affinity).toBe(1);
+  }, 180_000);
 });
