@@ -19,7 +19,7 @@ export const demoProfiles = [
 
 const intro = [
   'session-chaos demo: each way of sharing sessions behind a load balancer, measured on a local lab',
-  '(3 backends, 20 virtual users, 8 s of traffic each, a backend restarted where the strategy claims to survive it).',
+  '(3 backends, 20 virtual users, 8 s of traffic each; backends restarted in the sticky-cookie, clustering, Redis and JWT runs).',
   'The profiles are in profiles/; run one on your own deployment with: session-chaos run --profile <file> --target <url>',
 ].join('\n');
 
