@@ -1,6 +1,5 @@
 import { formatCount, formatMs, formatNumber, formatPercent, formatRunTime } from '../report/format.js';
 import type { ScenarioOutcome } from './scenario.js';
-import { loadSkewOf } from './table.js';
 
 function counted(count: number, one: string, many: string): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
@@ -35,7 +34,7 @@ export function describeOutcome(outcome: ScenarioOutcome): string {
   if (result === undefined) return `${title}: did not run (see Errors below).`;
   const { summary } = result;
   const { mismatchRate, relogins } = summary;
-  const answered = Object.keys(summary.backendShare).length;
+  const answered = Object.values(summary.backendShare).filter((share) => share.count > 0).length;
   const backends = outcome.lab === undefined ? `${answered}` : `${answered} of ${outcome.lab.backends}`;
   const reloginText =
     relogins.total === 0
@@ -50,7 +49,7 @@ export function describeOutcome(outcome: ScenarioOutcome): string {
   return (
     `${title}: ${formatCount(mismatchRate.mismatches)} of ${formatCount(mismatchRate.of)} requests were ` +
     `mismatches (${formatPercent(mismatchRate.value)}), affinity ${formatNumber(summary.affinity)}, ` +
-    `load skew ${formatNumber(loadSkewOf(outcome))} over ${backends} backends, ${reloginText}, ` +
+    `load skew ${formatNumber(summary.loadSkew)} over ${backends} backends, ${reloginText}, ` +
     `p99 ${formatMs(summary.latency.count === 0 ? null : summary.latency.p99)}${chaosClause(outcome)}; ${verdict}.`
   );
 }

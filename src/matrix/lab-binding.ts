@@ -99,6 +99,10 @@ export function bindPlanToLab(plan: Plan, lab: LabFacts): { plan: Plan; notes: s
       profile: {
         ...profile,
         target: { ...profile.target, url: lab.url },
+        classify: {
+          ...profile.classify,
+          backends: profile.classify.backends ?? lab.backends.map((b) => b.name),
+        },
         chaos: { ...profile.chaos, events },
       },
     },

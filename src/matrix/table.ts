@@ -28,20 +28,6 @@ function verdictOf(outcome: ScenarioOutcome): string {
   return verdict.status;
 }
 
-/**
- * Largest backend share / mean share. The summary knows only the backends that answered, so all users on one of
- * a lab's 3 backends reads 1.0 there; on a lab the backends that got nothing count too (that case is 3.0).
- */
-export function loadSkewOf(outcome: ScenarioOutcome): number | null {
-  const summary = outcome.result?.summary;
-  if (summary === undefined) return null;
-  const counts = Object.values(summary.backendShare).map((share) => share.count);
-  const backends = Math.max(outcome.lab?.backends ?? 0, counts.length);
-  const total = counts.reduce((sum, count) => sum + count, 0);
-  if (total === 0 || backends === 0) return summary.loadSkew;
-  return Math.max(...counts) / (total / backends);
-}
-
 /** One table row per scenario; a scenario that did not run shows dashes and why. */
 export function matrixRow(outcome: ScenarioOutcome): MatrixRow {
   const summary = outcome.result?.summary;
@@ -66,7 +52,7 @@ export function matrixRow(outcome: ScenarioOutcome): MatrixRow {
     strategy: outcome.strategy,
     'mismatch rate': formatPercent(summary.mismatchRate.value),
     affinity: formatNumber(summary.affinity),
-    'load skew': formatNumber(loadSkewOf(outcome)),
+    'load skew': formatNumber(summary.loadSkew),
     're-logins':
       relogins.total === 0
         ? '0'

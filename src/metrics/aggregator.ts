@@ -20,6 +20,8 @@ export interface AggregatorOptions {
    * rule that reads something per request (a session id) and would grow per-VU columns without bound.
    */
   maxBackends?: number;
+  /** Backends known to stand behind the balancer: counted from the start, so one that never answers has share 0. */
+  expectedBackends?: readonly string[];
 }
 
 /** Counts for one second of the run. */
@@ -96,6 +98,7 @@ export class MetricsAggregator {
       throw new RangeError(`maxBackends: expected an integer from 1 to ${0x7fff}, got ${this.maxBackends}`);
     }
     this.vus = new VuTable(this.announcedVus);
+    for (const name of options.expectedBackends ?? []) this.backendIndexOf(name);
   }
 
   response(record: ResponseRecord, classification: Classification): void {

@@ -122,7 +122,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
   const needs = ruleNeeds(profile.classify);
   const classify = deps.classify ?? compileRules(profile.classify);
   const setup = loginSetup(profile.auth, target.url, needs, (record) => classify(record).backend, context);
-  const metrics = new MetricsAggregator({ vus: traffic.users });
+  const metrics = new MetricsAggregator({ vus: traffic.users, expectedBackends: profile.classify.backends });
   const metricsSink: RecordSink = {
     onLogin: (record) => metrics.login(record),
     onResponse: (record, classification) => metrics.response(record, classification),

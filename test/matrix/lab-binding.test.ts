@@ -111,6 +111,8 @@ describe('bindPlanToLab', () => {
     ]);
     // The loaded plan is left as it was.
     expect(plan().profile.target.url).toBe('http://127.0.0.1:8080');
+    // The lab's backends are known, so one that gets no request still counts in the load skew.
+    expect(bound.profile.classify.backends).toEqual(facts('docker').backends.map((backend) => backend.name));
   });
 
   it('leaves chaos out on a process lab and says which events', () => {

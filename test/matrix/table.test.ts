@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMatrixReport } from '../../src/matrix/describe.js';
 import { matrixExitCode } from '../../src/matrix/matrix.js';
 import type { ScenarioOutcome } from '../../src/matrix/scenario.js';
-import { loadSkewOf, matrixRow, renderMatrixTable } from '../../src/matrix/table.js';
+import { matrixRow, renderMatrixTable } from '../../src/matrix/table.js';
 import { fixedResult, snapshotResult } from '../report/fixtures.js';
 
 /** Four kinds of scenario: ran with chaos and failed a threshold, ran and passed, skipped, could not run. */
@@ -91,29 +91,5 @@ describe('matrix exit code', () => {
     expect(matrixExitCode([passed, failed], false)).toBe(1);
     expect(matrixExitCode([failed, broken], false)).toBe(4);
     expect(matrixExitCode([passed], true)).toBe(130);
-  });
-});
-
-describe('load skew in the matrix', () => {
-  it('counts the lab backends that got no request', () => {
-    const [withLab] = outcomes();
-    if (withLab?.result === undefined) throw new Error('fixture');
-    const allOnOne = {
-      ...withLab,
-      lab: { id: 'x', balancer: 'nginx-iphash', sessions: 'memory', backends: 3, runtime: 'process' },
-      result: {
-        ...withLab.result,
-        summary: {
-          ...withLab.result.summary,
-          backendShare: { b2: { count: 900, share: 1, pinnedVus: 20 } },
-          loadSkew: 1,
-        },
-      },
-    };
-    // All 900 requests on one of 3 backends: share 1 over a mean of 1/3.
-    expect(loadSkewOf(allOnOne)).toBe(3);
-    expect(matrixRow(allOnOne)['load skew']).toBe('3');
-    // Without a lab, only the backends that answered are known.
-    expect(loadSkewOf({ ...allOnOne, lab: undefined })).toBe(1);
   });
 });

@@ -322,3 +322,24 @@ describe('impact of a chaos event', () => {
     expect(impact?.recovery.max).toBeCloseTo(3000, -1);
   });
 });
+
+describe('summarize: backends known before the run', () => {
+  it('counts a backend that never answered, so all users on one of three reads as load skew 3', () => {
+    const aggregator = new MetricsAggregator({ expectedBackends: ['b1', 'b2', 'b3'] });
+    for (let vu = 0; vu < 6; vu++) feed(aggregator, vu, 'ok', 'b2');
+    const summary = summarize(aggregator.aggregates());
+    expect(summary.backendShare).toEqual({
+      b1: { count: 0, share: 0, pinnedVus: 0 },
+      b2: { count: 6, share: 1, pinnedVus: 6 },
+      b3: { count: 0, share: 0, pinnedVus: 0 },
+    });
+    expect(summary.loadSkew).toBe(3);
+    expect(summary.pinSkew).toBe(3);
+  });
+
+  it('knows only the backends that answered when none are listed', () => {
+    const aggregator = new MetricsAggregator();
+    for (let vu = 0; vu < 6; vu++) feed(aggregator, vu, 'ok', 'b2');
+    expect(summarize(aggregator.aggregates()).loadSkew).toBe(1);
+  });
+});

@@ -12,6 +12,14 @@ export const classifySchema = strictObject({
   }).prefault({}),
   identity: extractor.optional().describe('Where the authenticated user is read; compared with the VU.'),
   backend: extractor.default({ from: 'header', name: 'x-backend-id' }).describe('Which backend answered.'),
+  backends: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      'The backends behind the balancer, as the backend rule reads them. Without this list, a backend that ' +
+        'answers nothing is unknown to the run, and all users on one of three backends reads as load skew 1.',
+    ),
 });
 export type ClassifyRules = z.output<typeof classifySchema>;
 
