@@ -10,7 +10,19 @@ describe('session-chaos CLI', () => {
     expect(await runCli(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
-  it.each([[[]], [['run']], [['validate']]])('shows an example in the help of %j', async (command) => {
+  it.each([
+    [[]],
+    [['run']],
+    [['validate']],
+    [['lab']],
+    [['lab', 'up']],
+    [['lab', 'down']],
+    [['lab', 'status']],
+    [['report']],
+    [['compare']],
+    [['matrix']],
+    [['demo']],
+  ])('shows an example in the help of %j', async (command) => {
     const { code, stdout } = await runCli([...command, '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Examples?:\n\s+\$ .*session-chaos /);

@@ -16,6 +16,10 @@ export function demoCommand(outcome: Outcome): Command {
       ).choices(['docker', 'process']),
     )
     .option('--builtin-balancer', 'use the built-in balancer even when HAProxy and nginx are installed')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ session-chaos demo\n  $ session-chaos demo --runtime process --json demo.json',
+    )
     .action(async (options: DemoOptions) => {
       outcome.exitCode = await runDemo(options);
     });

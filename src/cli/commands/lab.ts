@@ -124,6 +124,7 @@ function downCommand(write: Write): Command {
     .description('Stop a lab and remove everything it started.')
     .argument('[id]', 'lab id (from lab up or lab status); may be left out when only one lab is up')
     .option('--all', 'stop every lab that lab up left running (labs of running tests or runs are left alone)')
+    .addHelpText('after', '\nExamples:\n  $ session-chaos lab down\n  $ session-chaos lab down --all')
     .action(async (id: string | undefined, flags: { all?: true }) => {
       for (const state of chooseLabs(id, flags.all)) {
         await stopLab(state.id);
@@ -137,6 +138,7 @@ function statusCommand(write: Write): Command {
     .description('Show the labs that are up and what of each is running.')
     .argument('[id]', 'lab id')
     .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExamples:\n  $ session-chaos lab status\n  $ session-chaos lab status --json')
     .action(async (id: string | undefined, flags: { json?: true }) => {
       const states = id === undefined ? listLabStates() : [readLabState(id)];
       const statuses = await Promise.all(states.map((state) => labStatus(state)));
@@ -159,9 +161,14 @@ function statusCommand(write: Write): Command {
 
 /** `session-chaos lab up|down|status`: the reference lab, for people (tests use startLab directly). */
 export function labCommand(write: Write = (text) => process.stdout.write(text)): Command {
-  const lab = new Command('lab').description(
-    'Start, inspect and stop the reference lab (real HAProxy/nginx, Docker, Redis on 127.0.0.1).',
-  );
+  const lab = new Command('lab')
+    .description(
+      'Start, inspect and stop the reference lab (real HAProxy/nginx, Docker, Redis on 127.0.0.1).',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ session-chaos lab up --balancer haproxy-cookie --sessions memory\n  $ session-chaos lab down',
+    );
   for (const command of [upCommand(write), downCommand(write), statusCommand(write)]) {
     // Usage errors throw (the CLI's main turns them into exit code 2) instead of exiting here.
     lab.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
