@@ -7,10 +7,10 @@ import { createChaosJournal } from '../../src/chaos/journal.js';
 import { createChaosRunner } from '../../src/chaos/runner.js';
 import { resolveSelector } from '../../src/chaos/targets.js';
 import { DockerApiError } from '../../src/errors.js';
+import { freePort } from '../../src/lab/ports.js';
 import { systemClock } from '../../src/util/clock.js';
 import { retryUntil, systemSleep } from '../../src/util/retry.js';
 import { ensureTestImages, removeContainers, runTestContainer, testLabel } from './helpers/containers.js';
-import { freePort } from './helpers/ports.js';
 
 /** The real engine on this machine: API 1.41 (Engine 20.10), containers on the host network only. */
 const run = randomUUID().slice(0, 8);

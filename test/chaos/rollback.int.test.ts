@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../src/chaos/docker/client.js';
 import { resolveDockerEndpoint } from '../../src/chaos/docker/endpoint.js';
 import type { DockerClient } from '../../src/chaos/docker/types.js';
+import { freePort } from '../../src/lab/ports.js';
 import { ensureTestImages, removeContainers, runTestContainer, testLabel } from './helpers/containers.js';
-import { freePort } from './helpers/ports.js';
 
 const script = fileURLToPath(new URL('./fixtures/interrupted-chaos.ts', import.meta.url));
 const run = randomUUID().slice(0, 8);
