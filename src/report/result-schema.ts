@@ -20,6 +20,27 @@ const journalEntrySchema = z.object({
   message: z.string().optional(),
 });
 
+const count = z.number().int().min(0);
+
+const engineSchema = z.object({
+  users: count,
+  loggedIn: count.optional(),
+  failedRelogins: count.optional(),
+  lateArrivals: count.optional(),
+  background: z
+    .object({
+      path: z.string(),
+      targetRate: z.number().min(0),
+      sent: count,
+      responses: count,
+      errors: count,
+      non2xx: count,
+      durationMs: z.number().min(0),
+      throughput: z.number().min(0),
+    })
+    .optional(),
+});
+
 const thresholdSchema = z.object({
   expression: z.string(),
   metric: z.string(),
@@ -43,6 +64,7 @@ export const runResultSchema = z
     endedAt: z.iso.datetime(),
     durationMs: z.number(),
     summary: summarySchema,
+    engine: engineSchema.optional(),
     chaos: z.array(journalEntrySchema),
     thresholds: z.array(thresholdSchema),
     verdict: z.object({

@@ -33,6 +33,33 @@ export interface ChaosJournalEntry {
   message?: string;
 }
 
+/** The autocannon background pressure (`traffic.background`): session-less load, measured apart. */
+export interface BackgroundFacts {
+  path: string;
+  /** Requests per second it was asked for. */
+  targetRate: number;
+  sent: number;
+  responses: number;
+  errors: number;
+  non2xx: number;
+  durationMs: number;
+  /** Responses per second it achieved. */
+  throughput: number;
+}
+
+/** What the engine knows about the run beyond the records: how many users it had, what it could not send. */
+export interface EngineFacts {
+  /** Virtual users planned (`traffic.users`). */
+  users: number;
+  /** Those whose initial login succeeded (the traffic phase ran with them); absent when the run never got there. */
+  loggedIn?: number;
+  /** Re-login attempts that failed (each took a request's place in the budget). */
+  failedRelogins?: number;
+  /** Open model: arrivals that were due before the end but never sent, because every user was busy. */
+  lateArrivals?: number;
+  background?: BackgroundFacts;
+}
+
 export interface ThresholdVerdict extends ThresholdResult {
   origin: ThresholdOrigin;
 }
@@ -65,6 +92,8 @@ export interface RunResult {
   endedAt: string;
   durationMs: number;
   summary: Summary;
+  /** Absent in results written before it existed. */
+  engine?: EngineFacts;
   chaos: ChaosJournalEntry[];
   thresholds: ThresholdVerdict[];
   verdict: Verdict;
@@ -79,6 +108,7 @@ export interface EarlyEnd {
 export interface ResultInput {
   plan: Plan;
   summary: Summary;
+  engine?: EngineFacts;
   thresholds: readonly ResolvedThreshold[];
   journal?: readonly ChaosJournalEntry[];
   startedAt: Date;
@@ -119,6 +149,20 @@ export function buildResult(input: ResultInput): RunResult {
     endedAt: input.endedAt.toISOString(),
     durationMs: input.endedAt.getTime() - input.startedAt.getTime(),
     summary: input.summary,
+    ...(input.engine === undefined
+      ? {}
+      : {
+          engine:
+            input.engine.background === undefined
+              ? input.engine
+              : {
+                  ...input.engine,
+                  background: {
+                    ...input.engine.background,
+                    path: redact(input.engine.background.path, secrets),
+                  },
+                },
+        }),
     // Ids join the journal with summary.impact; only the free text is redacted.
     chaos: (input.journal ?? []).map((entry) => ({
       ...entry,

@@ -4,7 +4,7 @@ import type { Plan } from '../profile/load.js';
 import type { ResolvedThreshold } from '../thresholds/resolve.js';
 import { journalEntries } from './journal.js';
 import { writeReports } from './outputs.js';
-import { buildResult, type EarlyEnd, type RunResult } from './result.js';
+import { buildResult, type EarlyEnd, type EngineFacts, type RunResult } from './result.js';
 import { wantsColor } from './style.js';
 import { renderSummaryTable } from './table.js';
 import { stdoutPath } from './write.js';
@@ -12,6 +12,7 @@ import { stdoutPath } from './write.js';
 export interface RunReportInput {
   plan: Plan;
   summary: Summary;
+  engine?: EngineFacts;
   thresholds: readonly ResolvedThreshold[];
   journal?: ChaosJournal;
   startedAt: Date;
@@ -34,6 +35,7 @@ export async function reportRun(input: RunReportInput, context: RunReportContext
   const result = buildResult({
     plan: input.plan,
     summary: input.summary,
+    ...(input.engine === undefined ? {} : { engine: input.engine }),
     thresholds: input.thresholds,
     journal: input.journal === undefined ? [] : journalEntries(input.journal),
     startedAt: input.startedAt,

@@ -10,7 +10,7 @@ import {
   formatRunTime,
   notAvailable,
 } from './format.js';
-import type { ChaosJournalEntry, RunResult, ThresholdVerdict, Verdict } from './result.js';
+import type { ChaosJournalEntry, EngineFacts, RunResult, ThresholdVerdict, Verdict } from './result.js';
 
 /**
  * What every human-readable report shows, as data: the terminal table and the Markdown summary render the same
@@ -316,6 +316,37 @@ export function describeVerdict(verdict: Verdict, thresholdCount: number): Text 
   }
 }
 
+function plural(count: number, one: string, many: string): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** The engine's facts as lines; what was not sent and failed re-logins only when there were some. */
+function engineLines(engine: EngineFacts | undefined): string[] {
+  if (engine === undefined) return [];
+  const users = [
+    engine.loggedIn === undefined
+      ? `${plural(engine.users, 'user', 'users')} planned, none reached the traffic phase`
+      : `${formatCount(engine.loggedIn)} of ${plural(engine.users, 'user', 'users')} logged in`,
+    ...((engine.failedRelogins ?? 0) > 0
+      ? [plural(engine.failedRelogins ?? 0, 'failed re-login', 'failed re-logins')]
+      : []),
+    ...((engine.lateArrivals ?? 0) > 0
+      ? [
+          `${plural(engine.lateArrivals ?? 0, 'arrival', 'arrivals')} due but never sent (every user was busy)`,
+        ]
+      : []),
+  ].join('; ');
+  const background = engine.background;
+  if (background === undefined) return [users];
+  return [
+    users,
+    `background pressure on ${background.path}: ${formatCount(background.responses)} responses in ` +
+      `${formatMs(background.durationMs)} (${formatNumber(background.throughput, 1)} req/s, target ` +
+      `${formatNumber(background.targetRate, 1)}; ${plural(background.errors, 'error', 'errors')}, ` +
+      `${formatCount(background.non2xx)} non-2xx)`,
+  ];
+}
+
 export function buildReportView(result: RunResult): ReportView {
   const { summary } = result;
   const name = readPath(result.profile, 'name');
@@ -330,6 +361,7 @@ export function buildReportView(result: RunResult): ReportView {
       `${result.startedAt} to ${result.endedAt} (${formatMs(result.durationMs)})`,
       `${formatCount(summary.vus.total)} VUs, ${formatCount(summary.counts.total)} requests, ` +
         `session-chaos ${result.tool.version}, Node ${result.node}`,
+      ...engineLines(result.engine),
     ],
     sections: [
       classesSection(summary),

@@ -1,3 +1,4 @@
+import type { EngineFacts } from '../report/result.js';
 import type { RunResult } from './run.js';
 
 function seconds(ms: number): string {
@@ -27,4 +28,15 @@ export function formatRunSummary(result: RunResult): string {
   }
   if (result.interrupted) lines.push('interrupted: the run stopped early');
   return lines.join('\n');
+}
+
+/** The engine's facts for the result document (users, what could not be sent, background pressure). */
+export function engineFacts(result: RunResult): EngineFacts {
+  return {
+    users: result.users,
+    loggedIn: result.loggedIn,
+    failedRelogins: result.traffic.failedRelogins,
+    lateArrivals: result.traffic.lateArrivals,
+    ...(result.background === undefined ? {} : { background: result.background }),
+  };
 }

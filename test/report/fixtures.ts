@@ -6,6 +6,7 @@ import {
   buildResult,
   type ChaosJournalEntry,
   type EarlyEnd,
+  type EngineFacts,
   type RunResult,
 } from '../../src/report/result.js';
 import { resolveThresholds } from '../../src/thresholds/resolve.js';
@@ -132,13 +133,32 @@ thresholds:
 export const fixedPlan = () =>
   resolvePlan('profiles/fixed.yaml', fixedProfileText, { env: { LAB_PASSWORD: canaries.password } });
 
+/** The engine's side of the fixed run: everyone logged in, two re-logins failed, background pressure on. */
+export const fixedEngine: EngineFacts = {
+  users: 20,
+  loggedIn: 20,
+  failedRelogins: 2,
+  lateArrivals: 0,
+  background: {
+    path: '/healthz',
+    targetRate: 50,
+    sent: 501,
+    responses: 500,
+    errors: 1,
+    non2xx: 0,
+    durationMs: 10_000,
+    throughput: 50,
+  },
+};
+
 export function fixedResult(
-  options: { summary?: Summary; earlyEnd?: EarlyEnd; failOn?: string[] } = {},
+  options: { summary?: Summary; engine?: EngineFacts; earlyEnd?: EarlyEnd; failOn?: string[] } = {},
 ): RunResult {
   const plan = fixedPlan();
   return buildResult({
     plan,
     summary: options.summary ?? fixedSummary(),
+    engine: options.engine ?? fixedEngine,
     thresholds: resolveThresholds(plan.profile.thresholds, { failOn: options.failOn ?? ['loadSkew<1.5'] }),
     journal: fixedJournal,
     startedAt: new Date('2026-01-02T03:04:05.000Z'),

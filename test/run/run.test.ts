@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PreflightError, ProfileError } from '../../src/errors.js';
+import { engineFacts } from '../../src/run/report.js';
 import { executeRun } from '../../src/run/run.js';
 import { RequestIds } from '../../src/traffic/request-ids.js';
 import type { RecordSink } from '../../src/traffic/sink.js';
@@ -160,6 +161,12 @@ describe('executeRun', () => {
     expect(result.traffic.sent).toBeLessThanOrEqual(12);
     expect(result.traffic.sent + result.traffic.lateArrivals).toBeGreaterThanOrEqual(48);
     expect(result.traffic.sent + result.traffic.lateArrivals).toBeLessThanOrEqual(52);
+    expect(engineFacts(result)).toEqual({
+      users: 1,
+      loggedIn: 1,
+      failedRelogins: 0,
+      lateArrivals: result.traffic.lateArrivals,
+    });
   });
 
   it('per-request mode opens a new connection for every request', async () => {

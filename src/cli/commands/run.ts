@@ -9,7 +9,7 @@ import { createProgress, systemTimer } from '../../report/progress.js';
 import type { EarlyEnd } from '../../report/result.js';
 import { reportRun } from '../../report/run-report.js';
 import { formatRawCounts, RawCounts } from '../../run/raw-counts.js';
-import { formatRunSummary } from '../../run/report.js';
+import { engineFacts, formatRunSummary } from '../../run/report.js';
 import { executeRun } from '../../run/run.js';
 import { resolveThresholds } from '../../thresholds/resolve.js';
 import { systemClock } from '../../util/clock.js';
@@ -118,6 +118,7 @@ export function runCommand(outcome: Outcome): Command {
           {
             plan,
             summary: result.summary,
+            engine: engineFacts(result),
             thresholds,
             ...(result.chaos === undefined ? {} : { journal: result.chaos.journal }),
             startedAt,
