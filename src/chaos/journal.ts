@@ -15,6 +15,11 @@ export type ActionRecordOutcome = ActionOutcome | 'failed' | 'skipped';
 export interface ActionRecord {
   /** The planned action's seq (undo and rollback records carry the seq of what they undo, 0 for none). */
   seq: number;
+  /**
+   * A rolling action's step: the target's place in the roll, from 1. Each step is its own event, with its own
+   * impact window from when it was issued; undefined for actions that hit their targets at once.
+   */
+  step?: number;
   label: string;
   origin: ActionOrigin;
   action: ChaosAction;
@@ -55,6 +60,15 @@ export interface ChaosJournal {
   /** Adds a record and returns it, to be completed in place as the action proceeds. */
   begin(record: ActionRecord): ActionRecord;
   addDockerEvent(event: DockerEventRecord): void;
+}
+
+/**
+ * The id under which a planned action's impact is followed (`MetricsAggregator.trackEvent`) and its journal
+ * entry is shown: one per planned action however many containers it hit at once (`chaos-3`), one per step of
+ * a rolling action (`chaos-3.1`, `chaos-3.2`, ...).
+ */
+export function impactId(record: Pick<ActionRecord, 'seq' | 'step'>): string {
+  return record.step === undefined ? `chaos-${record.seq}` : `chaos-${record.seq}.${record.step}`;
 }
 
 /** At most this many Docker events are kept; a flapping container must not grow the journal without bound. */

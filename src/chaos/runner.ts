@@ -120,7 +120,10 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
   }
 
   async function send(
-    planned: Pick<PlannedAction, 'seq' | 'label' | 'stopTimeoutS' | 'signal'> & { plannedMs?: number },
+    planned: Pick<PlannedAction, 'seq' | 'label' | 'stopTimeoutS' | 'signal'> & {
+      plannedMs?: number;
+      step?: number;
+    },
     origin: ActionOrigin,
     action: ContainerAction,
     target: ContainerRef,
@@ -129,6 +132,7 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     if (downing.has(action)) takenDown.set(target.id, target);
     const record = journal.begin({
       seq: planned.seq,
+      ...(planned.step === undefined ? {} : { step: planned.step }),
       label: planned.label,
       origin,
       action,
@@ -173,15 +177,24 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     }
   }
 
-  /** One target: the action, its undo after `for`, and the wait for it to be back. True when it came back. */
+  /**
+   * One target: the action, its undo after `for`, and the wait for it to be back. True when it came back.
+   * `step` is the target's place in a rolling action.
+   */
   async function actOn(
     planned: PlannedAction,
     target: ContainerRef,
     awaitRecovery: boolean,
+    step?: number,
   ): Promise<boolean> {
     const action = planned.action as ContainerAction;
     const plannedMs = planned.atMs + trafficStartMs;
-    const record = await send({ ...planned, plannedMs }, 'planned', action, target);
+    const record = await send(
+      { ...planned, plannedMs, ...(step === undefined ? {} : { step }) },
+      'planned',
+      action,
+      target,
+    );
     let expectBack = recovering.has(action);
     if (
       planned.undoAfterMs !== undefined &&
@@ -227,11 +240,12 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
       return;
     }
     for (const [index, target] of planned.targets.entries()) {
-      if (await actOn(planned, target, true)) continue;
+      if (await actOn(planned, target, true, index + 1)) continue;
       // A real rollout halts when a replica does not come back; so does this one, and says what it skipped.
-      for (const skipped of planned.targets.slice(index + 1)) {
+      for (const [skippedIndex, skipped] of planned.targets.slice(index + 1).entries()) {
         journal.begin({
           seq: planned.seq,
+          step: index + 2 + skippedIndex,
           label: planned.label,
           origin: 'planned',
           action: planned.action,

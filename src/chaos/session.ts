@@ -1,7 +1,7 @@
 import type { Plan } from '../profile/load.js';
 import type { Clock } from '../util/clock.js';
 import type { DockerClient } from './docker/types.js';
-import { type ActionRecord, type ChaosJournal, createChaosJournal } from './journal.js';
+import { type ActionRecord, type ChaosJournal, createChaosJournal, impactId } from './journal.js';
 import { chaosPreflight, dockerClientFor, needsDocker } from './preflight.js';
 import { type ChaosRunner, createChaosRunner } from './runner.js';
 import { installChaosSignalHook } from './signals.js';
@@ -14,10 +14,11 @@ export interface ChaosSessionOptions {
   dockerClient?: DockerClient;
   env?: NodeJS.ProcessEnv;
   /**
-   * Follow a planned action's impact from `at` (run clock) for `windowMs`: called once per planned action, when
-   * it is issued to its first container (MetricsAggregator.trackEvent).
+   * Follow an event's impact from `at` (run clock) for `windowMs` under `id` (MetricsAggregator.trackEvent):
+   * called once per planned action, when it is issued to its first container, and once per step of a rolling
+   * action, as each container's turn comes.
    */
-  followImpact?: (seq: number, at: number, windowMs: number) => void;
+  followImpact?: (id: string, at: number, windowMs: number) => void;
   /** Each action as it is sent to a container or an exec starts (for the progress line). */
   onIssued?: (record: ActionRecord) => void;
   /** SIGINT or SIGTERM arrived: chaos is being rolled back; the run should stop its traffic. */
@@ -70,7 +71,7 @@ export async function prepareChaosSession(
   let runner: ChaosRunner | undefined;
   let uninstall: (() => void) | undefined;
   let finished: Promise<ChaosOutcome> | undefined;
-  const followed = new Set<number>();
+  const followed = new Set<string>();
 
   return {
     journal,
@@ -83,9 +84,10 @@ export async function prepareChaosSession(
         journal,
         onIssued: (record) => {
           options.onIssued?.(record);
-          if (followed.has(record.seq)) return;
-          followed.add(record.seq);
-          options.followImpact?.(record.seq, record.issuedMs, chaos.impactWindow);
+          const id = impactId(record);
+          if (followed.has(id)) return;
+          followed.add(id);
+          options.followImpact?.(id, record.issuedMs, chaos.impactWindow);
         },
         onFault: (error) => {
           failure ??= error instanceof Error ? error.message : String(error);

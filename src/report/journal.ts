@@ -1,13 +1,5 @@
-import type { ActionRecord, ChaosJournal } from '../chaos/journal.js';
+import { type ActionRecord, type ChaosJournal, impactId } from '../chaos/journal.js';
 import type { ChaosJournalEntry } from './result.js';
-
-/**
- * The id under which a planned action's impact is tracked (`MetricsAggregator.trackEvent`) and shown: one per
- * planned action, however many containers it touched.
- */
-export function impactId(record: Pick<ActionRecord, 'seq'>): string {
-  return `chaos-${record.seq}`;
-}
 
 function execMessage(record: ActionRecord): string | undefined {
   const exec = record.exec;

@@ -11,7 +11,6 @@ import { MetricsAggregator } from '../metrics/aggregator.js';
 import { summarize } from '../metrics/summarize.js';
 import type { Summary } from '../metrics/summary.js';
 import type { Plan } from '../profile/load.js';
-import { impactId } from '../report/journal.js';
 import { type Background, type BackgroundResult, startBackground } from '../traffic/background.js';
 import { Connections } from '../traffic/connections.js';
 import { runTraffic, type TrafficResult } from '../traffic/engine.js';
@@ -137,7 +136,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       clock: baseClock,
       runStartedAt: origin,
       ...(deps.dockerClient === undefined ? {} : { dockerClient: deps.dockerClient }),
-      followImpact: (seq, at, windowMs) => metrics.trackEvent(impactId({ seq }), at, windowMs),
+      followImpact: (id, at, windowMs) => metrics.trackEvent(id, at, windowMs),
       ...(deps.onChaosIssued === undefined ? {} : { onIssued: deps.onChaosIssued }),
       onSignal: () => interrupt.abort(),
       log,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../src/chaos/docker/client.js';
 import { resolveDockerEndpoint } from '../../src/chaos/docker/endpoint.js';
-import type { ActionRecord } from '../../src/chaos/journal.js';
+import { type ActionRecord, impactId } from '../../src/chaos/journal.js';
 import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
 import type { ProfileInput } from '../../src/profile/schema/index.js';
 import { executeRun } from '../../src/run/run.js';
@@ -224,6 +224,12 @@ describe('chaos on the lab', () => {
     expect(vus).toHaveLength(30);
     expect(vus.filter((vu) => (relogins.get(vu) ?? 0) < 1)).toEqual([]);
     expect(result.summary.counts.classes.wrong_user).toBe(0);
+    // One impact per restarted container, each from its own restart, under the id its journal entry has.
+    expect(result.summary.impact.map((impact) => [impact.id, impact.at])).toEqual(
+      restarts.map((restart) => [impactId(restart), restart.issuedMs]),
+    );
+    expect(restarts.map((restart) => impactId(restart))).toEqual(['chaos-1.1', 'chaos-1.2', 'chaos-1.3']);
+    expect(result.summary.impact.every((impact) => impact.relogins > 0)).toBe(true);
   });
 
   it('session-chaos run interrupted mid-run (SIGINT) restores the paused and the stopped backend, exit 130', async () => {

@@ -107,10 +107,10 @@ describe('createChaosRunner', () => {
     );
     await runner.start();
     expect(docker.calls).toEqual(['restart id-b1', 'restart id-b2', 'restart id-b3']);
-    expect(journal.actions.map((a) => [a.container?.name, a.issuedMs, a.recoveredMs])).toEqual([
-      ['b1', 1_000, 1_000],
-      ['b2', 1_000, 1_500],
-      ['b3', 1_500, 1_500],
+    expect(journal.actions.map((a) => [a.container?.name, a.step, a.issuedMs, a.recoveredMs])).toEqual([
+      ['b1', 1, 1_000, 1_000],
+      ['b2', 2, 1_000, 1_500],
+      ['b3', 3, 1_500, 1_500],
     ]);
   });
 
@@ -121,10 +121,12 @@ describe('createChaosRunner', () => {
     docker.broken.add('id-b2');
     await runner.start();
     expect(docker.calls).toEqual(['restart id-b1', 'restart id-b2']);
-    expect(journal.actions.map((a) => [a.container?.name, a.outcome, a.recoveryTimedOut ?? false])).toEqual([
-      ['b1', 'done', false],
-      ['b2', 'done', true],
-      ['b3', 'skipped', false],
+    expect(
+      journal.actions.map((a) => [a.container?.name, a.step, a.outcome, a.recoveryTimedOut ?? false]),
+    ).toEqual([
+      ['b1', 1, 'done', false],
+      ['b2', 2, 'done', true],
+      ['b3', 3, 'skipped', false],
     ]);
     expect(journal.actions[2]?.error).toBe('b2 was not back within 1000ms');
   });

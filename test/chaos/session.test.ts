@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createChaosJournal } from '../../src/chaos/journal.js';
 import { prepareChaosSession } from '../../src/chaos/session.js';
 import { PreflightError } from '../../src/errors.js';
+import { MetricsAggregator } from '../../src/metrics/aggregator.js';
+import { summarize } from '../../src/metrics/summarize.js';
 import { resolvePlan } from '../../src/profile/load.js';
+import { journalEntries } from '../../src/report/journal.js';
 import { systemClock } from '../../src/util/clock.js';
 import { fakeDocker } from './helpers/fake-docker.js';
 
@@ -32,27 +36,71 @@ describe('prepareChaosSession', () => {
     docker.close = async () => {
       closed = true;
     };
-    const followed: Array<[number, number]> = [];
+    const followed: Array<[string, number]> = [];
     const session = await prepareChaosSession(
       planWith([{ action: 'stop', at: '0s', target: { label: 'app=web' }, pick: 'all' }]),
       {
         clock: systemClock,
         runStartedAt: systemClock.now(),
         dockerClient: docker,
-        followImpact: (seq, _at, windowMs) => followed.push([seq, windowMs]),
+        followImpact: (id, _at, windowMs) => followed.push([id, windowMs]),
       },
     );
     session?.startTimeline();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(docker.state('a1')).toBe('exited');
     expect(docker.state('a2')).toBe('exited');
-    expect(followed).toEqual([[1, 3_000]]);
+    expect(followed).toEqual([['chaos-1', 3_000]]);
     const outcome = await session?.finish();
     expect(outcome?.failure).toBeUndefined();
     expect(docker.state('a1')).toBe('running');
     expect(docker.state('a2')).toBe('running');
     expect(closed).toBe(true);
     expect(await session?.finish()).toBe(outcome);
+  });
+
+  it('follows each step of a rolling action from its own issue time; the journal and the summary share the ids', async () => {
+    const docker = fakeDocker([
+      { id: 'a1', name: 'web-1', labels: { app: 'web' }, healthyAfterInspects: 3 },
+      { id: 'a2', name: 'web-2', labels: { app: 'web' } },
+    ]);
+    const runStartedAt = systemClock.now();
+    const metrics = new MetricsAggregator({ vus: 1 });
+    const followed: Array<{ id: string; at: number }> = [];
+    const session = await prepareChaosSession(
+      planWith([{ action: 'restart', at: '0s', target: { label: 'app=web' }, pick: 'rolling' }]),
+      {
+        clock: systemClock,
+        runStartedAt,
+        dockerClient: docker,
+        followImpact: (id, at, windowMs) => {
+          followed.push({ id, at });
+          metrics.trackEvent(id, at, windowMs);
+        },
+      },
+    );
+    session?.startTimeline();
+    // finish() stops the timeline: let the roll reach its last container first.
+    for (let wait = 0; wait < 100 && (session?.journal.actions.length ?? 0) < 2; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const outcome = await session?.finish();
+    expect(outcome?.failure).toBeUndefined();
+    const actions = journalEntries(outcome?.journal ?? createChaosJournal()).filter(
+      (entry) => entry.kind === 'action',
+    );
+    expect(actions.map((entry) => [entry.id, entry.target])).toEqual([
+      ['chaos-1.1', 'web-1'],
+      ['chaos-1.2', 'web-2'],
+    ]);
+    expect(followed.map((event) => event.id)).toEqual(['chaos-1.1', 'chaos-1.2']);
+    expect(followed.map((event) => event.at)).toEqual(actions.map((entry) => entry.at));
+    // web-2 waited for web-1 to be healthy (two 100 ms polls): its window starts later.
+    expect((followed[1]?.at ?? 0) - (followed[0]?.at ?? 0)).toBeGreaterThanOrEqual(150);
+    const impact = summarize(metrics.aggregates()).impact;
+    expect(impact.map((entry) => [entry.id, entry.at, entry.windowMs])).toEqual(
+      followed.map((event) => [event.id, event.at, 3_000]),
+    );
   });
 
   it('reports a refused action as the failure, after restoring', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createChaosJournal } from '../../src/chaos/journal.js';
-import { impactId, journalEntries } from '../../src/report/journal.js';
+import { createChaosJournal, impactId } from '../../src/chaos/journal.js';
+import { journalEntries } from '../../src/report/journal.js';
 
 describe('journalEntries', () => {
   it('maps actions, undo and rollback records, Docker events and problems, in time order', () => {
@@ -78,5 +78,26 @@ describe('journalEntries', () => {
       { id: 'problem-1', kind: 'problem', at: 0, message: 'Docker event stream: socket hang up' },
     ]);
     expect(impactId({ seq: 1 })).toBe('chaos-1');
+  });
+
+  it('gives each step of a rolling action its own id, the one its impact is followed under', () => {
+    const journal = createChaosJournal();
+    for (const [step, name] of ['b1', 'b2'].entries()) {
+      journal.begin({
+        seq: 4,
+        step: step + 1,
+        label: 'roll',
+        origin: 'planned',
+        action: 'restart',
+        container: { id: name, name },
+        issuedMs: 1000 * (step + 1),
+        outcome: 'done',
+      });
+    }
+    expect(journalEntries(journal).map((entry) => [entry.id, entry.target])).toEqual([
+      ['chaos-4.1', 'b1'],
+      ['chaos-4.2', 'b2'],
+    ]);
+    expect(impactId({ seq: 4, step: 2 })).toBe('chaos-4.2');
   });
 });
