@@ -20,6 +20,40 @@ function done(callback: ErrorCallback | undefined): Promise<void> | undefined {
   return undefined;
 }
 
+/**
+ * Every user's cookie carries the same domain, path and name; tough-cookie parses a fresh copy of each for
+ * every user. Keeping one copy of each saves about 60 bytes per user. Bounded, so a server that sets ever new
+ * names cannot grow it without end (past the bound strings are kept as they come).
+ */
+const sharedStrings = new Map<string, string>();
+const sharedStringsBound = 1000;
+
+function shared(value: string): string {
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
+  if (sharedStrings.size < sharedStringsBound) sharedStrings.set(value, value);
+  return value;
+}
+
+let lastDate: Date | undefined;
+
+function sharedDate(date: Date | 'Infinity' | null): Date | 'Infinity' | null {
+  if (!(date instanceof Date)) return date;
+  if (lastDate?.getTime() === date.getTime()) return lastDate;
+  lastDate = date;
+  return date;
+}
+
+/**
+ * tough-cookie stamps every cookie it stores or hands out with a new Date (creation, last access; about
+ * 100 bytes each, two per user once it has sent a request). Users logged in within the same millisecond can
+ * hold one Date object: tough-cookie only ever reads them.
+ */
+export function shareDates(cookie: Cookie): void {
+  cookie.creation = sharedDate(cookie.creation);
+  cookie.lastAccessed = sharedDate(cookie.lastAccessed);
+}
+
 const same = (cookie: Cookie, domain: Nullable<string>, path: Nullable<string>, key: Nullable<string>) =>
   cookie.domain === domain && cookie.path === path && cookie.key === key;
 
@@ -100,9 +134,15 @@ export class SmallCookieStore extends Store {
   override putCookie(cookie: Cookie, callback?: ErrorCallback): Promise<void> | undefined {
     const { domain, path, key } = cookie;
     if (domain != null && path != null && key != null) {
+      cookie.domain = shared(domain);
+      cookie.path = shared(path);
+      cookie.key = shared(key);
+      shareDates(cookie);
+      // A copy of exactly the right length: push() would reserve room for 16 more cookies per user.
       const index = this.#cookies.findIndex((held) => same(held, domain, path, key));
-      if (index === -1) this.#cookies.push(cookie);
-      else this.#cookies[index] = cookie;
+      const cookies = index === -1 ? [...this.#cookies, cookie] : this.#cookies.slice();
+      if (index !== -1) cookies[index] = cookie;
+      this.#cookies = cookies;
     }
     return done(callback);
   }

@@ -1,5 +1,5 @@
 import { Cookie, CookieJar, cookieCompare } from 'tough-cookie';
-import { SmallCookieStore } from './cookie-store.js';
+import { SmallCookieStore, shareDates } from './cookie-store.js';
 
 /**
  * What a virtual user holds between requests: its cookie jar (created on the first Set-Cookie, so users
@@ -46,6 +46,8 @@ export function cookieHeader(session: Session, url: string, wallNow: number): st
   const cached = session.cookieCache;
   if (cached !== undefined && cached.url === url && wallNow < cached.validUntil) return cached.header;
   const cookies = session.jar.getCookiesSync(url).sort(cookieCompare);
+  // Asking the jar stamped each cookie with a new last-access Date.
+  for (const cookie of cookies) shareDates(cookie);
   const header = cookies.map((cookie) => cookie.cookieString()).join('; ');
   session.cookieCache = { url, header, validUntil: cookiesExpiry(cookies) ?? Number.POSITIVE_INFINITY };
   return header;
