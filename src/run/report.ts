@@ -1,5 +1,5 @@
 import type { EngineFacts } from '../report/result.js';
-import type { RunResult } from './run.js';
+import type { PartialRun, RunResult } from './run.js';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
@@ -38,5 +38,13 @@ export function engineFacts(result: RunResult): EngineFacts {
     failedRelogins: result.traffic.failedRelogins,
     lateArrivals: result.traffic.lateArrivals,
     ...(result.background === undefined ? {} : { background: result.background }),
+  };
+}
+
+/** What is known of the engine when the run threw: the users, and how many logged in if it got that far. */
+export function partialEngineFacts(partial: PartialRun): EngineFacts {
+  return {
+    users: partial.users,
+    ...(partial.loggedIn === undefined ? {} : { loggedIn: partial.loggedIn }),
   };
 }

@@ -46,6 +46,22 @@ export interface RunDependencies {
   dockerClient?: DockerClient;
   /** Each chaos action as it is issued (the progress line shows it). */
   onChaosIssued?: (record: ActionRecord) => void;
+  /**
+   * The run threw: what it had seen by then, after chaos was rolled back and connections closed, before the
+   * error propagates. The caller's reports of an aborted run are made from it.
+   */
+  onFailed?: (partial: PartialRun) => void;
+}
+
+/** What a run that threw had seen. */
+export interface PartialRun {
+  users: number;
+  /** Undefined when the run threw before its login phase was over. */
+  loggedIn?: number;
+  /** The metrics of the records made before it threw (none, when it threw in preflight). */
+  summary: Summary;
+  /** The chaos journal so far, rollback included. */
+  chaos?: ChaosOutcome;
 }
 
 export interface RunResult {
@@ -130,6 +146,8 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
   let trace: TraceWriter | undefined;
   let background: Background | undefined;
   let chaos: ChaosSession | undefined;
+  let loggedIn: number | undefined;
+  let failed = false;
   try {
     // Before any request: Docker answers and every chaos target exists (exit 3 otherwise).
     chaos = await prepareChaosSession(plan, {
@@ -163,6 +181,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     });
     const login = { startedAt: loginStartedAt, endedAt: clock.now() };
     const active = users.filter((vu) => vu.loggedIn);
+    loggedIn = active.length;
     if (active.length === 0 && !signal.aborted) {
       throw new RunAbortedError(`no virtual user logged in (${users.length} tried)`);
     }
@@ -208,12 +227,23 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     }
     if (chaos !== undefined) result.chaos = await chaos.finish();
     return result;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     external?.removeEventListener('abort', onInterrupt);
     // However the run ends, what chaos stopped or paused is started or unpaused again.
-    await chaos?.finish();
+    const chaosOutcome = await chaos?.finish();
     await background?.stop().catch(() => undefined);
     await connections.close();
     await trace?.close();
+    if (failed) {
+      deps.onFailed?.({
+        users: users.length,
+        ...(loggedIn === undefined ? {} : { loggedIn }),
+        summary: summarize(metrics.aggregates()),
+        ...(chaosOutcome === undefined ? {} : { chaos: chaosOutcome }),
+      });
+    }
   }
 }

@@ -33,6 +33,8 @@ export interface ScriptOptions {
   sessionMaxAge?: number;
   /** Answer logins with this status instead of checking anything. */
   loginStatus?: number;
+  /** Only the first N logins may succeed; later ones get 401 (the probe logs in, the users do not). */
+  acceptLogins?: number;
   /** A rejected login's body repeats the password it was sent (to check that messages redact it). */
   echoPassword?: boolean;
 }
@@ -71,6 +73,7 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
   const seen: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   let connections = 0;
+  let logins = 0;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://x');
@@ -110,6 +113,10 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
       }
       case '/login': {
         if (options.loginStatus !== undefined) return send(options.loginStatus, '{"error":"nope"}');
+        logins += 1;
+        if (options.acceptLogins !== undefined && logins > options.acceptLogins) {
+          return send(401, '{"error":"no more logins"}');
+        }
         const fields = parseFields(request, text);
         if (
           options.csrf &&

@@ -2,11 +2,12 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PreflightError, ProfileError } from '../../src/errors.js';
+import { PreflightError, ProfileError, RunAbortedError } from '../../src/errors.js';
 import { engineFacts } from '../../src/run/report.js';
-import { executeRun } from '../../src/run/run.js';
+import { executeRun, type PartialRun } from '../../src/run/run.js';
 import { RequestIds } from '../../src/traffic/request-ids.js';
 import type { RecordSink } from '../../src/traffic/sink.js';
+import { fakeDocker } from '../chaos/helpers/fake-docker.js';
 import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
 import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
 
@@ -281,5 +282,45 @@ describe('executeRun', () => {
     expect(sessionless.length - 1).toBeGreaterThanOrEqual(background?.responses ?? 0);
     expect(sessionless.length - 1).toBeLessThanOrEqual((background?.responses ?? 0) + 4);
     expect(sink.responses.every(({ record }) => record.path === '/me')).toBe(true);
+  });
+
+  it('hands what it saw to onFailed when it throws: users, logins, summary, the chaos journal', async () => {
+    const backend = await serve({ acceptLogins: 1 });
+    const docker = fakeDocker([{ id: 'c1', name: 'web-1' }]);
+    const plan = planFor(backend.url, {
+      traffic: { users: 3, duration: '5s' },
+      chaos: { events: [{ action: 'restart', at: '1s', target: { name: 'web-1' } }] },
+    });
+    const partials: PartialRun[] = [];
+    const run = executeRun(plan, { dockerClient: docker, onFailed: (partial) => partials.push(partial) });
+    await expect(run).rejects.toThrow(RunAbortedError);
+    await expect(run).rejects.toThrow('no virtual user logged in (3 tried)');
+    expect(partials).toHaveLength(1);
+    expect(partials[0]).toMatchObject({
+      users: 3,
+      loggedIn: 0,
+      summary: { counts: { total: 0, logins: { login_ok: 0, login_failed: 3 } } },
+      chaos: { journal: { actions: [] } },
+    });
+    // Preflight listed the target; no action ran, since the traffic phase never started.
+    expect(docker.calls).toEqual(['list {"name":"web-1"}']);
+  });
+
+  it('calls onFailed with no login count when it throws before the login phase, and not at all when it ends', async () => {
+    const partials: PartialRun[] = [];
+    const refused = executeRun(planFor('http://127.0.0.1:9', { traffic: { users: 2, requests: 2 } }), {
+      onFailed: (partial) => partials.push(partial),
+    });
+    await expect(refused).rejects.toThrow(PreflightError);
+    expect(partials).toHaveLength(1);
+    expect(partials[0]?.loggedIn).toBeUndefined();
+    expect(partials[0]?.summary.counts.total).toBe(0);
+
+    const backend = await serve();
+    const ended: PartialRun[] = [];
+    await executeRun(planFor(backend.url, { traffic: { users: 2, requests: 4 } }), {
+      onFailed: (partial) => ended.push(partial),
+    });
+    expect(ended).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { chaosDryRun } from '../../chaos/dry-run.js';
 import { applyChaosFlags } from '../../chaos/flags.js';
-import { ExitCode } from '../../errors.js';
+import { describeFatal, ExitCode } from '../../errors.js';
 import { loadPlan } from '../../profile/load.js';
 import { type OverrideValues, overrides } from '../../profile/overrides.js';
 import { LiveRun } from '../../report/live.js';
@@ -9,8 +9,8 @@ import { createProgress, systemTimer } from '../../report/progress.js';
 import type { EarlyEnd } from '../../report/result.js';
 import { reportRun } from '../../report/run-report.js';
 import { formatRawCounts, RawCounts } from '../../run/raw-counts.js';
-import { engineFacts, formatRunSummary } from '../../run/report.js';
-import { executeRun } from '../../run/run.js';
+import { engineFacts, formatRunSummary, partialEngineFacts } from '../../run/report.js';
+import { executeRun, type PartialRun } from '../../run/run.js';
 import { resolveThresholds } from '../../thresholds/resolve.js';
 import { systemClock } from '../../util/clock.js';
 import { redact } from '../../util/redact.js';
@@ -100,15 +100,47 @@ export function runCommand(outcome: Outcome): Command {
       });
       const progress = createProgress({ stream: process.stderr, quiet, sample: () => live.snapshot() });
       const startedAt = new Date();
+      const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+      let partial: PartialRun | undefined;
       try {
-        const result = await executeRun(plan, {
-          sinks: [counts, live],
-          allowNonLoopback: allowNonLoopback ?? false,
-          signal: interrupt.signal,
-          log: progress.log,
-          onChaosIssued: (record) =>
-            live.chaosIssued(`${record.action} ${record.container?.name ?? record.label}`),
-        });
+        let result: Awaited<ReturnType<typeof executeRun>>;
+        try {
+          result = await executeRun(plan, {
+            sinks: [counts, live],
+            allowNonLoopback: allowNonLoopback ?? false,
+            signal: interrupt.signal,
+            log: progress.log,
+            onChaosIssued: (record) =>
+              live.chaosIssued(`${record.action} ${record.container?.name ?? record.label}`),
+            onFailed: (seen) => {
+              partial = seen;
+            },
+          });
+        } catch (error) {
+          // A fault (exit 4) still leaves a result, JUnit and Markdown for CI to show; the exit code stays the
+          // error's. Preflight and profile errors (exit 3, 2) happen before there is a run to report.
+          if (partial !== undefined && describeFatal(error).exitCode === ExitCode.aborted) {
+            progress.stop();
+            await reportRun(
+              {
+                plan,
+                summary: partial.summary,
+                engine: partialEngineFacts(partial),
+                thresholds,
+                ...(partial.chaos === undefined ? {} : { journal: partial.chaos.journal }),
+                startedAt,
+                endedAt: new Date(),
+                earlyEnd: { kind: 'fault', message: error instanceof Error ? error.message : String(error) },
+              },
+              streams,
+            ).catch((reportError: unknown) => {
+              process.stderr.write(
+                `session-chaos: could not write the aborted run's reports: ${String(reportError)}\n`,
+              );
+            });
+          }
+          throw error;
+        }
         progress.stop();
         process.stderr.write(`${formatRunSummary(result)}\n${formatRawCounts(counts)}\n\n`);
         // A chaos action Docker refused means the run did not test what it planned: a fault (exit 4).
@@ -125,7 +157,7 @@ export function runCommand(outcome: Outcome): Command {
             endedAt: new Date(),
             ...(earlyEnd === undefined ? {} : { earlyEnd }),
           },
-          { stdout: process.stdout, stderr: process.stderr, env: process.env },
+          streams,
         );
         outcome.exitCode = report.verdict.exitCode;
       } finally {
