@@ -18,12 +18,17 @@ export interface ChaosSessionOptions {
    * called once per planned action, when it is issued to its first container, and once per step of a rolling
    * action, as each container's turn comes.
    */
-  followImpact?: (id: string, at: number, windowMs: number) => void;
+  followImpact?: (id: string, at: number, windowMs: number) => ImpactWindow | undefined;
   /** Each action as it is sent to a container or an exec starts (for the progress line). */
   onIssued?: (record: ActionRecord) => void;
   /** SIGINT or SIGTERM arrived: chaos is being rolled back; the run should stop its traffic. */
   onSignal?: (signal: NodeJS.Signals) => void;
   log?: (line: string) => void;
+}
+
+/** A followed impact whose window a later step of the same rolling action cuts short. */
+export interface ImpactWindow {
+  endAt(runMs: number): void;
 }
 
 export interface ChaosOutcome {
@@ -72,6 +77,8 @@ export async function prepareChaosSession(
   let uninstall: (() => void) | undefined;
   let finished: Promise<ChaosOutcome> | undefined;
   const followed = new Set<string>();
+  /** Per rolling action (by seq), the window of its latest step. */
+  const latestStep = new Map<number, ImpactWindow>();
 
   return {
     journal,
@@ -87,7 +94,11 @@ export async function prepareChaosSession(
           const id = impactId(record);
           if (followed.has(id)) return;
           followed.add(id);
-          options.followImpact?.(id, record.issuedMs, chaos.impactWindow);
+          const window = options.followImpact?.(id, record.issuedMs, chaos.impactWindow);
+          if (record.step === undefined) return;
+          // Each record counts for the step whose restart came last before it, never for two steps.
+          latestStep.get(record.seq)?.endAt(record.issuedMs);
+          if (window !== undefined) latestStep.set(record.seq, window);
         },
         onFault: (error) => {
           failure ??= error instanceof Error ? error.message : String(error);

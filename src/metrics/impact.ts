@@ -13,7 +13,7 @@ const failureClasses: ReadonlySet<ResponseClass> = new Set(['mismatch', 'error',
  * Must be registered before records of the window reach the aggregator; memory is one entry per affected VU.
  */
 export class ImpactTracker {
-  private readonly end: number;
+  private end: number;
   private mismatches = 0;
   private errors = 0;
   private expired = 0;
@@ -29,6 +29,14 @@ export class ImpactTracker {
     readonly windowMs: number,
   ) {
     this.end = at + windowMs;
+  }
+
+  /**
+   * Ends the window early, at `runMs` (the next step of a rolling action was issued then): what follows is
+   * that step's impact, so each record counts for one step only.
+   */
+  endAt(runMs: number): void {
+    this.end = Math.max(this.at, Math.min(this.end, runMs));
   }
 
   response(vu: number, responseClass: ResponseClass, end: number): void {
@@ -57,7 +65,7 @@ export class ImpactTracker {
     return {
       id: this.id,
       at: this.at,
-      windowMs: this.windowMs,
+      windowMs: this.end - this.at,
       mismatches: this.mismatches,
       errors: this.errors,
       expired: this.expired,

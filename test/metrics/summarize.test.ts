@@ -321,6 +321,20 @@ describe('impact of a chaos event', () => {
     });
     expect(impact?.recovery.max).toBeCloseTo(3000, -1);
   });
+
+  it('ends a window early when told (the next step of a rolling restart): each record counts once', () => {
+    const aggregator = new MetricsAggregator();
+    aggregator.trackEvent('chaos-1.1', 1000, 5000).endAt(2000);
+    aggregator.trackEvent('chaos-1.2', 2000, 5000);
+    feed(aggregator, 1, 'mismatch', 'b2', { end: 1500 });
+    feed(aggregator, 2, 'mismatch', 'b1', { end: 2500 });
+    feed(aggregator, 1, 'ok', 'b2', { end: 3000 });
+    const impact = summarize(aggregator.aggregates()).impact;
+    expect(impact.map((entry) => [entry.id, entry.windowMs, entry.mismatches, entry.vusRecovered])).toEqual([
+      ['chaos-1.1', 1000, 1, 1],
+      ['chaos-1.2', 5000, 1, 0],
+    ]);
+  });
 });
 
 describe('summarize: backends known before the run', () => {
