@@ -35,6 +35,14 @@ function shared(value: string): string {
   return value;
 }
 
+/**
+ * tough-cookie slices a cookie's value out of the whole Set-Cookie line, so each user's value kept the line
+ * (about 100 bytes) alive; a copy of its own holds only the value.
+ */
+function detached(value: string): string {
+  return JSON.parse(JSON.stringify(value)) as string;
+}
+
 let lastDate: Date | undefined;
 
 function sharedDate(date: Date | 'Infinity' | null): Date | 'Infinity' | null {
@@ -137,10 +145,11 @@ export class SmallCookieStore extends Store {
       cookie.domain = shared(domain);
       cookie.path = shared(path);
       cookie.key = shared(key);
+      cookie.value = detached(cookie.value);
       shareDates(cookie);
       // A copy of exactly the right length: push() would reserve room for 16 more cookies per user.
       const index = this.#cookies.findIndex((held) => same(held, domain, path, key));
-      const cookies = index === -1 ? [...this.#cookies, cookie] : this.#cookies.slice();
+      const cookies = index === -1 ? this.#cookies.concat([cookie]) : this.#cookies.slice();
       if (index !== -1) cookies[index] = cookie;
       this.#cookies = cookies;
     }
