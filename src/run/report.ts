@@ -41,10 +41,11 @@ export function engineFacts(result: RunResult): EngineFacts {
   };
 }
 
-/** What is known of the engine when the run threw: the users, and how many logged in if it got that far. */
+/** What is known of the engine when the run threw: the users, how many logged in, the background pressure. */
 export function partialEngineFacts(partial: PartialRun): EngineFacts {
   return {
     users: partial.users,
     ...(partial.loggedIn === undefined ? {} : { loggedIn: partial.loggedIn }),
+    ...(partial.background === undefined ? {} : { background: partial.background }),
   };
 }

@@ -62,6 +62,8 @@ export interface PartialRun {
   summary: Summary;
   /** The chaos journal so far, rollback included. */
   chaos?: ChaosOutcome;
+  /** The background pressure's own result, when it had started. */
+  background?: BackgroundResult;
 }
 
 export interface RunResult {
@@ -234,7 +236,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     external?.removeEventListener('abort', onInterrupt);
     // However the run ends, what chaos stopped or paused is started or unpaused again.
     const chaosOutcome = await chaos?.finish();
-    await background?.stop().catch(() => undefined);
+    const backgroundResult = await background?.stop().catch(() => undefined);
     await connections.close();
     await trace?.close();
     if (failed) {
@@ -243,6 +245,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
         ...(loggedIn === undefined ? {} : { loggedIn }),
         summary: summarize(metrics.aggregates()),
         ...(chaosOutcome === undefined ? {} : { chaos: chaosOutcome }),
+        ...(backgroundResult === undefined ? {} : { background: backgroundResult }),
       });
     }
   }

@@ -323,4 +323,23 @@ describe('executeRun', () => {
     });
     expect(ended).toEqual([]);
   });
+
+  it('keeps the background pressure it had started in what it hands to onFailed', async () => {
+    const backend = await serve();
+    const plan = planFor(backend.url, {
+      traffic: { users: 1, duration: '2s', background: { path: '/', rate: 50, connections: 1 } },
+    });
+    const broken: RecordSink = {
+      onLogin: () => undefined,
+      onResponse: () => {
+        throw new Error('a sink broke');
+      },
+    };
+    const partials: PartialRun[] = [];
+    await expect(
+      executeRun(plan, { sinks: [broken], onFailed: (partial) => partials.push(partial) }),
+    ).rejects.toThrow('a sink broke');
+    expect(partials).toHaveLength(1);
+    expect(partials[0]).toMatchObject({ users: 1, loggedIn: 1, background: { path: '/', targetRate: 50 } });
+  });
 });
