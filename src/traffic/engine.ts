@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Classifier, RuleNeeds } from '../classify/classify.js';
 import type { LoginResult } from '../login/login.js';
 import type { ReloginPolicy } from '../profile/schema/classify.js';
+import { nextRandom } from '../util/random.js';
 import type { Mix } from './mix.js';
 import type { LoginCause } from './record.js';
 import { toResponseRecord } from './response-record.js';
@@ -136,7 +137,7 @@ export async function runTraffic(
       failedRelogins += 1;
       return false;
     }
-    const entry = options.mix.pick(vu.random);
+    const entry = options.mix.pick(nextRandom(vu));
     vu.sent += 1;
     sentCount += 1;
     const hadSession = vu.loggedIn;
@@ -181,7 +182,7 @@ export async function runTraffic(
   const closedUser = async (vu: VirtualUser): Promise<void> => {
     // Users start at a seeded offset within one think time, not all at once: a herd of first requests
     // would queue thousands of them in the client and measure the client, not the balancer.
-    if (options.thinkTimeMs > 0) await sleep(vu.random() * options.thinkTimeMs, stop.signal);
+    if (options.thinkTimeMs > 0) await sleep(nextRandom(vu) * options.thinkTimeMs, stop.signal);
     while (running() && claim()) {
       const requested = await step(vu, clock.now());
       const pause = requested ? options.thinkTimeMs : Math.max(options.thinkTimeMs, reloginBackoffMs);

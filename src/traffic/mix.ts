@@ -1,5 +1,4 @@
 import type { TrafficRequest } from '../profile/schema/traffic.js';
-import type { Random } from './random.js';
 import { type Endpoint, resolveEndpoint } from './send.js';
 
 export interface MixEntry extends TrafficRequest {
@@ -9,7 +8,8 @@ export interface MixEntry extends TrafficRequest {
 }
 
 export interface Mix {
-  pick(random: Random): MixEntry;
+  /** The entry for a draw in [0, 1). */
+  pick(draw: number): MixEntry;
 }
 
 /** Requests drawn by weight; the cumulative table is built once and searched per draw. */
@@ -28,8 +28,8 @@ export function compileMix(requests: readonly TrafficRequest[], baseUrl: string)
   const last = entries.at(-1);
   if (last === undefined) throw new Error('compileMix: the mix is empty');
   return {
-    pick(random) {
-      const target = random() * total;
+    pick(draw) {
+      const target = draw * total;
       let low = 0;
       let high = cumulative.length - 1;
       while (low < high) {

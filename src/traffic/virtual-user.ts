@@ -1,12 +1,14 @@
 import type { Credential } from '../login/credentials.js';
 import type { Session } from '../login/session.js';
-import { type Random, vuRandom } from './random.js';
+import { deriveSeed, type RandomState } from '../util/random.js';
 import type { LoginCause } from './record.js';
 
-/** One virtual user: its credential, its session for the whole run, and its own random stream. */
-export interface VirtualUser extends Session, Credential {
+/**
+ * One virtual user: its credential, its session for the whole run, and its own random stream (drawn with
+ * `nextRandom(vu)`; a closure per user would cost about 100 bytes more, which counts at 100,000 users).
+ */
+export interface VirtualUser extends Session, Credential, RandomState {
   id: number;
-  random: Random;
   /** Requests sent (logins excluded), for reconnect-every-N. */
   sent: number;
   /** Mismatches and expiries since its last successful login, for the `after N` policy. */
@@ -20,7 +22,8 @@ export function createVirtualUser(id: number, credential: Credential, seed: numb
     id,
     username: credential.username,
     password: credential.password,
-    random: vuRandom(seed, id),
+    // A stream per user, derived from the run's seed, so a user's choices do not depend on the others.
+    randomState: deriveSeed(seed, id),
     sent: 0,
     losses: 0,
     pendingRelogin: undefined,

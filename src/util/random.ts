@@ -6,16 +6,23 @@ export interface Random {
   int(bound: number): number;
 }
 
-/** mulberry32: tiny, fast and well distributed enough for picks and jitter (not for secrets). */
+/** The whole state of a stream, so that a holder (a virtual user) can carry it without a closure of its own. */
+export interface RandomState {
+  randomState: number;
+}
+
+/** mulberry32: tiny, fast and well distributed enough for picks and jitter (not for secrets). A float in [0, 1). */
+export function nextRandom(holder: RandomState): number {
+  holder.randomState = (holder.randomState + 0x6d2b79f5) >>> 0;
+  let t = holder.randomState;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+}
+
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const holder: RandomState = { randomState: seed >>> 0 };
+  const next = (): number => nextRandom(holder);
   return { next, int: (bound) => Math.floor(next() * bound) };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMix } from '../../src/traffic/mix.js';
-import { vuRandom } from '../../src/traffic/random.js';
-import { seededRandom } from '../../src/util/random.js';
+import { createVirtualUser } from '../../src/traffic/virtual-user.js';
+import { nextRandom, seededRandom } from '../../src/util/random.js';
 
 const requests = [
   { method: 'GET' as const, path: '/me', weight: 9, headers: {}, name: 'profile' },
@@ -14,12 +14,12 @@ describe('compileMix', () => {
     const random = seededRandom(3).next;
     const counts = new Map<string, number>();
     for (let i = 0; i < 10_000; i++) {
-      const label = mix.pick(random).label;
+      const label = mix.pick(random()).label;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
     expect(counts.get('profile')).toBeGreaterThan(8800);
     expect(counts.get('POST /stats?x=1')).toBeGreaterThan(800);
-    expect(mix.pick(() => 0.95).endpoint).toEqual({
+    expect(mix.pick(0.95).endpoint).toEqual({
       origin: 'http://127.0.0.1:8080',
       path: '/stats?x=1',
       url: 'http://127.0.0.1:8080/stats?x=1',
@@ -29,8 +29,8 @@ describe('compileMix', () => {
   it('repeats the same draws for the same seed and user', () => {
     const mix = compileMix(requests, 'http://127.0.0.1');
     const draw = (seed: number, vu: number) => {
-      const random = vuRandom(seed, vu);
-      return Array.from({ length: 50 }, () => mix.pick(random).label).join();
+      const user = createVirtualUser(vu, { username: 'u', password: 'p' }, seed);
+      return Array.from({ length: 50 }, () => mix.pick(nextRandom(user)).label).join();
     };
     expect(draw(7, 1)).toBe(draw(7, 1));
     expect(draw(7, 1)).not.toBe(draw(7, 2));
