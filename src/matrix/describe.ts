@@ -13,14 +13,19 @@ function chaosClause(outcome: ScenarioOutcome): string {
   const impacts = result.summary.impact;
   const errors = impacts.reduce((sum, impact) => sum + impact.errors, 0);
   const mismatches = impacts.reduce((sum, impact) => sum + impact.mismatches, 0);
-  const affected = impacts.reduce((sum, impact) => sum + impact.vusAffected, 0);
+  // A user can be hit by several actions (the steps of a rolling restart), and the impacts count users per
+  // action only, so a sum would count such a user twice: one action gives a total, several a count each.
+  const affected =
+    impacts.length === 1
+      ? `${counted(impacts[0]?.vusAffected ?? 0, 'user', 'users')} affected`
+      : `users affected by each: ${impacts.map((impact) => formatCount(impact.vusAffected)).join(', ')}`;
   const what = actions
     .map(
       (entry) =>
         `${entry.action ?? entry.kind} of ${entry.target ?? 'a backend'} at ${formatRunTime(entry.at)}`,
     )
     .join(', ');
-  return `; after the ${what}: ${counted(mismatches, 'mismatch', 'mismatches')} and ${counted(errors, 'error', 'errors')}, ${counted(affected, 'user', 'users')} affected`;
+  return `; after the ${what}: ${counted(mismatches, 'mismatch', 'mismatches')} and ${counted(errors, 'error', 'errors')}, ${affected}`;
 }
 
 /**

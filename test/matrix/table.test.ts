@@ -79,6 +79,31 @@ describe('matrix table', () => {
   });
 });
 
+describe('the sentence on chaos', () => {
+  it('gives users affected per action when there are several, since one user can be hit by each', () => {
+    const [withChaos] = outcomes();
+    if (withChaos?.result === undefined) throw new Error('fixture');
+    const [impact] = withChaos.result.summary.impact;
+    if (impact === undefined) throw new Error('fixture has no impact');
+    const rolling: ScenarioOutcome = {
+      ...withChaos,
+      result: {
+        ...withChaos.result,
+        summary: {
+          ...withChaos.result.summary,
+          impact: [
+            { ...impact, id: 'chaos-1.1', vusAffected: 6 },
+            { ...impact, id: 'chaos-1.2', vusAffected: 7 },
+          ],
+        },
+      },
+    };
+    expect(renderMatrixReport([rolling], (rows) => renderMatrixTable(rows, { color: false }))).toContain(
+      'users affected by each: 6, 7',
+    );
+  });
+});
+
 describe('matrix exit code', () => {
   it('is the worst scenario: a fault over failed thresholds over passed; an interrupt wins', () => {
     const [failed, passed, skipped, broken] = outcomes() as [
