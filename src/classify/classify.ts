@@ -30,6 +30,13 @@ export interface RuleNeeds {
  *   response is `ok` if its status is below 400; "not logged in" is for the loggedOut rules to say;
  * - `wrong_user` is checked on any response that is not an error or "not logged in", whatever its status.
  */
+/**
+ * How much earlier than the VU's own expiry a server may end a session and still count as an expiry: the
+ * server's clock is not ours (a Date.now truncated to the millisecond already ends sessions up to 1 ms early,
+ * enough to call one answer in a few thousand a mismatch on the lab's 1 s sessions).
+ */
+export const expiryClockToleranceMs = 50;
+
 export function compileRules(rules: ClassifyRules): Classifier {
   const loggedOutStatus = new Set(rules.loggedOut.status);
   const redirectTo =
@@ -56,7 +63,10 @@ export function compileRules(rules: ClassifyRules): Classifier {
     if (status === undefined) return { class: 'error', reason: errorReasonFor(record.errorCode), backend };
     if (status >= 500) return { class: 'error', reason: 'http_5xx', backend };
     if (saysLoggedOut(record, status)) {
-      if (record.sessionExpiresAt !== undefined && record.end >= record.sessionExpiresAt) {
+      if (
+        record.sessionExpiresAt !== undefined &&
+        record.end >= record.sessionExpiresAt - expiryClockToleranceMs
+      ) {
         return { class: 'expired', backend };
       }
       if (record.hadSession) return { class: 'mismatch', backend };
