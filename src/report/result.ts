@@ -3,6 +3,7 @@ import type { Summary } from '../metrics/summary.js';
 import type { Plan } from '../profile/load.js';
 import { evaluateThresholds, type ThresholdResult } from '../thresholds/evaluate.js';
 import type { ResolvedThreshold, ThresholdOrigin } from '../thresholds/resolve.js';
+import type { BackgroundResult } from '../traffic/background.js';
 import { redact } from '../util/redact.js';
 import { toolVersion } from '../version.js';
 import { redactDocument } from './redact-document.js';
@@ -33,20 +34,6 @@ export interface ChaosJournalEntry {
   message?: string;
 }
 
-/** The autocannon background pressure (`traffic.background`): session-less load, measured apart. */
-export interface BackgroundFacts {
-  path: string;
-  /** Requests per second it was asked for. */
-  targetRate: number;
-  sent: number;
-  responses: number;
-  errors: number;
-  non2xx: number;
-  durationMs: number;
-  /** Responses per second it achieved. */
-  throughput: number;
-}
-
 /** What the engine knows about the run beyond the records: how many users it had, what it could not send. */
 export interface EngineFacts {
   /** Virtual users planned (`traffic.users`). */
@@ -57,7 +44,8 @@ export interface EngineFacts {
   failedRelogins?: number;
   /** Open model: arrivals that were due before the end but never sent, because every user was busy. */
   lateArrivals?: number;
-  background?: BackgroundFacts;
+  /** The autocannon background pressure (`traffic.background`): session-less load, measured apart. */
+  background?: BackgroundResult;
 }
 
 export interface ThresholdVerdict extends ThresholdResult {
