@@ -76,7 +76,7 @@ const log = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
 
-type Generator = 'autocannon' | 'wrk' | 'undici loop' | 'session-chaos';
+type Generator = 'autocannon' | 'wrk' | 'http loop' | 'session-chaos';
 
 interface RunFigures {
   generator: Generator;
@@ -159,7 +159,7 @@ async function throughputSection(
   const generators: Generator[] = [
     'autocannon',
     ...(wrkInstalled ? (['wrk'] as const) : []),
-    'undici loop',
+    'http loop',
     'session-chaos',
   ];
   const runs: RunFigures[] = [];
@@ -169,14 +169,15 @@ async function throughputSection(
     const order = generators.map((_, i) => generators[(i + round - 1) % generators.length] as Generator);
     for (const generator of order) {
       log(`round ${round}/${config.rounds}: ${generator}`);
-      if (generator === 'autocannon') {
+      if (generator === 'autocannon' || generator === 'http loop') {
         const options: AutocannonOptions = {
           url,
           connections: config.connections,
           durationSeconds: config.durationSeconds,
           cookie,
         };
-        const measured = await runNodeChild<LoadResult>('./load-autocannon.ts', options, {
+        const script = generator === 'autocannon' ? './load-autocannon.ts' : './load-http.ts';
+        const measured = await runNodeChild<LoadResult>(script, options, {
           watched,
           timeoutMs,
         });
@@ -267,7 +268,7 @@ async function throughputSection(
   );
   process.stdout.write(`${table.toString()}\n`);
   process.stdout.write(
-    "undici loop: session-chaos's own exchange() on undici in a bare loop (fixed cookie, no jar, no checks): " +
+    "http loop: session-chaos's own HTTP/1.1 client (exchange()) in a bare loop (fixed cookie, no jar, no checks): " +
       'the HTTP client under the engine, for scale\n',
   );
   const saturated = saturationNotes(runs, lab);
@@ -550,7 +551,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     config: { ...config, sections: [...config.sections] },
   };
-  await buildChildren(['./load-autocannon.ts', './load-undici.ts', './load-engine.ts']);
+  await buildChildren(['./load-autocannon.ts', './load-http.ts', './load-engine.ts']);
   let throughput: Awaited<ReturnType<typeof throughputSection>> | undefined;
   let open: OpenFigures[] = [];
   let rss: RssFigures[] = [];

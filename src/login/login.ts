@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type { RuleNeeds } from '../classify/classify.js';
 import type { Auth } from '../profile/schema/auth.js';
 import type { LoginCause, LoginRecord, ResponseRecord } from '../traffic/record.js';
@@ -163,7 +162,7 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
     vu,
     {
       endpoint: setup.endpoint,
-      method: login.method as Dispatcher.HttpMethod,
+      method: login.method,
       headers,
       body: encodeBody(login.format, fields),
       keepBody: true,

@@ -16,7 +16,7 @@ function bodyExcerpt(body: string | undefined, secrets: readonly string[]): stri
 export async function checkTargetAnswers(targetUrl: string, setup: LoginSetup): Promise<void> {
   const url = new URL(targetUrl);
   const answer = await exchange(
-    setup.context.connections.dispatcherFor(0),
+    setup.context.connections.agentFor(0),
     {
       origin: url.origin,
       path: `${url.pathname}${url.search}`,

@@ -237,7 +237,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     // However the run ends, what chaos stopped or paused is started or unpaused again.
     const chaosOutcome = await chaos?.finish();
     const backgroundResult = await background?.stop().catch(() => undefined);
-    await connections.close();
+    connections.close();
     await trace?.close();
     if (failed) {
       deps.onFailed?.({

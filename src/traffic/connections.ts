@@ -1,5 +1,6 @@
-import { Agent, type Dispatcher } from 'undici';
 import type { Traffic } from '../profile/schema/traffic.js';
+import { deadlines } from './deadlines.js';
+import { Http1Agent } from './http1/agent.js';
 
 export interface ConnectionOptions {
   mode: Traffic['connection']['mode'];
@@ -17,13 +18,13 @@ export interface ConnectionOptions {
 }
 
 /**
- * The dispatchers users send through. Connections are pooled per source address, not per user: an undici
- * Agent per user would cost tens of kilobytes each and sink a 10,000-user run. Per-request and reconnect
- * modes ask undici to close the connection after a given exchange (`reset`), so they need no pool of their own.
+ * The HTTP clients users send through. Connections are pooled per source address, not per user: a pool per
+ * user would sink a 100,000-user run. Per-request and reconnect modes close the connection after a given
+ * exchange (`closeAfter`), so they need no pool of their own.
  */
 export class Connections {
   readonly #options: ConnectionOptions;
-  readonly #agents = new Map<string, Agent>();
+  readonly #agents = new Map<string, Http1Agent>();
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -35,19 +36,21 @@ export class Connections {
     return addresses.length === 0 ? undefined : addresses[vu % addresses.length];
   }
 
-  dispatcherFor(vu: number): Dispatcher {
+  agentFor(vu: number): Http1Agent {
     const address = this.addressOf(vu) ?? '';
     let agent = this.#agents.get(address);
     if (agent === undefined) {
       const { addresses, users, connectionBudget, connectTimeoutMs } = this.#options;
       const sharing = Math.max(1, addresses.length);
       const usersHere = Math.ceil(users / sharing);
-      agent = new Agent({
-        connections: Math.max(1, Math.min(usersHere, Math.floor(connectionBudget / sharing))),
-        connect: { timeout: connectTimeoutMs },
-        // The client's own option: undici passes it to the connector, overriding `connect.localAddress`.
-        ...(address === '' ? {} : { localAddress: address }),
-      });
+      agent = new Http1Agent(
+        {
+          maxConnections: Math.max(1, Math.min(usersHere, Math.floor(connectionBudget / sharing))),
+          connectTimeoutMs,
+          localAddress: address === '' ? undefined : address,
+        },
+        deadlines,
+      );
       this.#agents.set(address, agent);
     }
     return agent;
@@ -61,9 +64,8 @@ export class Connections {
     return false;
   }
 
-  async close(): Promise<void> {
-    const agents = [...this.#agents.values()];
+  close(): void {
+    for (const agent of this.#agents.values()) agent.close();
     this.#agents.clear();
-    await Promise.all(agents.map((agent) => agent.destroy().catch(() => undefined)));
   }
 }

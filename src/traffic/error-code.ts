@@ -1,25 +1,19 @@
-/** The code the engine gives a request that ran past `target.timeout` as a whole (slow bodies included). */
-export const requestTimeoutCode = 'ETIMEDOUT';
-
-export function timeoutError(): Error {
-  return Object.assign(new Error('request timed out'), { code: requestTimeoutCode });
-}
-
 /**
- * The code a record carries for a failed exchange: undici's own (UND_ERR_SOCKET, UND_ERR_CONNECT_TIMEOUT,
- * HPE_* parser errors), else the system's (ECONNREFUSED, ECONNRESET), else a generic one, so no failure
- * is ever without a code.
+ * The codes a failed exchange carries besides the system's own (ECONNREFUSED, ECONNRESET, EADDRNOTAVAIL).
+ * They are undici's, which the engine used before its own HTTP/1.1 client, so results and classification
+ * read the same; parser errors keep http-parser's HPE_* codes.
  */
-export function errorCodeOf(error: unknown): string {
-  if (error !== null && typeof error === 'object') {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== '') return code;
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause !== undefined && cause !== error) return errorCodeOf(cause);
-    const name = (error as { name?: unknown }).name;
-    // undici leaves `code` undefined for some parser errors (a response that is not HTTP at all).
-    if (name === 'HTTPParserError') return 'HPE_INVALID_RESPONSE';
-    if (name === 'AbortError') return 'UND_ERR_ABORTED';
-  }
-  return 'UND_ERR';
-}
+export const errorCodes = {
+  /** The request ran past `target.timeout` as a whole (slow bodies included). */
+  timeout: 'ETIMEDOUT',
+  /** The connection was not established within `target.timeout`. */
+  connectTimeout: 'UND_ERR_CONNECT_TIMEOUT',
+  /** The connection ended under the request ("other side closed"). */
+  closed: 'UND_ERR_SOCKET',
+  /** The run shut its connections while the request was in flight or waiting. */
+  clientClosed: 'UND_ERR_CLOSED',
+  /** A header would not fit in HTTP/1.1 (a CR or LF in it). */
+  invalidHeader: 'UND_ERR_INVALID_ARG',
+  headerOverflow: 'HPE_HEADER_OVERFLOW',
+  invalidResponse: 'HPE_INVALID_RESPONSE',
+} as const;

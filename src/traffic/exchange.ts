@@ -1,16 +1,9 @@
-import { type Dispatcher, util } from 'undici';
 import { type Deadlines, type Expiring, deadlines as sharedDeadlines } from './deadlines.js';
-import { errorCodeOf, timeoutError } from './error-code.js';
+import { errorCodes } from './error-code.js';
+import type { Http1Agent, OutgoingRequest } from './http1/agent.js';
+import type { ResponseHeaders, ResponseSink } from './http1/connection.js';
 
-export interface ExchangeRequest {
-  origin: string;
-  path: string;
-  method: Dispatcher.HttpMethod;
-  headers: Record<string, string>;
-  body?: string | undefined;
-  /** Close the connection after this exchange (per-request and reconnect modes). */
-  closeAfter: boolean;
-}
+export type ExchangeRequest = OutgoingRequest;
 
 export interface ExchangeLimits {
   /** The whole exchange, from send to the body's last byte. */
@@ -23,34 +16,40 @@ export interface ExchangeLimits {
 export interface Exchange {
   status?: number;
   errorCode?: string;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
+  headers: ResponseHeaders;
   body?: string;
   bodyBytes: number;
   bodyTruncated: boolean;
 }
 
-const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
+const noHeaders: ResponseHeaders = Object.freeze({});
 
 /**
- * Drives one exchange with undici's dispatch handler callbacks: no response stream, no promise per chunk,
- * no AbortController and no timer of its own (the shared deadline timer expires it). The body is read to
- * its end so the connection can be reused, but at most maxBodyBytes of it are kept.
+ * One exchange as the connection reports it: no response stream, no promise per chunk, no timer of its own
+ * (the shared deadline timer expires it). The body is read to its end so the connection can be reused, but
+ * at most maxBodyBytes of it are kept.
  */
-class ExchangeHandler implements Dispatcher.DispatchHandler, Expiring {
+class ExchangeHandler implements ResponseSink, Expiring {
   deadline = 0;
+  settled = false;
+  readonly headOnly: boolean;
   #status: number | undefined;
-  #headers: Exchange['headers'] = noHeaders;
+  #headers: ResponseHeaders = noHeaders;
   #bodyBytes = 0;
   #kept: Buffer[] | undefined;
   #keptBytes = 0;
-  #abort: ((reason: Error) => void) | undefined;
-  #timedOut = false;
-  #settled = false;
+  #abort: ((code: string) => void) | undefined;
   readonly #limits: ExchangeLimits;
   readonly #deadlines: Deadlines;
   readonly #resolve: (exchange: Exchange) => void;
 
-  constructor(limits: ExchangeLimits, deadlines: Deadlines, resolve: (exchange: Exchange) => void) {
+  constructor(
+    headOnly: boolean,
+    limits: ExchangeLimits,
+    deadlines: Deadlines,
+    resolve: (exchange: Exchange) => void,
+  ) {
+    this.headOnly = headOnly;
     this.#limits = limits;
     this.#deadlines = deadlines;
     this.#resolve = resolve;
@@ -58,26 +57,23 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, Expiring {
     deadlines.add(this, limits.timeoutMs);
   }
 
-  expire(): void {
-    this.#timedOut = true;
-    // A request still queued for a connection has no abort yet: onConnect aborts it when it gets one.
-    this.#abort?.(timeoutError());
-  }
-
-  onConnect(abort: (reason?: Error) => void): void {
+  /** How to end the exchange early: the connection carrying it. */
+  onSent(abort: (code: string) => void): void {
     this.#abort = abort;
-    if (this.#timedOut) abort(timeoutError());
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    // 1xx answers are informational; the final answer follows on the same exchange.
-    if (statusCode < 200) return true;
-    this.#status = statusCode;
-    this.#headers = util.parseHeaders(rawHeaders);
-    return true;
+  expire(): void {
+    // A request still waiting for a connection has nothing to abort: the pool skips it once settled.
+    if (this.#abort === undefined) this.onError(errorCodes.timeout);
+    else this.#abort(errorCodes.timeout);
   }
 
-  onData(chunk: Buffer): boolean {
+  onHeaders(status: number, headers: ResponseHeaders): void {
+    this.#status = status;
+    this.#headers = headers;
+  }
+
+  onData(chunk: Buffer): void {
     this.#bodyBytes += chunk.length;
     const room = this.#limits.maxBodyBytes - this.#keptBytes;
     if (this.#kept !== undefined && room > 0) {
@@ -85,7 +81,6 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, Expiring {
       this.#kept.push(part);
       this.#keptBytes += part.length;
     }
-    return true;
   }
 
   onComplete(): void {
@@ -99,9 +94,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, Expiring {
     this.#settle(result);
   }
 
-  onError(error: Error): void {
+  onError(code: string): void {
     const failed: Exchange = {
-      errorCode: errorCodeOf(error),
+      errorCode: code,
       headers: this.#headers,
       bodyBytes: this.#bodyBytes,
       bodyTruncated: this.#bodyBytes > this.#limits.maxBodyBytes,
@@ -111,8 +106,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, Expiring {
   }
 
   #settle(exchange: Exchange): void {
-    if (this.#settled) return;
-    this.#settled = true;
+    if (this.settled) return;
+    this.settled = true;
     this.#deadlines.delete(this, this.#limits.timeoutMs);
     this.#resolve(exchange);
   }
@@ -123,30 +118,12 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, Expiring {
  * comes back as an errorCode, with the status when headers had arrived.
  */
 export function exchange(
-  dispatcher: Dispatcher,
+  agent: Http1Agent,
   request: ExchangeRequest,
   limits: ExchangeLimits,
   deadlines: Deadlines = sharedDeadlines,
 ): Promise<Exchange> {
   return new Promise((resolve) => {
-    const handler = new ExchangeHandler(limits, deadlines, resolve);
-    try {
-      dispatcher.dispatch(
-        {
-          origin: request.origin,
-          path: request.path,
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          reset: request.closeAfter,
-          // The overall deadline is the one limit; these only stop undici from firing first with its defaults.
-          headersTimeout: limits.timeoutMs * 2,
-          bodyTimeout: limits.timeoutMs * 2,
-        },
-        handler,
-      );
-    } catch (error) {
-      handler.onError(error instanceof Error ? error : new Error(String(error)));
-    }
+    agent.send(request, new ExchangeHandler(request.method === 'HEAD', limits, deadlines, resolve));
   });
 }

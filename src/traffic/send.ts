@@ -1,9 +1,9 @@
 import type { Cookie } from 'tough-cookie';
-import type { Dispatcher } from 'undici';
 import { cookieHeader, storeCookies } from '../login/session.js';
 import type { Clock } from '../util/clock.js';
 import type { Connections } from './connections.js';
 import { type Exchange, exchange } from './exchange.js';
+import type { HttpMethod } from './http1/request-head.js';
 import type { RequestIds } from './request-ids.js';
 import type { VirtualUser } from './virtual-user.js';
 
@@ -36,7 +36,7 @@ export function resolveEndpoint(urlOrPath: string, base: string): Endpoint {
 
 export interface SendSpec {
   endpoint: Endpoint;
-  method: Dispatcher.HttpMethod;
+  method: HttpMethod;
   headers?: Readonly<Record<string, string>>;
   body?: string | undefined;
   keepBody: boolean;
@@ -68,7 +68,7 @@ export async function sendAs(vu: VirtualUser, spec: SendSpec, context: HttpConte
   if (spec.withToken && vu.token !== undefined) headers.authorization = `Bearer ${vu.token}`;
   const start = context.clock.now();
   const result = await exchange(
-    context.connections.dispatcherFor(vu.id),
+    context.connections.agentFor(vu.id),
     {
       origin: spec.endpoint.origin,
       path: spec.endpoint.path,

@@ -18,7 +18,7 @@ afterEach(async () => {
 async function loginWith(auth: ProfileInput['auth'], script: ScriptOptions = {}, password = 'secret') {
   server = await startScriptedServer(script);
   const { setup, connections } = contextFor(profileFor(server.url, { auth }));
-  cleanup.push(() => connections.close());
+  cleanup.push(async () => connections.close());
   const vu = createVirtualUser(7, { username: 'user7', password }, 1);
   const result = await logIn(vu, 'initial', setup);
   return { vu, result, server };
@@ -118,7 +118,7 @@ describe('logIn', () => {
         auth: { login: { url: '/stall' }, credentials: { password: 'secret' } },
       }),
     );
-    cleanup.push(() => connections.close());
+    cleanup.push(async () => connections.close());
     const vu = createVirtualUser(1, { username: 'user1', password: 'secret' }, 1);
     const { record } = await logIn(vu, 'mismatch', setup);
     expect(record).toMatchObject({

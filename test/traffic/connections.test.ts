@@ -1,6 +1,6 @@
-import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { Connections } from '../../src/traffic/connections.js';
+import { Http1Agent } from '../../src/traffic/http1/agent.js';
 
 function connections(addresses: string[], users: number) {
   return new Connections({
@@ -14,14 +14,14 @@ function connections(addresses: string[], users: number) {
 }
 
 describe('Connections', () => {
-  it('shares one dispatcher per source address, users assigned round the addresses', async () => {
+  it('shares one HTTP agent per source address, users assigned round the addresses', () => {
     const pool = connections(['127.0.0.1', '127.0.1.1'], 10);
     expect(pool.addressOf(1)).toBe('127.0.1.1');
     expect(pool.addressOf(2)).toBe('127.0.0.1');
-    expect(pool.dispatcherFor(2)).toBe(pool.dispatcherFor(4));
-    expect(pool.dispatcherFor(1)).not.toBe(pool.dispatcherFor(2));
-    expect(pool.dispatcherFor(1)).toBeInstanceOf(Agent);
-    await pool.close();
+    expect(pool.agentFor(2)).toBe(pool.agentFor(4));
+    expect(pool.agentFor(1)).not.toBe(pool.agentFor(2));
+    expect(pool.agentFor(1)).toBeInstanceOf(Http1Agent);
+    pool.close();
   });
 
   it('closes the connection after every Nth request in reconnect mode', () => {

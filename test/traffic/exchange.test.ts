@@ -1,17 +1,18 @@
 import { createServer } from 'node:net';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadlines } from '../../src/traffic/deadlines.js';
 import { exchange } from '../../src/traffic/exchange.js';
+import { Http1Agent } from '../../src/traffic/http1/agent.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 let server: ScriptedServer;
-const agent = new Agent({ connections: 4 });
+const agent = new Http1Agent({ maxConnections: 4, connectTimeoutMs: 2000 }, deadlines);
 
 beforeAll(async () => {
   server = await startScriptedServer();
 });
 afterAll(async () => {
-  await agent.destroy();
+  agent.close();
   await server.close();
 });
 

@@ -1,12 +1,13 @@
-import { Agent } from 'undici';
+import { deadlines } from '../src/traffic/deadlines.js';
 import { exchange } from '../src/traffic/exchange.js';
+import { Http1Agent } from '../src/traffic/http1/agent.js';
 import { announce, runChild } from './child.js';
 import type { AutocannonOptions, LoadResult } from './load-autocannon.js';
 
-/** The floor under session-chaos: its exchange() on undici in a plain loop, fixed cookie, no checks. */
+/** The floor under session-chaos: its own HTTP client's exchange() in a plain loop, fixed cookie, no checks. */
 await runChild<AutocannonOptions>(async (options) => {
   const url = new URL(options.url);
-  const agent = new Agent({ connections: options.connections });
+  const agent = new Http1Agent({ maxConnections: options.connections, connectTimeoutMs: 10_000 }, deadlines);
   const endAt = performance.now() + options.durationSeconds * 1000;
   let requests = 0;
   let bad = 0;
@@ -32,6 +33,6 @@ await runChild<AutocannonOptions>(async (options) => {
     }),
   );
   const result: LoadResult = { requests, durationMs: performance.now() - started, bad };
-  await agent.close();
+  agent.close();
   return result;
 });

@@ -1,0 +1,174 @@
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { HTTPParser } from 'http-parser-js';
+import type { Deadlines, Expiring } from '../deadlines.js';
+import { errorCodes } from '../error-code.js';
+
+export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The exchange a connection carries: told of the answer as it arrives, then once of its end. */
+export interface ResponseSink {
+  /** A HEAD answer has no body, whatever its Content-Length says. */
+  readonly headOnly: boolean;
+  /** Whether it has ended (timed out while it waited for a connection, say). */
+  readonly settled: boolean;
+  /** It is on its way; `abort` ends it (and the connection) early. */
+  onSent(abort: (code: string) => void): void;
+  onHeaders(status: number, headers: ResponseHeaders): void;
+  onData(chunk: Buffer): void;
+  onComplete(): void;
+  onError(code: string): void;
+}
+
+export interface ConnectTarget {
+  host: string;
+  port: number;
+  tls: boolean;
+  localAddress?: string | undefined;
+  connectTimeoutMs: number;
+}
+
+/** What a connection tells the pool it belongs to. */
+export interface ConnectionOwner {
+  /** The connection finished an exchange and can carry another. */
+  reusable(connection: Http1Connection): void;
+  /** The connection is gone (closed by either side, failed, timed out). */
+  gone(connection: Http1Connection): void;
+}
+
+/** http-parser-js throws some errors without a code (a bad chunk line, too many header bytes). */
+function parserErrorCode(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code !== '') return code;
+  return error.message.includes('header size') ? errorCodes.headerOverflow : errorCodes.invalidResponse;
+}
+
+function headersOf(raw: readonly string[]): ResponseHeaders {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const seen = headers[name];
+    if (seen === undefined) headers[name] = value;
+    else if (typeof seen === 'string') headers[name] = [seen, value];
+    else seen.push(value);
+  }
+  return headers;
+}
+
+/**
+ * One HTTP/1.1 connection carrying one exchange at a time (no pipelining), the way autocannon's client
+ * does it: a socket and a response parser, the request written as one string. The connect timeout rides on
+ * the shared deadline timer, like every exchange's own deadline.
+ */
+export class Http1Connection implements Expiring {
+  deadline = 0;
+  readonly #socket: Socket;
+  readonly #parser = new HTTPParser(HTTPParser.RESPONSE);
+  readonly #owner: ConnectionOwner;
+  readonly #deadlines: Deadlines;
+  readonly #connectTimeoutMs: number;
+  #connecting = true;
+  #sink: ResponseSink | undefined;
+  #interim = false;
+  #keepAlive = true;
+  #closeAfter = false;
+  #gone = false;
+  readonly #abort = (code: string): void => this.#fail(code);
+
+  constructor(target: ConnectTarget, owner: ConnectionOwner, deadlines: Deadlines) {
+    this.#owner = owner;
+    this.#deadlines = deadlines;
+    this.#connectTimeoutMs = target.connectTimeoutMs;
+    const options = {
+      host: target.host,
+      port: target.port,
+      localAddress: target.localAddress,
+      noDelay: true,
+    };
+    this.#socket = target.tls
+      ? connectTls({ ...options, servername: /^[\d.]+$|:/.test(target.host) ? undefined : target.host })
+      : connectTcp(options);
+    deadlines.add(this, target.connectTimeoutMs);
+    this.#socket.once(target.tls ? 'secureConnect' : 'connect', () => {
+      this.#connecting = false;
+      deadlines.delete(this, this.#connectTimeoutMs);
+    });
+    this.#socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    this.#socket.on('end', () => this.#ended());
+    this.#socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(error.code ?? errorCodes.closed));
+    this.#socket.on('close', () => this.#fail(errorCodes.closed));
+    this.#parser[HTTPParser.kOnHeadersComplete] = (info) =>
+      this.#headers(info.statusCode, info.headers, info.shouldKeepAlive);
+    this.#parser[HTTPParser.kOnBody] = (chunk) => this.#sink?.onData(chunk);
+    this.#parser[HTTPParser.kOnMessageComplete] = () => this.#complete();
+  }
+
+  /** Writes the request; the sink hears of the answer. Only on a connection that carries nothing. */
+  send(head: string, body: string | undefined, sink: ResponseSink, closeAfter: boolean): void {
+    this.#sink = sink;
+    this.#closeAfter = closeAfter;
+    sink.onSent(this.#abort);
+    // Latin-1 is the cheaper encoding for the head; a body may hold any text.
+    if (body === undefined) this.#socket.write(head, 'latin1');
+    else this.#socket.write(head + body, 'utf8');
+  }
+
+  /** Ends the connection, and the exchange on it with this code. */
+  abort(code: string): void {
+    this.#abort(code);
+  }
+
+  /** Connect timeout: the shared deadline timer calls it when connecting took too long. */
+  expire(): void {
+    if (this.#connecting) this.#fail(errorCodes.connectTimeout);
+  }
+
+  #read(chunk: Buffer): void {
+    if (this.#sink === undefined) {
+      // Bytes nobody asked for: the connection can no longer be trusted to frame the next answer.
+      this.#fail(errorCodes.closed);
+      return;
+    }
+    const parsed = this.#parser.execute(chunk);
+    if (parsed instanceof Error) this.#fail(parserErrorCode(parsed));
+  }
+
+  #headers(status: number, raw: string[], keepAlive: boolean): number {
+    // 1xx answers are informational; the final answer follows on the same exchange.
+    this.#interim = status < 200;
+    if (this.#interim) return 0;
+    this.#keepAlive = keepAlive;
+    this.#sink?.onHeaders(status, headersOf(raw));
+    return this.#sink?.headOnly ? 1 : 0;
+  }
+
+  #complete(): void {
+    if (this.#interim) {
+      this.#interim = false;
+      return;
+    }
+    const sink = this.#sink;
+    this.#sink = undefined;
+    sink?.onComplete();
+    if (this.#keepAlive && !this.#closeAfter) this.#owner.reusable(this);
+    else this.#fail(errorCodes.closed);
+  }
+
+  #ended(): void {
+    // A body without length ends with the connection; the parser then completes the answer.
+    if (this.#sink !== undefined) this.#parser.finish();
+    this.#fail(errorCodes.closed);
+  }
+
+  #fail(code: string): void {
+    const sink = this.#sink;
+    this.#sink = undefined;
+    sink?.onError(code);
+    if (this.#gone) return;
+    this.#gone = true;
+    if (this.#connecting) this.#deadlines.delete(this, this.#connectTimeoutMs);
+    this.#socket.destroy();
+    this.#owner.gone(this);
+  }
+}

@@ -1,0 +1,99 @@
+import type { Deadlines } from '../deadlines.js';
+import { errorCodes } from '../error-code.js';
+import {
+  type ConnectionOwner,
+  type ConnectTarget,
+  Http1Connection,
+  type ResponseSink,
+} from './connection.js';
+
+/** What waits for a connection: the request, already written out, and who hears the answer. */
+interface Queued {
+  head: string;
+  body: string | undefined;
+  sink: ResponseSink;
+  closeAfter: boolean;
+}
+
+/**
+ * The connections to one origin from one source address: at most `maxConnections`, reused while the server
+ * keeps them alive; requests beyond them wait in order. A queue with a moving head, because thousands of
+ * users may wait at once and `shift()` would copy them all each time.
+ */
+export class Http1Pool implements ConnectionOwner {
+  readonly #target: ConnectTarget;
+  readonly #maxConnections: number;
+  readonly #deadlines: Deadlines;
+  readonly #idle: Http1Connection[] = [];
+  readonly #open = new Set<Http1Connection>();
+  #waiting: Queued[] = [];
+  #waitingHead = 0;
+  #closed = false;
+
+  constructor(target: ConnectTarget, maxConnections: number, deadlines: Deadlines) {
+    this.#target = target;
+    this.#maxConnections = maxConnections;
+    this.#deadlines = deadlines;
+  }
+
+  send(request: Queued): void {
+    if (this.#closed) {
+      request.sink.onError(errorCodes.clientClosed);
+      return;
+    }
+    const idle = this.#idle.pop();
+    if (idle !== undefined) {
+      idle.send(request.head, request.body, request.sink, request.closeAfter);
+    } else if (this.#open.size < this.#maxConnections) {
+      this.#connect().send(request.head, request.body, request.sink, request.closeAfter);
+    } else {
+      this.#waiting.push(request);
+    }
+  }
+
+  reusable(connection: Http1Connection): void {
+    const next = this.#nextWaiting();
+    if (next === undefined) this.#idle.push(connection);
+    else connection.send(next.head, next.body, next.sink, next.closeAfter);
+  }
+
+  gone(connection: Http1Connection): void {
+    this.#open.delete(connection);
+    const at = this.#idle.indexOf(connection);
+    if (at !== -1) this.#idle.splice(at, 1);
+    if (this.#closed) return;
+    const next = this.#nextWaiting();
+    if (next !== undefined) this.#connect().send(next.head, next.body, next.sink, next.closeAfter);
+  }
+
+  /** Ends every connection; what is in flight or waiting fails with UND_ERR_CLOSED. */
+  close(): void {
+    this.#closed = true;
+    for (let next = this.#nextWaiting(); next !== undefined; next = this.#nextWaiting()) {
+      next.sink.onError(errorCodes.clientClosed);
+    }
+    for (const connection of [...this.#open]) connection.abort(errorCodes.clientClosed);
+  }
+
+  #connect(): Http1Connection {
+    const connection = new Http1Connection(this.#target, this, this.#deadlines);
+    this.#open.add(connection);
+    return connection;
+  }
+
+  /** The first waiting request that has not timed out meanwhile. */
+  #nextWaiting(): Queued | undefined {
+    while (this.#waitingHead < this.#waiting.length) {
+      const next = this.#waiting[this.#waitingHead] as Queued;
+      this.#waitingHead += 1;
+      if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waiting.length) {
+        this.#waiting = this.#waiting.slice(this.#waitingHead);
+        this.#waitingHead = 0;
+      }
+      if (!next.sink.settled) return next;
+    }
+    this.#waiting.length = 0;
+    this.#waitingHead = 0;
+    return undefined;
+  }
+}

@@ -1,0 +1,208 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Deadlines } from '../../../src/traffic/deadlines.js';
+import { type Exchange, exchange } from '../../../src/traffic/exchange.js';
+import { Http1Agent } from '../../../src/traffic/http1/agent.js';
+
+/** A server that answers each request head with whatever bytes `answer` gives (undefined: no answer). */
+interface RawServer {
+  origin: string;
+  connections: number;
+  heads: string[];
+  close(): Promise<void>;
+}
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function rawServer(answer: (head: string, socket: Socket) => string | undefined): Promise<RawServer> {
+  const sockets = new Set<Socket>();
+  const state = { connections: 0, heads: [] as string[] };
+  const server: Server = createServer((socket) => {
+    state.connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+        const head = pending.slice(0, end);
+        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (pending.length < end + 4 + length) return;
+        pending = pending.slice(end + 4 + length);
+        state.heads.push(head);
+        const reply = answer(head, socket);
+        if (reply !== undefined) socket.write(reply);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const raw: RawServer = {
+    origin: `http://127.0.0.1:${port}`,
+    get connections() {
+      return state.connections;
+    },
+    heads: state.heads,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  cleanup.push(() => raw.close());
+  return raw;
+}
+
+function ok(body: string, extra = ''): string {
+  return `HTTP/1.1 200 OK\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+}
+
+function agentOf(maxConnections: number): { agent: Http1Agent; deadlines: Deadlines } {
+  const deadlines = new Deadlines(undefined, 5);
+  const agent = new Http1Agent({ maxConnections, connectTimeoutMs: 1000 }, deadlines);
+  cleanup.push(() => agent.close());
+  return { agent, deadlines };
+}
+
+function send(
+  agent: Http1Agent,
+  deadlines: Deadlines,
+  origin: string,
+  options: { method?: 'GET' | 'HEAD'; path?: string; closeAfter?: boolean; timeoutMs?: number } = {},
+): Promise<Exchange> {
+  return exchange(
+    agent,
+    {
+      origin,
+      method: options.method ?? 'GET',
+      path: options.path ?? '/',
+      headers: {},
+      closeAfter: options.closeAfter ?? false,
+    },
+    { timeoutMs: options.timeoutMs ?? 1000, maxBodyBytes: 1024, keepBody: true },
+    deadlines,
+  );
+}
+
+describe('Http1Agent', () => {
+  it('reuses one kept-alive connection for requests one after another', async () => {
+    const server = await rawServer(() => ok('hi'));
+    const { agent, deadlines } = agentOf(4);
+    for (let i = 0; i < 5; i++) expect((await send(agent, deadlines, server.origin)).body).toBe('hi');
+    expect(server.connections).toBe(1);
+  });
+
+  it('opens at most maxConnections and serves the requests beyond them in order', async () => {
+    const server = await rawServer((head) => ok(head.split(' ')[1] ?? ''));
+    const { agent, deadlines } = agentOf(2);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => send(agent, deadlines, server.origin, { path: `/${i}` })),
+    );
+    expect(answers.map((answer) => answer.body)).toEqual(['/0', '/1', '/2', '/3', '/4', '/5']);
+    expect(server.connections).toBe(2);
+  });
+
+  it('closes after an exchange when told to, and when the server says connection: close', async () => {
+    const server = await rawServer((head) =>
+      head.startsWith('GET /bye') ? ok('x', 'connection: close\r\n') : ok('x'),
+    );
+    const { agent, deadlines } = agentOf(1);
+    await send(agent, deadlines, server.origin, { closeAfter: true });
+    await send(agent, deadlines, server.origin, { path: '/bye' });
+    await send(agent, deadlines, server.origin);
+    expect(server.connections).toBe(3);
+    expect(server.heads[0]).toContain('connection: close');
+  });
+
+  it('reads chunked bodies, bodies that end with the connection, and answers without a body', async () => {
+    const server = await rawServer((head, socket) => {
+      if (head.startsWith('GET /chunked'))
+        return 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n';
+      if (head.startsWith('GET /until-close')) {
+        socket.end('HTTP/1.1 200 OK\r\n\r\nto the end');
+        return undefined;
+      }
+      if (head.startsWith('HEAD')) return 'HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n';
+      if (head.startsWith('GET /continue'))
+        return 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok';
+      return 'HTTP/1.1 204 No Content\r\nx-backend-id: b2\r\nset-cookie: a=1\r\nset-cookie: b=2\r\n\r\n';
+    });
+    const { agent, deadlines } = agentOf(1);
+    expect(await send(agent, deadlines, server.origin, { path: '/chunked' })).toMatchObject({
+      status: 200,
+      body: 'abcde',
+    });
+    expect(await send(agent, deadlines, server.origin, { path: '/until-close' })).toMatchObject({
+      body: 'to the end',
+    });
+    expect(await send(agent, deadlines, server.origin, { method: 'HEAD' })).toMatchObject({
+      status: 200,
+      bodyBytes: 0,
+    });
+    expect(await send(agent, deadlines, server.origin, { path: '/continue' })).toMatchObject({
+      status: 201,
+      body: 'ok',
+    });
+    const empty = await send(agent, deadlines, server.origin, { path: '/empty' });
+    expect(empty).toMatchObject({ status: 204, bodyBytes: 0 });
+    expect(empty.errorCode).toBeUndefined();
+    expect(empty.headers).toMatchObject({ 'x-backend-id': 'b2', 'set-cookie': ['a=1', 'b=2'] });
+  });
+
+  it('gets a new connection when the server closed an idle one', async () => {
+    const server = await rawServer((_head, socket) => {
+      socket.end(ok('once'));
+      return undefined;
+    });
+    const { agent, deadlines } = agentOf(1);
+    await send(agent, deadlines, server.origin);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await send(agent, deadlines, server.origin)).toMatchObject({ status: 200, body: 'once' });
+    expect(server.connections).toBe(2);
+  });
+
+  it('times out a request that waited for a connection too long, and serves the next once one is free', async () => {
+    let stalled = true;
+    const server = await rawServer(() => (stalled ? undefined : ok('late')));
+    const { agent, deadlines } = agentOf(1);
+    const first = send(agent, deadlines, server.origin, { timeoutMs: 300 });
+    const queued = send(agent, deadlines, server.origin, { timeoutMs: 100 });
+    expect(await queued).toMatchObject({ errorCode: 'ETIMEDOUT' });
+    expect(await first).toMatchObject({ errorCode: 'ETIMEDOUT' });
+    stalled = false;
+    expect(await send(agent, deadlines, server.origin)).toMatchObject({ status: 200, body: 'late' });
+  });
+
+  it('fails what is in flight or waiting when closed, and what comes after', async () => {
+    const server = await rawServer(() => undefined);
+    const { agent, deadlines } = agentOf(1);
+    const inFlight = send(agent, deadlines, server.origin);
+    const waiting = send(agent, deadlines, server.origin);
+    agent.close();
+    expect(await inFlight).toMatchObject({ errorCode: 'UND_ERR_CLOSED' });
+    expect(await waiting).toMatchObject({ errorCode: 'UND_ERR_CLOSED' });
+    expect(await send(agent, deadlines, server.origin)).toMatchObject({ errorCode: 'UND_ERR_CLOSED' });
+  });
+
+  it('turns a header value with a line break into an error record, not a request', async () => {
+    const server = await rawServer(() => ok('x'));
+    const { agent, deadlines } = agentOf(1);
+    const answer = await exchange(
+      agent,
+      {
+        origin: server.origin,
+        method: 'GET',
+        path: '/',
+        headers: { cookie: 'a\r\nb: c' },
+        closeAfter: false,
+      },
+      { timeoutMs: 1000, maxBodyBytes: 10, keepBody: false },
+      deadlines,
+    );
+    expect(answer.errorCode).toBe('UND_ERR_INVALID_ARG');
+    expect(server.heads).toEqual([]);
+  });
+});
