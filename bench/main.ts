@@ -519,7 +519,7 @@ function targetsOf(
     },
     {
       name: 'session-chaos client CPU <= 20 us per request',
-      value: engine === undefined ? 'not run' : `${engine.cpuMicrosPerRequest.median} us`,
+      value: engine === undefined ? 'not run' : `${engine.cpuMicrosPerRequest.median.toFixed(1)} us`,
       pass: engine === undefined ? undefined : engine.cpuMicrosPerRequest.median <= 20,
     },
     {

@@ -1,7 +1,7 @@
 /**
  * The codes a failed exchange carries besides the system's own (ECONNREFUSED, ECONNRESET, EADDRNOTAVAIL).
  * They are undici's, which the engine used before its own HTTP/1.1 client, so results and classification
- * read the same; parser errors keep http-parser's HPE_* codes.
+ * read the same; parser errors carry llhttp's HPE_* codes.
  */
 export const errorCodes = {
   /** The request ran past `target.timeout` as a whole (slow bodies included). */
@@ -14,6 +14,10 @@ export const errorCodes = {
   clientClosed: 'UND_ERR_CLOSED',
   /** A header would not fit in HTTP/1.1 (a CR or LF in it). */
   invalidHeader: 'UND_ERR_INVALID_ARG',
+  /** Parser errors, with llhttp's names. */
   headerOverflow: 'HPE_HEADER_OVERFLOW',
-  invalidResponse: 'HPE_INVALID_RESPONSE',
+  invalidResponse: 'HPE_INVALID_CONSTANT',
+  invalidHeaderToken: 'HPE_INVALID_HEADER_TOKEN',
+  invalidContentLength: 'HPE_UNEXPECTED_CONTENT_LENGTH',
+  invalidChunk: 'HPE_INVALID_CHUNK_SIZE',
 } as const;

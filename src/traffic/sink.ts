@@ -10,7 +10,10 @@ export interface RecordSink {
   onResponse(record: ResponseRecord, classification: Classification): void | Promise<void>;
 }
 
+/** Every sink hears every record; the user waits only when some sink pushes back. */
 export function fanOut(sinks: readonly RecordSink[]): RecordSink {
+  const [only] = sinks;
+  if (sinks.length === 1 && only !== undefined) return only;
   const settle = (results: Array<void | Promise<void>>): void | Promise<void> => {
     const pending = results.filter((result): result is Promise<void> => result instanceof Promise);
     return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);

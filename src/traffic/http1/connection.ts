@@ -1,8 +1,8 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { HTTPParser } from 'http-parser-js';
 import type { Deadlines, Expiring } from '../deadlines.js';
 import { errorCodes } from '../error-code.js';
+import { ParseError, ResponseParser } from './response-parser.js';
 
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -36,26 +36,6 @@ export interface ConnectionOwner {
   gone(connection: Http1Connection): void;
 }
 
-/** http-parser-js throws some errors without a code (a bad chunk line, too many header bytes). */
-function parserErrorCode(error: Error): string {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code !== '') return code;
-  return error.message.includes('header size') ? errorCodes.headerOverflow : errorCodes.invalidResponse;
-}
-
-function headersOf(raw: readonly string[]): ResponseHeaders {
-  const headers: Record<string, string | string[]> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    const value = raw[i + 1] as string;
-    const seen = headers[name];
-    if (seen === undefined) headers[name] = value;
-    else if (typeof seen === 'string') headers[name] = [seen, value];
-    else seen.push(value);
-  }
-  return headers;
-}
-
 /**
  * One HTTP/1.1 connection carrying one exchange at a time (no pipelining), the way autocannon's client
  * does it: a socket and a response parser, the request written as one string. The connect timeout rides on
@@ -64,13 +44,16 @@ function headersOf(raw: readonly string[]): ResponseHeaders {
 export class Http1Connection implements Expiring {
   deadline = 0;
   readonly #socket: Socket;
-  readonly #parser = new HTTPParser(HTTPParser.RESPONSE);
+  readonly #parser = new ResponseParser({
+    onHead: (status, headers, keepAlive) => this.#head(status, headers, keepAlive),
+    onBody: (chunk) => this.#sink?.onData(chunk),
+    onEnd: () => this.#complete(),
+  });
   readonly #owner: ConnectionOwner;
   readonly #deadlines: Deadlines;
   readonly #connectTimeoutMs: number;
   #connecting = true;
   #sink: ResponseSink | undefined;
-  #interim = false;
   #keepAlive = true;
   #closeAfter = false;
   #gone = false;
@@ -98,16 +81,13 @@ export class Http1Connection implements Expiring {
     this.#socket.on('end', () => this.#ended());
     this.#socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(error.code ?? errorCodes.closed));
     this.#socket.on('close', () => this.#fail(errorCodes.closed));
-    this.#parser[HTTPParser.kOnHeadersComplete] = (info) =>
-      this.#headers(info.statusCode, info.headers, info.shouldKeepAlive);
-    this.#parser[HTTPParser.kOnBody] = (chunk) => this.#sink?.onData(chunk);
-    this.#parser[HTTPParser.kOnMessageComplete] = () => this.#complete();
   }
 
   /** Writes the request; the sink hears of the answer. Only on a connection that carries nothing. */
   send(head: string, body: string | undefined, sink: ResponseSink, closeAfter: boolean): void {
     this.#sink = sink;
     this.#closeAfter = closeAfter;
+    this.#parser.reset();
     sink.onSent(this.#abort);
     // Latin-1 is the cheaper encoding for the head; a body may hold any text.
     if (body === undefined) this.#socket.write(head, 'latin1');
@@ -130,33 +110,30 @@ export class Http1Connection implements Expiring {
       this.#fail(errorCodes.closed);
       return;
     }
-    const parsed = this.#parser.execute(chunk);
-    if (parsed instanceof Error) this.#fail(parserErrorCode(parsed));
+    try {
+      this.#parser.execute(chunk);
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      this.#fail(error.code);
+    }
   }
 
-  #headers(status: number, raw: string[], keepAlive: boolean): number {
-    // 1xx answers are informational; the final answer follows on the same exchange.
-    this.#interim = status < 200;
-    if (this.#interim) return 0;
+  #head(status: number, headers: ResponseHeaders, keepAlive: boolean): boolean {
     this.#keepAlive = keepAlive;
-    this.#sink?.onHeaders(status, headersOf(raw));
-    return this.#sink?.headOnly ? 1 : 0;
+    this.#sink?.onHeaders(status, headers);
+    return this.#sink?.headOnly ?? false;
   }
 
   #complete(): void {
-    if (this.#interim) {
-      this.#interim = false;
-      return;
-    }
     const sink = this.#sink;
     this.#sink = undefined;
     sink?.onComplete();
-    if (this.#keepAlive && !this.#closeAfter) this.#owner.reusable(this);
+    if (this.#keepAlive && !this.#closeAfter && !this.#parser.trailingBytes) this.#owner.reusable(this);
     else this.#fail(errorCodes.closed);
   }
 
   #ended(): void {
-    // A body without length ends with the connection; the parser then completes the answer.
+    // A body without length ends with the connection: the parser then completes the answer.
     if (this.#sink !== undefined) this.#parser.finish();
     this.#fail(errorCodes.closed);
   }

@@ -1,0 +1,255 @@
+import { errorCodes } from '../error-code.js';
+import type { ResponseHeaders } from './connection.js';
+
+/** What the parser tells the connection, in order: one head, its body in pieces, the end of the message. */
+export interface ResponseEvents {
+  /** The final head (1xx heads are skipped). Returns whether the answer has no body (a HEAD request's). */
+  onHead(status: number, headers: ResponseHeaders, keepAlive: boolean): boolean;
+  onBody(chunk: Buffer): void;
+  onEnd(): void;
+}
+
+export const maxHeadBytes = 64 * 1024;
+
+type State =
+  | 'head'
+  | 'sized-body'
+  | 'chunk-size'
+  | 'chunk-data'
+  | 'chunk-data-end'
+  | 'trailers'
+  | 'body-to-close'
+  | 'done';
+
+const crlfcrlf = Buffer.from('\r\n\r\n');
+
+/** An HTTP/1.x response that cannot be read: the code says why (llhttp's names, as undici reports them). */
+export class ParseError extends Error {
+  readonly code: string;
+  constructor(code: string) {
+    super(code);
+    this.code = code;
+  }
+}
+
+/**
+ * A response parser for one exchange at a time, made for the engine's hot path: the head is found with one
+ * native search and read as one string, so a response costs a fraction of what a general parser's line by
+ * line state machine does. It frames bodies as RFC 9112 section 6 says: no body for 1xx, 204, 304 and HEAD;
+ * chunked; Content-Length; else to the end of the connection. Bytes after the end of a message (nothing was
+ * asked for them) leave `trailingBytes` set, so the connection is not reused.
+ */
+export class ResponseParser {
+  trailingBytes = false;
+  readonly #events: ResponseEvents;
+  #state: State = 'head';
+  /** A head, chunk-size line or trailer split across reads. */
+  #pending: Buffer | undefined;
+  #remaining = 0;
+  #keepAlive = false;
+
+  constructor(events: ResponseEvents) {
+    this.#events = events;
+  }
+
+  /** Starts over for the next exchange on the same connection. */
+  reset(): void {
+    this.#state = 'head';
+    this.#pending = undefined;
+    this.trailingBytes = false;
+  }
+
+  /** Reads the next bytes of the connection; throws a ParseError when they are not a response. */
+  execute(input: Buffer): void {
+    let chunk = input;
+    if (this.#pending !== undefined) {
+      chunk = Buffer.concat([this.#pending, input]);
+      this.#pending = undefined;
+    }
+    let offset = 0;
+    while (offset < chunk.length) {
+      switch (this.#state) {
+        case 'head':
+          offset = this.#head(chunk, offset);
+          if (offset === -1) return;
+          break;
+        case 'sized-body': {
+          const take = Math.min(this.#remaining, chunk.length - offset);
+          this.#events.onBody(chunk.subarray(offset, offset + take));
+          offset += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) this.#end(chunk, offset);
+          break;
+        }
+        case 'chunk-size':
+        case 'trailers':
+          offset = this.#line(chunk, offset);
+          if (offset === -1) return;
+          break;
+        case 'chunk-data': {
+          const take = Math.min(this.#remaining, chunk.length - offset);
+          this.#events.onBody(chunk.subarray(offset, offset + take));
+          offset += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) {
+            this.#state = 'chunk-data-end';
+            this.#remaining = 2;
+          }
+          break;
+        }
+        case 'chunk-data-end': {
+          const expected = this.#remaining === 2 ? 0x0d : 0x0a;
+          if (chunk[offset] !== expected) throw new ParseError(errorCodes.invalidChunk);
+          offset += 1;
+          this.#remaining -= 1;
+          if (this.#remaining === 0) this.#state = 'chunk-size';
+          break;
+        }
+        case 'body-to-close':
+          this.#events.onBody(offset === 0 ? chunk : chunk.subarray(offset));
+          offset = chunk.length;
+          break;
+        case 'done':
+          this.trailingBytes = true;
+          return;
+      }
+    }
+  }
+
+  /** The connection ended. True when that completed the message (a body that runs to the close). */
+  finish(): boolean {
+    if (this.#state !== 'body-to-close') return false;
+    this.#state = 'done';
+    this.#events.onEnd();
+    return true;
+  }
+
+  /** Parses a whole head from `offset`, or keeps the partial head and returns -1. */
+  #head(chunk: Buffer, offset: number): number {
+    const end = chunk.indexOf(crlfcrlf, offset);
+    if (end === -1) {
+      if (chunk.length - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
+      this.#pending = chunk.subarray(offset);
+      return -1;
+    }
+    if (end - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
+    const head = chunk.toString('latin1', offset, end);
+    const next = end + 4;
+    // "HTTP/1.1 200" at least; the reason phrase may be empty or missing.
+    if (!head.startsWith('HTTP/1.') || head.charCodeAt(8) !== 0x20) {
+      throw new ParseError(errorCodes.invalidResponse);
+    }
+    const minor = head.charCodeAt(7) - 0x30;
+    const status = statusOf(head);
+    if ((minor !== 0 && minor !== 1) || status === undefined)
+      throw new ParseError(errorCodes.invalidResponse);
+    const { headers, contentLength, chunked, connection } = parseHeaderLines(head);
+    // 101 would switch protocols, which nobody asked for; other 1xx are interim and the final head follows.
+    if (status < 200 && status !== 101) return next;
+    const closeDelimited = !chunked && contentLength === undefined;
+    this.#keepAlive =
+      (minor === 1 ? !connection.includes('close') : connection.includes('keep-alive')) &&
+      !(closeDelimited && status !== 204 && status !== 304);
+    const headOnly = this.#events.onHead(status, headers, this.#keepAlive);
+    if (headOnly || status === 204 || status === 304 || status === 101) {
+      this.#end(chunk, next);
+    } else if (chunked) {
+      this.#state = 'chunk-size';
+    } else if (contentLength !== undefined) {
+      this.#remaining = contentLength;
+      this.#state = 'sized-body';
+      if (contentLength === 0) this.#end(chunk, next);
+    } else {
+      this.#state = 'body-to-close';
+    }
+    return next;
+  }
+
+  /** A chunk-size line or a trailer line; -1 when the line is not complete yet. */
+  #line(chunk: Buffer, offset: number): number {
+    const end = chunk.indexOf(0x0a, offset);
+    if (end === -1) {
+      if (chunk.length - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
+      this.#pending = chunk.subarray(offset);
+      return -1;
+    }
+    const line = chunk.toString('latin1', offset, chunk[end - 1] === 0x0d ? end - 1 : end);
+    if (this.#state === 'trailers') {
+      if (line === '') this.#end(chunk, end + 1);
+      return end + 1;
+    }
+    const extension = line.indexOf(';');
+    const hex = (extension === -1 ? line : line.slice(0, extension)).trim();
+    if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new ParseError(errorCodes.invalidChunk);
+    const size = Number.parseInt(hex, 16);
+    if (size === 0) this.#state = 'trailers';
+    else {
+      this.#state = 'chunk-data';
+      this.#remaining = size;
+    }
+    return end + 1;
+  }
+
+  #end(chunk: Buffer, offset: number): void {
+    this.#state = 'done';
+    if (offset < chunk.length) this.trailingBytes = true;
+    this.#events.onEnd();
+  }
+}
+
+/** The three digits after "HTTP/1.x ", followed by a space or the end of the line. */
+function statusOf(head: string): number | undefined {
+  let status = 0;
+  for (let at = 9; at < 12; at++) {
+    const digit = head.charCodeAt(at) - 0x30;
+    if (!(digit >= 0 && digit <= 9)) return undefined;
+    status = status * 10 + digit;
+  }
+  const after = head.charCodeAt(12);
+  const ends = after === 0x20 || after === 0x0d || Number.isNaN(after);
+  return ends && status >= 100 ? status : undefined;
+}
+
+interface ParsedHeaders {
+  headers: Record<string, string | string[]>;
+  contentLength: number | undefined;
+  chunked: boolean;
+  /** The Connection header's tokens, lower-cased. */
+  connection: string;
+}
+
+/** The header lines after the status line: names lower-cased, repeated names gathered in an array. */
+function parseHeaderLines(head: string): ParsedHeaders {
+  const parsed: ParsedHeaders = { headers: {}, contentLength: undefined, chunked: false, connection: '' };
+  const { headers } = parsed;
+  let start = head.indexOf('\r\n');
+  while (start !== -1) {
+    start += 2;
+    const lineEnd = head.indexOf('\r\n', start);
+    const end = lineEnd === -1 ? head.length : lineEnd;
+    const colon = head.indexOf(':', start);
+    if (colon === -1 || colon > end || colon === start) throw new ParseError(errorCodes.invalidHeaderToken);
+    const name = head.slice(start, colon).toLowerCase();
+    const value = head.slice(colon + 1, end).trim();
+    const seen = headers[name];
+    if (seen === undefined) headers[name] = value;
+    else if (typeof seen === 'string') headers[name] = [seen, value];
+    else seen.push(value);
+    if (name === 'content-length') {
+      const length = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+      if (Number.isNaN(length)) throw new ParseError(errorCodes.invalidContentLength);
+      if (parsed.contentLength !== undefined && parsed.contentLength !== length) {
+        throw new ParseError(errorCodes.invalidContentLength);
+      }
+      parsed.contentLength = length;
+    } else if (name === 'transfer-encoding') {
+      parsed.chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
+    } else if (name === 'connection') {
+      parsed.connection += value.toLowerCase();
+    }
+    start = lineEnd;
+  }
+  // A body both chunked and sized is read as chunked (RFC 9112 section 6.3).
+  if (parsed.chunked) parsed.contentLength = undefined;
+  return parsed;
+}

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { ResponseHeaders } from '../../../src/traffic/http1/connection.js';
+import { maxHeadBytes, ParseError, ResponseParser } from '../../../src/traffic/http1/response-parser.js';
+
+interface Heard {
+  status?: number;
+  headers?: ResponseHeaders;
+  keepAlive?: boolean;
+  body: string;
+  ended: boolean;
+}
+
+function parserFor(options: { headOnly?: boolean } = {}): { parser: ResponseParser; heard: Heard } {
+  const heard: Heard = { body: '', ended: false };
+  const parser = new ResponseParser({
+    onHead: (status, headers, keepAlive) => {
+      Object.assign(heard, { status, headers, keepAlive });
+      return options.headOnly ?? false;
+    },
+    onBody: (chunk) => {
+      heard.body += chunk.toString('latin1');
+    },
+    onEnd: () => {
+      heard.ended = true;
+    },
+  });
+  return { parser, heard };
+}
+
+/** Parses `text` fed in the given pieces (split points), then as the connection's end if `close`. */
+function parse(text: string, splits: number[] = [], close = false): Heard {
+  const { parser, heard } = parserFor();
+  const bytes = Buffer.from(text, 'latin1');
+  let from = 0;
+  for (const at of [...splits, bytes.length]) {
+    parser.execute(bytes.subarray(from, at));
+    from = at;
+  }
+  if (close) parser.finish();
+  return heard;
+}
+
+function codeOf(text: string): string | undefined {
+  try {
+    parse(text);
+  } catch (error) {
+    return error instanceof ParseError ? error.code : 'not a ParseError';
+  }
+  return undefined;
+}
+
+const sized =
+  'HTTP/1.1 200 OK\r\nX-Backend-Id: b1\r\nset-cookie: a=1\r\nSet-Cookie: b=2\r\ncontent-length: 5\r\n\r\nhello';
+const chunked =
+  'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\nx-trailer: t\r\n\r\n';
+
+describe('ResponseParser', () => {
+  it('reads status, headers (lower-cased, repeats gathered) and a sized body', () => {
+    expect(parse(sized)).toEqual({
+      status: 200,
+      headers: { 'x-backend-id': 'b1', 'set-cookie': ['a=1', 'b=2'], 'content-length': '5' },
+      keepAlive: true,
+      body: 'hello',
+      ended: true,
+    });
+  });
+
+  it('reads the same response whatever the reads it arrives in', () => {
+    for (const text of [sized, chunked]) {
+      const whole = parse(text);
+      for (let at = 1; at < text.length; at++) expect(parse(text, [at])).toEqual(whole);
+      expect(
+        parse(
+          text,
+          Array.from({ length: text.length - 1 }, (_, i) => i + 1),
+        ),
+      ).toEqual(whole);
+    }
+  });
+
+  it('reads chunked bodies with extensions and trailers', () => {
+    expect(parse(chunked)).toMatchObject({ body: 'abc0123456789', ended: true, keepAlive: true });
+  });
+
+  it('reads a body without length to the end of the connection, and never reuses that connection', () => {
+    const open = parse('HTTP/1.1 200 OK\r\n\r\npart one, ');
+    expect(open).toMatchObject({ body: 'part one, ', ended: false, keepAlive: false });
+    expect(parse('HTTP/1.1 200 OK\r\n\r\nall', [], true)).toMatchObject({ body: 'all', ended: true });
+  });
+
+  it('ends bodiless answers at their head: 204, 304, and any answer to HEAD', () => {
+    expect(parse('HTTP/1.1 204 No Content\r\n\r\n')).toMatchObject({
+      status: 204,
+      ended: true,
+      keepAlive: true,
+    });
+    expect(parse('HTTP/1.1 304 Not Modified\r\ncontent-length: 99\r\n\r\n')).toMatchObject({ ended: true });
+    const { parser, heard } = parserFor({ headOnly: true });
+    parser.execute(Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n'));
+    expect(heard).toMatchObject({ status: 200, ended: true, body: '' });
+  });
+
+  it('skips interim 1xx heads and reads the final answer', () => {
+    expect(
+      parse('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok', [10, 30]),
+    ).toMatchObject({
+      status: 201,
+      body: 'ok',
+      ended: true,
+    });
+  });
+
+  it('follows Connection: close on 1.1 and keep-alive on 1.0', () => {
+    expect(parse('HTTP/1.1 200 OK\r\nConnection: Close\r\ncontent-length: 0\r\n\r\n').keepAlive).toBe(false);
+    expect(parse('HTTP/1.0 200 OK\r\ncontent-length: 0\r\n\r\n').keepAlive).toBe(false);
+    expect(parse('HTTP/1.0 200 OK\r\nconnection: keep-alive\r\ncontent-length: 0\r\n\r\n').keepAlive).toBe(
+      true,
+    );
+  });
+
+  it('marks bytes after the end of the answer, so the connection is not trusted again', () => {
+    const { parser, heard } = parserFor();
+    parser.execute(Buffer.from(`${sized}HTTP/1.1 200 OK\r\n`));
+    expect(heard.ended).toBe(true);
+    expect(parser.trailingBytes).toBe(true);
+    parser.reset();
+    expect(parser.trailingBytes).toBe(false);
+  });
+
+  it('names what is wrong with an answer that cannot be read', () => {
+    expect(codeOf('<html>hello</html>\r\n\r\n')).toBe('HPE_INVALID_CONSTANT');
+    expect(codeOf('HTTP/1.1 2x0 OK\r\n\r\n')).toBe('HPE_INVALID_CONSTANT');
+    expect(codeOf('HTTP/2.0 200 OK\r\n\r\n')).toBe('HPE_INVALID_CONSTANT');
+    expect(codeOf('HTTP/1.1 200 OK\r\nno colon here\r\n\r\n')).toBe('HPE_INVALID_HEADER_TOKEN');
+    expect(codeOf('HTTP/1.1 200 OK\r\ncontent-length: -1\r\n\r\n')).toBe('HPE_UNEXPECTED_CONTENT_LENGTH');
+    expect(codeOf('HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n')).toBe(
+      'HPE_UNEXPECTED_CONTENT_LENGTH',
+    );
+    expect(codeOf('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n')).toBe(
+      'HPE_INVALID_CHUNK_SIZE',
+    );
+    expect(codeOf('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\naXX')).toBe(
+      'HPE_INVALID_CHUNK_SIZE',
+    );
+    expect(codeOf(`HTTP/1.1 200 OK\r\nx: ${'a'.repeat(maxHeadBytes)}`)).toBe('HPE_HEADER_OVERFLOW');
+  });
+
+  it('says whether the end of the connection completed the answer', () => {
+    const { parser } = parserFor();
+    parser.execute(Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nshort'));
+    expect(parser.finish()).toBe(false);
+  });
+});
