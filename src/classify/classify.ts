@@ -2,7 +2,7 @@ import type { ClassifyRules } from '../profile/schema/classify.js';
 import type { Extractor } from '../profile/schema/common.js';
 import type { ResponseRecord } from '../traffic/record.js';
 import { errorReasonFor } from './error-reason.js';
-import { type CompiledExtractor, compileExtractor, extractionSource } from './extract.js';
+import { type CompiledExtractor, compileExtractor, ExtractionSource } from './extract.js';
 import { type Classification, unknownBackend } from './types.js';
 
 export type Classifier = (record: ResponseRecord) => Classification;
@@ -57,7 +57,7 @@ export function compileRules(rules: ClassifyRules): Classifier {
   };
 
   return (record) => {
-    const source = extractionSource(record);
+    const source = new ExtractionSource(record);
     const backend = readBackend(source) ?? unknownBackend;
     const { status } = record;
     if (status === undefined) return { class: 'error', reason: errorReasonFor(record.errorCode), backend };

@@ -3,9 +3,30 @@ import type { ResponseRecord } from '../traffic/record.js';
 import { compileJsonPath } from './json-path.js';
 
 /** What an extractor reads from: the record, and its body parsed as JSON at most once per record. */
-export interface ExtractionSource {
-  record: ResponseRecord;
-  json(): unknown;
+export class ExtractionSource {
+  readonly record: ResponseRecord;
+  #parsed: { value: unknown } | undefined;
+
+  constructor(record: ResponseRecord) {
+    this.record = record;
+  }
+
+  /** The body as JSON; a missing, truncated or invalid body reads as undefined. */
+  json(): unknown {
+    if (this.#parsed === undefined) {
+      let value: unknown;
+      const { body, bodyTruncated } = this.record;
+      if (body !== undefined && !bodyTruncated) {
+        try {
+          value = JSON.parse(body);
+        } catch {
+          value = undefined;
+        }
+      }
+      this.#parsed = { value };
+    }
+    return this.#parsed.value;
+  }
 }
 
 export type CompiledExtractor = (source: ExtractionSource) => string | undefined;
@@ -41,26 +62,4 @@ export function compileExtractor(extractor: Extractor): CompiledExtractor {
       return ({ record }) => (record.body === undefined ? undefined : capture(pattern, record.body));
     }
   }
-}
-
-/** Lazily parses the body as JSON; a missing, truncated or invalid body reads as undefined. */
-export function extractionSource(record: ResponseRecord): ExtractionSource {
-  let parsed: { value: unknown } | undefined;
-  return {
-    record,
-    json() {
-      if (parsed === undefined) {
-        let value: unknown;
-        if (record.body !== undefined && !record.bodyTruncated) {
-          try {
-            value = JSON.parse(record.body);
-          } catch {
-            value = undefined;
-          }
-        }
-        parsed = { value };
-      }
-      return parsed.value;
-    },
-  };
 }

@@ -22,15 +22,22 @@ export function emptySession(): Session {
   return { jar: undefined, token: undefined, loggedIn: false, expiresAt: undefined, cookieCache: undefined };
 }
 
-export function setCookieValues(header: string | string[] | undefined): string[] {
-  if (header === undefined) return [];
+// Most responses set no cookie: they all share one empty answer instead of allocating their own.
+const none: readonly never[] = Object.freeze([]);
+
+export function setCookieValues(header: string | string[] | undefined): readonly string[] {
+  if (header === undefined) return none;
   return Array.isArray(header) ? header : [header];
 }
 
 /** Stores every Set-Cookie of a response in the session's jar; returns the cookies it accepted. */
-export function storeCookies(session: Session, header: string | string[] | undefined, url: string): Cookie[] {
+export function storeCookies(
+  session: Session,
+  header: string | string[] | undefined,
+  url: string,
+): readonly Cookie[] {
   const values = setCookieValues(header);
-  if (values.length === 0) return [];
+  if (values.length === 0) return none;
   session.jar ??= new CookieJar(new SmallCookieStore());
   session.cookieCache = undefined;
   const stored: Cookie[] = [];

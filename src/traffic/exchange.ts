@@ -73,11 +73,11 @@ class ExchangeHandler implements ResponseSink, Expiring {
     this.#headers = headers;
   }
 
-  onData(chunk: Buffer): void {
-    this.#bodyBytes += chunk.length;
+  onData(chunk: Buffer, start: number, end: number): void {
+    this.#bodyBytes += end - start;
     const room = this.#limits.maxBodyBytes - this.#keptBytes;
     if (this.#kept !== undefined && room > 0) {
-      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      const part = chunk.subarray(start, Math.min(end, start + room));
       this.#kept.push(part);
       this.#keptBytes += part.length;
     }

@@ -51,7 +51,7 @@ export interface Sent {
   end: number;
   exchange: Exchange;
   /** The cookies the response set that the jar accepted. */
-  stored: Cookie[];
+  stored: readonly Cookie[];
 }
 
 /**

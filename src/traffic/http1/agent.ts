@@ -40,7 +40,7 @@ export class Http1Agent {
       sink.onError(error.code);
       return;
     }
-    pool.send({ head, body: request.body, sink, closeAfter: request.closeAfter });
+    pool.send(head, request.body, sink, request.closeAfter);
   }
 
   /** Ends every connection; what is in flight fails with UND_ERR_CLOSED, later sends too. */

@@ -15,7 +15,8 @@ export interface ResponseSink {
   /** It is on its way; `abort` ends it (and the connection) early. */
   onSent(abort: (code: string) => void): void;
   onHeaders(status: number, headers: ResponseHeaders): void;
-  onData(chunk: Buffer): void;
+  /** Bytes `start` to `end` of `chunk`. */
+  onData(chunk: Buffer, start: number, end: number): void;
   onComplete(): void;
   onError(code: string): void;
 }
@@ -46,7 +47,7 @@ export class Http1Connection implements Expiring {
   readonly #socket: Socket;
   readonly #parser = new ResponseParser({
     onHead: (status, headers, keepAlive) => this.#head(status, headers, keepAlive),
-    onBody: (chunk) => this.#sink?.onData(chunk),
+    onBody: (chunk, start, end) => this.#sink?.onData(chunk, start, end),
     onEnd: () => this.#complete(),
   });
   readonly #owner: ConnectionOwner;

@@ -36,19 +36,15 @@ export class Http1Pool implements ConnectionOwner {
     this.#deadlines = deadlines;
   }
 
-  send(request: Queued): void {
+  send(head: string, body: string | undefined, sink: ResponseSink, closeAfter: boolean): void {
     if (this.#closed) {
-      request.sink.onError(errorCodes.clientClosed);
+      sink.onError(errorCodes.clientClosed);
       return;
     }
     const idle = this.#idle.pop();
-    if (idle !== undefined) {
-      idle.send(request.head, request.body, request.sink, request.closeAfter);
-    } else if (this.#open.size < this.#maxConnections) {
-      this.#connect().send(request.head, request.body, request.sink, request.closeAfter);
-    } else {
-      this.#waiting.push(request);
-    }
+    if (idle !== undefined) idle.send(head, body, sink, closeAfter);
+    else if (this.#open.size < this.#maxConnections) this.#connect().send(head, body, sink, closeAfter);
+    else this.#waiting.push({ head, body, sink, closeAfter });
   }
 
   reusable(connection: Http1Connection): void {

@@ -5,7 +5,8 @@ import type { ResponseHeaders } from './connection.js';
 export interface ResponseEvents {
   /** The final head (1xx heads are skipped). Returns whether the answer has no body (a HEAD request's). */
   onHead(status: number, headers: ResponseHeaders, keepAlive: boolean): boolean;
-  onBody(chunk: Buffer): void;
+  /** Bytes `start` to `end` of `chunk` (not sliced: most bodies are only counted). */
+  onBody(chunk: Buffer, start: number, end: number): void;
   onEnd(): void;
 }
 
@@ -75,7 +76,7 @@ export class ResponseParser {
           break;
         case 'sized-body': {
           const take = Math.min(this.#remaining, chunk.length - offset);
-          this.#events.onBody(chunk.subarray(offset, offset + take));
+          this.#events.onBody(chunk, offset, offset + take);
           offset += take;
           this.#remaining -= take;
           if (this.#remaining === 0) this.#end(chunk, offset);
@@ -88,7 +89,7 @@ export class ResponseParser {
           break;
         case 'chunk-data': {
           const take = Math.min(this.#remaining, chunk.length - offset);
-          this.#events.onBody(chunk.subarray(offset, offset + take));
+          this.#events.onBody(chunk, offset, offset + take);
           offset += take;
           this.#remaining -= take;
           if (this.#remaining === 0) {
@@ -106,7 +107,7 @@ export class ResponseParser {
           break;
         }
         case 'body-to-close':
-          this.#events.onBody(offset === 0 ? chunk : chunk.subarray(offset));
+          this.#events.onBody(chunk, offset, chunk.length);
           offset = chunk.length;
           break;
         case 'done':
@@ -218,6 +219,8 @@ interface ParsedHeaders {
   connection: string;
 }
 
+const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
+
 /** The header lines after the status line: names lower-cased, repeated names gathered in an array. */
 function parseHeaderLines(head: string): ParsedHeaders {
   const parsed: ParsedHeaders = { headers: {}, contentLength: undefined, chunked: false, connection: '' };
@@ -230,7 +233,11 @@ function parseHeaderLines(head: string): ParsedHeaders {
     const colon = head.indexOf(':', start);
     if (colon === -1 || colon > end || colon === start) throw new ParseError(errorCodes.invalidHeaderToken);
     const name = head.slice(start, colon).toLowerCase();
-    const value = head.slice(colon + 1, end).trim();
+    let from = colon + 1;
+    let to = end;
+    while (from < to && isBlank(head.charCodeAt(from))) from += 1;
+    while (to > from && isBlank(head.charCodeAt(to - 1))) to -= 1;
+    const value = head.slice(from, to);
     const seen = headers[name];
     if (seen === undefined) headers[name] = value;
     else if (typeof seen === 'string') headers[name] = [seen, value];

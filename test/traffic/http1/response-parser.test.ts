@@ -17,8 +17,8 @@ function parserFor(options: { headOnly?: boolean } = {}): { parser: ResponsePars
       Object.assign(heard, { status, headers, keepAlive });
       return options.headOnly ?? false;
     },
-    onBody: (chunk) => {
-      heard.body += chunk.toString('latin1');
+    onBody: (chunk, start, end) => {
+      heard.body += chunk.toString('latin1', start, end);
     },
     onEnd: () => {
       heard.ended = true;
