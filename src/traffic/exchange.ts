@@ -77,7 +77,8 @@ class ExchangeHandler implements ResponseSink, Expiring {
     this.#bodyBytes += end - start;
     const room = this.#limits.maxBodyBytes - this.#keptBytes;
     if (this.#kept !== undefined && room > 0) {
-      const part = chunk.subarray(start, Math.min(end, start + room));
+      // A copy: the chunk is the connection's read buffer, which the next read overwrites.
+      const part = Buffer.from(chunk.subarray(start, Math.min(end, start + room)));
       this.#kept.push(part);
       this.#keptBytes += part.length;
     }

@@ -15,7 +15,7 @@ export interface ResponseSink {
   /** It is on its way; `abort` ends it (and the connection) early. */
   onSent(abort: (code: string) => void): void;
   onHeaders(status: number, headers: ResponseHeaders): void;
-  /** Bytes `start` to `end` of `chunk`. */
+  /** Bytes `start` to `end` of `chunk`, valid only during the call. */
   onData(chunk: Buffer, start: number, end: number): void;
   onComplete(): void;
   onError(code: string): void;
@@ -36,6 +36,13 @@ export interface ConnectionOwner {
   /** The connection is gone (closed by either side, failed, timed out). */
   gone(connection: Http1Connection): void;
 }
+
+/**
+ * Where every plain TCP connection reads into (`onread`): no Buffer and no stream machinery per read. One
+ * buffer serves them all, because a read is handed to its connection and parsed before the next read
+ * begins; whatever outlives the read (a partial head, a kept body) is copied out of it.
+ */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * One HTTP/1.1 connection carrying one exchange at a time (no pipelining), the way autocannon's client
@@ -70,15 +77,22 @@ export class Http1Connection implements Expiring {
       localAddress: target.localAddress,
       noDelay: true,
     };
-    this.#socket = target.tls
-      ? connectTls({ ...options, servername: /^[\d.]+$|:/.test(target.host) ? undefined : target.host })
-      : connectTcp(options);
+    if (target.tls) {
+      const servername = /^[\d.]+$|:/.test(target.host) ? undefined : target.host;
+      this.#socket = connectTls({ ...options, servername });
+      this.#socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    } else {
+      const callback = (length: number): boolean => {
+        this.#read(readBuffer.subarray(0, length));
+        return true;
+      };
+      this.#socket = connectTcp({ ...options, onread: { buffer: readBuffer, callback } });
+    }
     deadlines.add(this, target.connectTimeoutMs);
     this.#socket.once(target.tls ? 'secureConnect' : 'connect', () => {
       this.#connecting = false;
       deadlines.delete(this, this.#connectTimeoutMs);
     });
-    this.#socket.on('data', (chunk: Buffer) => this.#read(chunk));
     this.#socket.on('end', () => this.#ended());
     this.#socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(error.code ?? errorCodes.closed));
     this.#socket.on('close', () => this.#fail(errorCodes.closed));

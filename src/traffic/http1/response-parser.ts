@@ -130,7 +130,7 @@ export class ResponseParser {
     const end = chunk.indexOf(crlfcrlf, offset);
     if (end === -1) {
       if (chunk.length - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
-      this.#pending = chunk.subarray(offset);
+      this.#pending = Buffer.from(chunk.subarray(offset));
       return -1;
     }
     if (end - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
@@ -171,7 +171,7 @@ export class ResponseParser {
     const end = chunk.indexOf(0x0a, offset);
     if (end === -1) {
       if (chunk.length - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
-      this.#pending = chunk.subarray(offset);
+      this.#pending = Buffer.from(chunk.subarray(offset));
       return -1;
     }
     const line = chunk.toString('latin1', offset, chunk[end - 1] === 0x0d ? end - 1 : end);

@@ -152,6 +152,37 @@ describe('Http1Agent', () => {
     expect(empty.headers).toMatchObject({ 'x-backend-id': 'b2', 'set-cookie': ['a=1', 'b=2'] });
   });
 
+  it('keeps what it reads intact across reads and connections (the read buffer is shared)', async () => {
+    const bodyOf = (path: string): string =>
+      Array.from({ length: 150_000 }, (_, i) => String.fromCharCode(97 + ((i + path.length) % 26))).join('');
+    const server = await rawServer((head, socket) => {
+      const path = head.split(' ')[1] ?? '';
+      const body = bodyOf(path);
+      const answer = `HTTP/1.1 200 OK\r\nx-path: ${path}\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+      // The head arrives in two pieces, a moment apart, while other connections are read.
+      socket.write(answer.slice(0, 20));
+      setTimeout(() => socket.write(answer.slice(20)), 5);
+      return undefined;
+    });
+    const { agent, deadlines } = agentOf(4);
+    const paths = ['/alpha', '/beta', '/gamma', '/delta', '/epsilon', '/zeta'];
+    const answers = await Promise.all(
+      paths.map((path) =>
+        exchange(
+          agent,
+          { origin: server.origin, method: 'GET', path, headers: {}, closeAfter: false },
+          { timeoutMs: 2000, maxBodyBytes: 1_000_000, keepBody: true },
+          deadlines,
+        ),
+      ),
+    );
+    for (const [i, answer] of answers.entries()) {
+      const path = paths[i] as string;
+      expect(answer.headers['x-path']).toBe(path);
+      expect(answer.body === bodyOf(path)).toBe(true);
+    }
+  });
+
   it('gets a new connection when the server closed an idle one', async () => {
     const server = await rawServer((_head, socket) => {
       socket.end(ok('once'));
