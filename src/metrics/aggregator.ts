@@ -9,7 +9,7 @@ import {
 } from '../classify/types.js';
 import type { LoginCause, LoginOutcome, LoginRecord, ResponseRecord } from '../traffic/record.js';
 import { ImpactTracker } from './impact.js';
-import { newLatencyHistogram, recordLatencyMs } from './latency.js';
+import { mergedLatency, newLatencyHistogram, recordLatencyMs } from './latency.js';
 import { VuTable } from './vu-table.js';
 
 export interface AggregatorOptions {
@@ -81,7 +81,6 @@ export class MetricsAggregator {
   private readonly maxBackends: number;
   private switches = 0;
   private transitions = 0;
-  private readonly overallLatency = newLatencyHistogram();
   private readonly classLatency = Object.fromEntries(
     responseClasses.map((name) => [name, newLatencyHistogram()]),
   ) as Record<ResponseClass, Histogram>;
@@ -125,7 +124,6 @@ export class MetricsAggregator {
     }
 
     const latencyMs = record.end - record.intendedStart;
-    recordLatencyMs(this.overallLatency, latencyMs);
     recordLatencyMs(this.classLatency[responseClass], latencyMs);
     this.firstStart = Math.min(this.firstStart, record.intendedStart);
     this.lastEnd = Math.max(this.lastEnd, record.end);
@@ -170,7 +168,8 @@ export class MetricsAggregator {
       announcedVus: this.announcedVus,
       switches: this.switches,
       transitions: this.transitions,
-      latency: { overall: this.overallLatency, byClass: this.classLatency },
+      // Every response is in exactly one class: the overall histogram is their sum, not a second record.
+      latency: { overall: mergedLatency(Object.values(this.classLatency)), byClass: this.classLatency },
       span: this.lastEnd >= this.firstStart ? { first: this.firstStart, last: this.lastEnd } : undefined,
       timeline: this.timeline,
       impacts: this.impacts,

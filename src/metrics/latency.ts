@@ -8,6 +8,12 @@ export function newLatencyHistogram(): Histogram {
   return build({ numberOfSignificantValueDigits: 3, autoResize: true });
 }
 
+export function mergedLatency(histograms: readonly Histogram[]): Histogram {
+  const merged = newLatencyHistogram();
+  for (const histogram of histograms) merged.add(histogram);
+  return merged;
+}
+
 export function recordLatencyMs(histogram: Histogram, ms: number): void {
   histogram.recordValue(Math.max(0, Math.round(ms * microsPerMs)));
 }

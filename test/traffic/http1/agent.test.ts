@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Deadlines } from '../../../src/traffic/deadlines.js';
@@ -235,5 +237,20 @@ describe('Http1Agent', () => {
     );
     expect(answer.errorCode).toBe('UND_ERR_INVALID_ARG');
     expect(server.heads).toEqual([]);
+  });
+
+  it('speaks TLS to an https origin and checks its certificate', async () => {
+    const fixture = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
+    const server = createHttpsServer(
+      { key: fixture('self-signed.key'), cert: fixture('self-signed.crt') },
+      (_, response) => response.end('secret'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => server.close(resolve)));
+    const { port } = server.address() as { port: number };
+    const { agent, deadlines } = agentOf(1);
+    const answer = await send(agent, deadlines, `https://127.0.0.1:${port}`);
+    // The handshake happened (a plain-text client would get no such code) and the self-signed certificate was refused.
+    expect(answer.errorCode).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
   });
 });
