@@ -6,7 +6,7 @@ import { nextRandom } from '../util/random.js';
 import type { Mix } from './mix.js';
 import type { LoginCause } from './record.js';
 import { toResponseRecord } from './response-record.js';
-import { type HttpContext, sendAs } from './send.js';
+import { type HttpContext, headersToKeep, sendAs } from './send.js';
 import type { RecordSink } from './sink.js';
 import type { Sleep } from './sleep.js';
 import type { VirtualUser } from './virtual-user.js';
@@ -106,6 +106,7 @@ export async function runTraffic(
 ): Promise<TrafficResult> {
   const { context, sink, sleep } = options;
   const clock = context.clock;
+  const keepHeaders = headersToKeep(options.needs.headers);
   const startedAt = clock.now();
   const endAt = options.durationMs === undefined ? undefined : startedAt + options.durationMs;
   const stop = new AbortController();
@@ -150,6 +151,7 @@ export async function runTraffic(
         headers: entry.headers,
         body: entry.body,
         keepBody: options.needs.body,
+        keepHeaders,
         withToken: true,
         closeAfter: context.connections.closesAfter(vu.sent),
       },

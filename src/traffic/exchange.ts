@@ -33,6 +33,7 @@ class ExchangeHandler implements ResponseSink, Expiring {
   deadline = 0;
   settled = false;
   readonly headOnly: boolean;
+  readonly keepHeaders: ReadonlySet<string> | undefined;
   #status: number | undefined;
   #headers: ResponseHeaders = noHeaders;
   #bodyBytes = 0;
@@ -44,12 +45,13 @@ class ExchangeHandler implements ResponseSink, Expiring {
   readonly #resolve: (exchange: Exchange) => void;
 
   constructor(
-    headOnly: boolean,
+    request: ExchangeRequest,
     limits: ExchangeLimits,
     deadlines: Deadlines,
     resolve: (exchange: Exchange) => void,
   ) {
-    this.headOnly = headOnly;
+    this.headOnly = request.method === 'HEAD';
+    this.keepHeaders = request.keepHeaders;
     this.#limits = limits;
     this.#deadlines = deadlines;
     this.#resolve = resolve;
@@ -125,6 +127,6 @@ export function exchange(
   deadlines: Deadlines = sharedDeadlines,
 ): Promise<Exchange> {
   return new Promise((resolve) => {
-    agent.send(request, new ExchangeHandler(request.method === 'HEAD', limits, deadlines, resolve));
+    agent.send(request, new ExchangeHandler(request, limits, deadlines, resolve));
   });
 }

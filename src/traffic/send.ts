@@ -34,12 +34,22 @@ export function resolveEndpoint(urlOrPath: string, base: string): Endpoint {
   return { origin: url.origin, path: `${url.pathname}${url.search}`, url: url.href };
 }
 
+/** What a response must keep of its headers for these names to be read, and for the cookie jar. */
+export function headersToKeep(names: readonly string[]): ReadonlySet<string> {
+  return new Set([...names.map((name) => name.toLowerCase()), 'set-cookie']);
+}
+
 export interface SendSpec {
   endpoint: Endpoint;
   method: HttpMethod;
   headers?: Readonly<Record<string, string>>;
   body?: string | undefined;
   keepBody: boolean;
+  /**
+   * The response headers anyone will read (lower-case names), Set-Cookie always added; all when undefined.
+   * Make it once (`headersToKeep`), not per request.
+   */
+  keepHeaders?: ReadonlySet<string> | undefined;
   /** Send the user's bearer token (not on a login request). */
   withToken: boolean;
   closeAfter: boolean;
@@ -76,6 +86,7 @@ export async function sendAs(vu: VirtualUser, spec: SendSpec, context: HttpConte
       headers,
       body: spec.body,
       closeAfter: spec.closeAfter,
+      keepHeaders: spec.keepHeaders,
     },
     { timeoutMs: context.timeoutMs, maxBodyBytes: context.maxBodyBytes, keepBody: spec.keepBody },
   );

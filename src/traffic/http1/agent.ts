@@ -17,6 +17,8 @@ export interface OutgoingRequest {
   headers: Readonly<Record<string, string>>;
   body?: string | undefined;
   closeAfter: boolean;
+  /** Report only these response headers (lower-case names); all when undefined. */
+  keepHeaders?: ReadonlySet<string> | undefined;
 }
 
 /** The HTTP/1.1 client of one source address: a pool of connections per origin it has talked to. */

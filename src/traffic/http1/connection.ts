@@ -10,6 +10,8 @@ export type ResponseHeaders = Readonly<Record<string, string | string[] | undefi
 export interface ResponseSink {
   /** A HEAD answer has no body, whatever its Content-Length says. */
   readonly headOnly: boolean;
+  /** The only headers it wants to hear of (lower-case names); all when undefined. */
+  readonly keepHeaders: ReadonlySet<string> | undefined;
   /** Whether it has ended (timed out while it waited for a connection, say). */
   readonly settled: boolean;
   /** It is on its way; `abort` ends it (and the connection) early. */
@@ -102,7 +104,7 @@ export class Http1Connection implements Expiring {
   send(head: string, body: string | undefined, sink: ResponseSink, closeAfter: boolean): void {
     this.#sink = sink;
     this.#closeAfter = closeAfter;
-    this.#parser.reset();
+    this.#parser.reset(sink.keepHeaders);
     sink.onSent(this.#abort);
     // Latin-1 is the cheaper encoding for the head; a body may hold any text.
     if (body === undefined) this.#socket.write(head, 'latin1');

@@ -48,13 +48,18 @@ export class ResponseParser {
   #pending: Buffer | undefined;
   #remaining = 0;
   #keepAlive = false;
+  #keepHeaders: ReadonlySet<string> | undefined;
 
   constructor(events: ResponseEvents) {
     this.#events = events;
   }
 
-  /** Starts over for the next exchange on the same connection. */
-  reset(): void {
+  /**
+   * Starts over for the next exchange on the same connection. `keepHeaders` (lower-case names) limits the
+   * headers reported to those: most responses carry several that nobody reads.
+   */
+  reset(keepHeaders?: ReadonlySet<string>): void {
+    this.#keepHeaders = keepHeaders;
     this.#state = 'head';
     this.#pending = undefined;
     this.trailingBytes = false;
@@ -144,7 +149,7 @@ export class ResponseParser {
     const status = statusOf(head);
     if ((minor !== 0 && minor !== 1) || status === undefined)
       throw new ParseError(errorCodes.invalidResponse);
-    const { headers, contentLength, chunked, connection } = parseHeaderLines(head);
+    const { headers, contentLength, chunked, connection } = parseHeaderLines(head, this.#keepHeaders);
     // 101 would switch protocols, which nobody asked for; other 1xx are interim and the final head follows.
     if (status < 200 && status !== 101) return next;
     const closeDelimited = !chunked && contentLength === undefined;
@@ -222,7 +227,7 @@ interface ParsedHeaders {
 const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
 
 /** The header lines after the status line: names lower-cased, repeated names gathered in an array. */
-function parseHeaderLines(head: string): ParsedHeaders {
+function parseHeaderLines(head: string, keep: ReadonlySet<string> | undefined): ParsedHeaders {
   const parsed: ParsedHeaders = { headers: {}, contentLength: undefined, chunked: false, connection: '' };
   const { headers } = parsed;
   let start = head.indexOf('\r\n');
@@ -233,13 +238,21 @@ function parseHeaderLines(head: string): ParsedHeaders {
     const colon = head.indexOf(':', start);
     if (colon === -1 || colon > end || colon === start) throw new ParseError(errorCodes.invalidHeaderToken);
     const name = head.slice(start, colon).toLowerCase();
+    const framing = name === 'content-length' || name === 'transfer-encoding' || name === 'connection';
+    const kept = keep === undefined || keep.has(name);
+    if (!kept && !framing) {
+      start = lineEnd;
+      continue;
+    }
     let from = colon + 1;
     let to = end;
     while (from < to && isBlank(head.charCodeAt(from))) from += 1;
     while (to > from && isBlank(head.charCodeAt(to - 1))) to -= 1;
     const value = head.slice(from, to);
     const seen = headers[name];
-    if (seen === undefined) headers[name] = value;
+    if (!kept) {
+      // A framing header nobody asked for: read below, not reported.
+    } else if (seen === undefined) headers[name] = value;
     else if (typeof seen === 'string') headers[name] = [seen, value];
     else seen.push(value);
     if (name === 'content-length') {

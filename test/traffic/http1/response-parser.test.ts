@@ -65,6 +65,14 @@ describe('ResponseParser', () => {
     });
   });
 
+  it('reports only the headers asked for, and still frames the body by the others', () => {
+    const { parser, heard } = parserFor();
+    parser.reset(new Set(['x-backend-id']));
+    parser.execute(Buffer.from(sized));
+    expect(heard).toMatchObject({ headers: { 'x-backend-id': 'b1' }, body: 'hello', ended: true });
+    expect(Object.keys(heard.headers ?? {})).toEqual(['x-backend-id']);
+  });
+
   it('reads the same response whatever the reads it arrives in', () => {
     for (const text of [sized, chunked]) {
       const whole = parse(text);
