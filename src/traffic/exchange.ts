@@ -33,7 +33,7 @@ class ExchangeHandler implements ResponseSink, Expiring {
   deadline = 0;
   settled = false;
   readonly headOnly: boolean;
-  readonly keepHeaders: ReadonlySet<string> | undefined;
+  readonly keepHeaders: readonly string[] | undefined;
   #status: number | undefined;
   #headers: ResponseHeaders = noHeaders;
   #bodyBytes = 0;

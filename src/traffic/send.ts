@@ -35,8 +35,8 @@ export function resolveEndpoint(urlOrPath: string, base: string): Endpoint {
 }
 
 /** What a response must keep of its headers for these names to be read, and for the cookie jar. */
-export function headersToKeep(names: readonly string[]): ReadonlySet<string> {
-  return new Set([...names.map((name) => name.toLowerCase()), 'set-cookie']);
+export function headersToKeep(names: readonly string[]): readonly string[] {
+  return [...new Set([...names.map((name) => name.toLowerCase()), 'set-cookie'])];
 }
 
 export interface SendSpec {
@@ -49,7 +49,7 @@ export interface SendSpec {
    * The response headers anyone will read (lower-case names), Set-Cookie always added; all when undefined.
    * Make it once (`headersToKeep`), not per request.
    */
-  keepHeaders?: ReadonlySet<string> | undefined;
+  keepHeaders?: readonly string[] | undefined;
   /** Send the user's bearer token (not on a login request). */
   withToken: boolean;
   closeAfter: boolean;

@@ -18,7 +18,7 @@ export interface OutgoingRequest {
   body?: string | undefined;
   closeAfter: boolean;
   /** Report only these response headers (lower-case names); all when undefined. */
-  keepHeaders?: ReadonlySet<string> | undefined;
+  keepHeaders?: readonly string[] | undefined;
 }
 
 /** The HTTP/1.1 client of one source address: a pool of connections per origin it has talked to. */

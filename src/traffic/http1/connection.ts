@@ -11,7 +11,7 @@ export interface ResponseSink {
   /** A HEAD answer has no body, whatever its Content-Length says. */
   readonly headOnly: boolean;
   /** The only headers it wants to hear of (lower-case names); all when undefined. */
-  readonly keepHeaders: ReadonlySet<string> | undefined;
+  readonly keepHeaders: readonly string[] | undefined;
   /** Whether it has ended (timed out while it waited for a connection, say). */
   readonly settled: boolean;
   /** It is on its way; `abort` ends it (and the connection) early. */

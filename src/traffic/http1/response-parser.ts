@@ -48,7 +48,7 @@ export class ResponseParser {
   #pending: Buffer | undefined;
   #remaining = 0;
   #keepAlive = false;
-  #keepHeaders: ReadonlySet<string> | undefined;
+  #keepHeaders: readonly string[] | undefined;
 
   constructor(events: ResponseEvents) {
     this.#events = events;
@@ -58,7 +58,7 @@ export class ResponseParser {
    * Starts over for the next exchange on the same connection. `keepHeaders` (lower-case names) limits the
    * headers reported to those: most responses carry several that nobody reads.
    */
-  reset(keepHeaders?: ReadonlySet<string>): void {
+  reset(keepHeaders?: readonly string[]): void {
     this.#keepHeaders = keepHeaders;
     this.#state = 'head';
     this.#pending = undefined;
@@ -226,8 +226,27 @@ interface ParsedHeaders {
 
 const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
 
-/** The header lines after the status line: names lower-cased, repeated names gathered in an array. */
-function parseHeaderLines(head: string, keep: ReadonlySet<string> | undefined): ParsedHeaders {
+const framingNames = ['content-length', 'transfer-encoding', 'connection'] as const;
+
+/**
+ * The lower-case name of the header at `start`..`colon` if it is one of `names`: that string itself, so that
+ * it serves as a property key without being hashed again. Compared in place first (servers such as Node send
+ * lower-case names), lower-cased only when the length already matches.
+ */
+function nameAmong(head: string, start: number, colon: number, names: readonly string[]): string | undefined {
+  const length = colon - start;
+  for (const name of names) {
+    if (name.length !== length) continue;
+    if (head.startsWith(name, start) || head.slice(start, colon).toLowerCase() === name) return name;
+  }
+  return undefined;
+}
+
+/**
+ * The header lines after the status line: names lower-cased, repeated names gathered in an array. With `keep`,
+ * only those headers are reported (the framing ones are read all the same).
+ */
+function parseHeaderLines(head: string, keep: readonly string[] | undefined): ParsedHeaders {
   const parsed: ParsedHeaders = { headers: {}, contentLength: undefined, chunked: false, connection: '' };
   const { headers } = parsed;
   let start = head.indexOf('\r\n');
@@ -237,10 +256,10 @@ function parseHeaderLines(head: string, keep: ReadonlySet<string> | undefined): 
     const end = lineEnd === -1 ? head.length : lineEnd;
     const colon = head.indexOf(':', start);
     if (colon === -1 || colon > end || colon === start) throw new ParseError(errorCodes.invalidHeaderToken);
-    const name = head.slice(start, colon).toLowerCase();
-    const framing = name === 'content-length' || name === 'transfer-encoding' || name === 'connection';
-    const kept = keep === undefined || keep.has(name);
-    if (!kept && !framing) {
+    const reported =
+      keep === undefined ? head.slice(start, colon).toLowerCase() : nameAmong(head, start, colon, keep);
+    const name = reported ?? nameAmong(head, start, colon, framingNames);
+    if (name === undefined) {
       start = lineEnd;
       continue;
     }
@@ -249,12 +268,12 @@ function parseHeaderLines(head: string, keep: ReadonlySet<string> | undefined): 
     while (from < to && isBlank(head.charCodeAt(from))) from += 1;
     while (to > from && isBlank(head.charCodeAt(to - 1))) to -= 1;
     const value = head.slice(from, to);
-    const seen = headers[name];
-    if (!kept) {
-      // A framing header nobody asked for: read below, not reported.
-    } else if (seen === undefined) headers[name] = value;
-    else if (typeof seen === 'string') headers[name] = [seen, value];
-    else seen.push(value);
+    if (reported !== undefined) {
+      const seen = headers[reported];
+      if (seen === undefined) headers[reported] = value;
+      else if (typeof seen === 'string') headers[reported] = [seen, value];
+      else seen.push(value);
+    }
     if (name === 'content-length') {
       const length = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
       if (Number.isNaN(length)) throw new ParseError(errorCodes.invalidContentLength);
