@@ -31,6 +31,8 @@ const noHeaders: ResponseHeaders = Object.freeze({});
  */
 class ExchangeHandler implements ResponseSink, Expiring {
   deadline = 0;
+  earlier: Expiring | undefined = undefined;
+  later: Expiring | undefined = undefined;
   settled = false;
   readonly headOnly: boolean;
   readonly keepHeaders: readonly string[] | undefined;

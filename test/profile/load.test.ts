@@ -70,6 +70,14 @@ describe('bad profiles', () => {
       ['trafic: unknown field (did you mean "traffic"?)'],
     ],
     [
+      'a header name that is not a token and a value that would break the request',
+      `${minimalProfile}traffic:\n  requestIdHeader: "x id"\n  mix:\n    - path: /me\n      headers: { "x-a": "1\\r\\nx-b: 2" }\n`,
+      [
+        "traffic.requestIdHeader: expected a header name (letters, digits and !#$%&'*+.^_`|~-)",
+        'traffic.mix[0].headers.x-a: expected a header value without CR, LF or NUL',
+      ],
+    ],
+    [
       'an unknown nested field, with a suggestion',
       `${minimalProfile}traffic:\n  usres: 5\n`,
       ['traffic.usres: unknown field (did you mean "users"?)'],

@@ -44,6 +44,19 @@ describe('Deadlines', () => {
     expect(expired).toEqual(['late']);
   });
 
+  it('keeps the others waiting when one in the middle, the first or the last is deleted, even twice', () => {
+    const clock = manualClock();
+    const deadlines = new Deadlines(clock);
+    const expired: string[] = [];
+    const items = ['a', 'b', 'c', 'd', 'e'].map((name) => item(name, expired));
+    for (const each of items) deadlines.add(each, 100);
+    for (const at of [2, 0, 4, 2]) deadlines.delete(items[at] as Expiring, 100);
+    deadlines.delete(items[1] as Expiring, 999);
+    clock.set(100);
+    deadlines.tick();
+    expect(expired).toEqual(['b', 'd']);
+  });
+
   it('fires by itself on the real timer', async () => {
     const deadlines = new Deadlines(undefined, 5);
     const fired = await new Promise<boolean>((resolve) => {

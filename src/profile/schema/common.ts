@@ -71,7 +71,17 @@ export const positiveInt = z.number().int().positive();
 
 export const httpStatus = z.number().int().min(100).max(599);
 
-export const headers = z.record(z.string(), z.string());
+/** An HTTP field name (RFC 9110 token): checked here, once, so that requests need not check it each time. */
+export const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, {
+    error: "expected a header name (letters, digits and !#$%&'*+.^_`|~-)",
+  });
+
+export const headers = z.record(
+  headerName,
+  z.string().regex(/^[^\r\n\0]*$/, { error: 'expected a header value without CR, LF or NUL' }),
+);
 
 /** Where a value is read from in a response: used for the user's identity and for the backend's. */
 export const extractor = z.discriminatedUnion('from', [

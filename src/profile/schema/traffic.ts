@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, headers, positiveInt, strictObject } from './common.js';
+import { duration, headerName, headers, positiveInt, strictObject } from './common.js';
 
 const requestSchema = strictObject({
   name: z.string().min(1).optional(),
@@ -57,8 +57,8 @@ export const trafficSchema = strictObject({
     concurrency: positiveInt.default(20),
     rampUp: duration.prefault('0s'),
   }).prefault({}),
-  requestIdHeader: z.string().min(1).default('x-request-id'),
-  vuIdHeader: z.string().min(1).default('x-vu-id'),
+  requestIdHeader: headerName.default('x-request-id'),
+  vuIdHeader: headerName.default('x-vu-id'),
   mix: z
     .array(requestSchema)
     .min(1)

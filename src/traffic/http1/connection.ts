@@ -53,6 +53,8 @@ const readBuffer = Buffer.allocUnsafe(64 * 1024);
  */
 export class Http1Connection implements Expiring {
   deadline = 0;
+  earlier: Expiring | undefined = undefined;
+  later: Expiring | undefined = undefined;
   readonly #socket: Socket;
   readonly #parser = new ResponseParser({
     onHead: (status, headers, keepAlive) => this.#head(status, headers, keepAlive),

@@ -20,16 +20,17 @@ export class HeaderValueError extends Error {
 
 /**
  * The request's head, ready to write: request line, headers, and the blank line that ends them. `host` is
- * the origin's `host[:port]`, sent unless the headers carry a Host of their own.
+ * the origin's `host[:port]`, sent unless the headers carry a Host of their own. Names are trusted: they are
+ * ours or the profile's, which its schema checks. Values are checked: they may come from a credentials file,
+ * a cookie or a token.
  */
 export function requestHead(request: RequestLine, host: string): string {
   let head = `${request.method} ${request.path} HTTP/1.1\r\n`;
   let hasHost = false;
   for (const name in request.headers) {
     const value = request.headers[name] as string;
-    if (breaksHeader.test(value) || breaksHeader.test(name)) {
+    if (breaksHeader.test(value))
       throw new HeaderValueError(`header ${name}: a value must not contain CR, LF or NUL`);
-    }
     if (!hasHost && name.length === 4 && name.toLowerCase() === 'host') hasHost = true;
     head += `${name}: ${value}\r\n`;
   }
