@@ -72,11 +72,9 @@ export const positiveInt = z.number().int().positive();
 export const httpStatus = z.number().int().min(100).max(599);
 
 /** An HTTP field name (RFC 9110 token): checked here, once, so that requests need not check it each time. */
-export const headerName = z
-  .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, {
-    error: "expected a header name (letters, digits and !#$%&'*+.^_`|~-)",
-  });
+export const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, {
+  error: "expected a header name (letters, digits and !#$%&'*+.^_`|~-)",
+});
 
 export const headers = z.record(
   headerName,
