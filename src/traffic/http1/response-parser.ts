@@ -79,30 +79,22 @@ export class ResponseParser {
           offset = this.#head(chunk, offset);
           if (offset === -1) return;
           break;
-        case 'sized-body': {
-          const take = Math.min(this.#remaining, chunk.length - offset);
-          this.#events.onBody(chunk, offset, offset + take);
-          offset += take;
-          this.#remaining -= take;
+        case 'sized-body':
+          offset = this.#counted(chunk, offset);
           if (this.#remaining === 0) this.#end(chunk, offset);
           break;
-        }
         case 'chunk-size':
         case 'trailers':
           offset = this.#line(chunk, offset);
           if (offset === -1) return;
           break;
-        case 'chunk-data': {
-          const take = Math.min(this.#remaining, chunk.length - offset);
-          this.#events.onBody(chunk, offset, offset + take);
-          offset += take;
-          this.#remaining -= take;
+        case 'chunk-data':
+          offset = this.#counted(chunk, offset);
           if (this.#remaining === 0) {
             this.#state = 'chunk-data-end';
             this.#remaining = 2;
           }
           break;
-        }
         case 'chunk-data-end': {
           const expected = this.#remaining === 2 ? 0x0d : 0x0a;
           if (chunk[offset] !== expected) throw new ParseError(errorCodes.invalidChunk);
@@ -120,6 +112,14 @@ export class ResponseParser {
           return;
       }
     }
+  }
+
+  /** Hands on the body bytes still owed (of a sized body or a chunk) that this read holds. */
+  #counted(chunk: Buffer, offset: number): number {
+    const take = Math.min(this.#remaining, chunk.length - offset);
+    this.#events.onBody(chunk, offset, offset + take);
+    this.#remaining -= take;
+    return offset + take;
   }
 
   /** The connection ended. True when that completed the message (a body that runs to the close). */
