@@ -36,6 +36,11 @@ export class Deadlines {
     this.#resolutionMs = resolutionMs;
   }
 
+  /** The clock the deadlines run on. */
+  now(): number {
+    return this.#clock.now();
+  }
+
   add(item: Expiring, timeoutMs: number): void {
     let chain = this.#chains.get(timeoutMs);
     if (chain === undefined) {

@@ -55,6 +55,8 @@ export class Http1Connection implements Expiring {
   deadline = 0;
   earlier: Expiring | undefined = undefined;
   later: Expiring | undefined = undefined;
+  /** Set by the pool when the connection goes idle: past this time it is not used again. */
+  idleUntil = 0;
   readonly #socket: Socket;
   readonly #parser = new ResponseParser({
     onHead: (status, headers, keepAlive) => this.#head(status, headers, keepAlive),
@@ -111,6 +113,11 @@ export class Http1Connection implements Expiring {
     // Latin-1 is the cheaper encoding for the head; a body may hold any text.
     if (body === undefined) this.#socket.write(head, 'latin1');
     else this.#socket.write(head + body, 'utf8');
+  }
+
+  /** How long the server said it keeps the connection open when idle (its last answer's Keep-Alive). */
+  get serverIdleTimeoutMs(): number | undefined {
+    return this.#parser.idleTimeoutHintMs;
   }
 
   /** Ends the connection, and the exchange on it with this code. */

@@ -7,6 +7,19 @@ import {
   type ResponseSink,
 } from './connection.js';
 
+/**
+ * How long an idle connection may wait for its next request, as undici does it: a server closes an idle
+ * connection after its own timeout, and a request written while that close is on its way fails as if the
+ * server had reset it. So a connection idle for longer than the server's hint (Keep-Alive: timeout=N) less
+ * a margin, or than 4 s when the server gives none (Node's servers close at 5 s), is closed, not reused.
+ */
+export const idleReuse = { defaultMs: 4000, marginMs: 2000, maxMs: 600_000 } as const;
+
+function reuseWindowMs(serverIdleTimeoutMs: number | undefined): number {
+  if (serverIdleTimeoutMs === undefined) return idleReuse.defaultMs;
+  return Math.min(idleReuse.maxMs, Math.max(0, serverIdleTimeoutMs - idleReuse.marginMs));
+}
+
 /** What waits for a connection: the request, already written out, and who hears the answer. */
 interface Queued {
   head: string;
@@ -41,7 +54,7 @@ export class Http1Pool implements ConnectionOwner {
       sink.onError(errorCodes.clientClosed);
       return;
     }
-    const idle = this.#idle.pop();
+    const idle = this.#freshIdle();
     if (idle !== undefined) idle.send(head, body, sink, closeAfter);
     else if (this.#open.size < this.#maxConnections) this.#connect().send(head, body, sink, closeAfter);
     else this.#waiting.push({ head, body, sink, closeAfter });
@@ -49,8 +62,12 @@ export class Http1Pool implements ConnectionOwner {
 
   reusable(connection: Http1Connection): void {
     const next = this.#nextWaiting();
-    if (next === undefined) this.#idle.push(connection);
-    else connection.send(next.head, next.body, next.sink, next.closeAfter);
+    if (next !== undefined) {
+      connection.send(next.head, next.body, next.sink, next.closeAfter);
+      return;
+    }
+    connection.idleUntil = this.#deadlines.now() + reuseWindowMs(connection.serverIdleTimeoutMs);
+    this.#idle.push(connection);
   }
 
   gone(connection: Http1Connection): void {
@@ -69,6 +86,16 @@ export class Http1Pool implements ConnectionOwner {
       next.sink.onError(errorCodes.clientClosed);
     }
     for (const connection of [...this.#open]) connection.abort(errorCodes.clientClosed);
+  }
+
+  /** The idle connection used last, once those that waited too long are closed. */
+  #freshIdle(): Http1Connection | undefined {
+    const now = this.#deadlines.now();
+    for (let idle = this.#idle.pop(); idle !== undefined; idle = this.#idle.pop()) {
+      if (idle.idleUntil > now) return idle;
+      idle.abort(errorCodes.closed);
+    }
+    return undefined;
   }
 
   #connect(): Http1Connection {

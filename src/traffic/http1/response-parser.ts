@@ -42,6 +42,8 @@ export class ParseError extends Error {
  */
 export class ResponseParser {
   trailingBytes = false;
+  /** How long the server said it keeps an idle connection open (`Keep-Alive: timeout=N`), if it did. */
+  idleTimeoutHintMs: number | undefined;
   readonly #events: ResponseEvents;
   #state: State = 'head';
   /** A head, chunk-size line or trailer split across reads. */
@@ -149,9 +151,13 @@ export class ResponseParser {
     const status = statusOf(head);
     if ((minor !== 0 && minor !== 1) || status === undefined)
       throw new ParseError(errorCodes.invalidResponse);
-    const { headers, contentLength, chunked, connection } = parseHeaderLines(head, this.#keepHeaders);
+    const { headers, contentLength, chunked, connection, idleTimeoutHintMs } = parseHeaderLines(
+      head,
+      this.#keepHeaders,
+    );
     // 101 would switch protocols, which nobody asked for; other 1xx are interim and the final head follows.
     if (status < 200 && status !== 101) return next;
+    this.idleTimeoutHintMs = idleTimeoutHintMs;
     const closeDelimited = !chunked && contentLength === undefined;
     this.#keepAlive =
       (minor === 1 ? !connection.includes('close') : connection.includes('keep-alive')) &&
@@ -222,11 +228,12 @@ interface ParsedHeaders {
   chunked: boolean;
   /** The Connection header's tokens, lower-cased. */
   connection: string;
+  idleTimeoutHintMs: number | undefined;
 }
 
 const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
 
-const framingNames = ['content-length', 'transfer-encoding', 'connection'] as const;
+const framingNames = ['content-length', 'transfer-encoding', 'connection', 'keep-alive'] as const;
 
 /**
  * The lower-case name of the header at `start`..`colon` if it is one of `names`: that string itself, so that
@@ -247,7 +254,13 @@ function nameAmong(head: string, start: number, colon: number, names: readonly s
  * only those headers are reported (the framing ones are read all the same).
  */
 function parseHeaderLines(head: string, keep: readonly string[] | undefined): ParsedHeaders {
-  const parsed: ParsedHeaders = { headers: {}, contentLength: undefined, chunked: false, connection: '' };
+  const parsed: ParsedHeaders = {
+    headers: {},
+    contentLength: undefined,
+    chunked: false,
+    connection: '',
+    idleTimeoutHintMs: undefined,
+  };
   const { headers } = parsed;
   let start = head.indexOf('\r\n');
   while (start !== -1) {
@@ -285,6 +298,9 @@ function parseHeaderLines(head: string, keep: readonly string[] | undefined): Pa
       parsed.chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
     } else if (name === 'connection') {
       parsed.connection += value.toLowerCase();
+    } else if (name === 'keep-alive') {
+      const seconds = /(?:^|[,;\s])timeout\s*=\s*(\d{1,9})/i.exec(value)?.[1];
+      if (seconds !== undefined) parsed.idleTimeoutHintMs = Number(seconds) * 1000;
     }
     start = lineEnd;
   }

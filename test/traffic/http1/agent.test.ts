@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Deadlines } from '../../../src/traffic/deadlines.js';
 import { type Exchange, exchange } from '../../../src/traffic/exchange.js';
 import { Http1Agent } from '../../../src/traffic/http1/agent.js';
+import { manualClock } from '../../../src/util/clock.js';
 
 /** A server that answers each request head with whatever bytes `answer` gives (undefined: no answer). */
 interface RawServer {
@@ -183,6 +184,32 @@ describe('Http1Agent', () => {
       expect(answer.headers['x-path']).toBe(path);
       expect(answer.body === bodyOf(path)).toBe(true);
     }
+  });
+
+  it("does not reuse a connection that idled past the server's keep-alive timeout (less a margin)", async () => {
+    const server = await rawServer((head) =>
+      head.startsWith('GET /hinted') ? ok('x', 'keep-alive: timeout=3\r\n') : ok('x'),
+    );
+    const clock = manualClock(1000);
+    const deadlines = new Deadlines(clock, 5);
+    const agent = new Http1Agent({ maxConnections: 1, connectTimeoutMs: 1000 }, deadlines);
+    cleanup.push(() => agent.close());
+    const get = (path: string) => send(agent, deadlines, server.origin, { path });
+    await get('/hinted');
+    clock.advance(900);
+    await get('/hinted');
+    expect(server.connections).toBe(1);
+    // 3 s said the server, less a 2 s margin: after 1 s idle the connection is not used again.
+    clock.advance(1000);
+    await get('/plain');
+    expect(server.connections).toBe(2);
+    // No hint: 4 s.
+    clock.advance(3900);
+    await get('/plain');
+    expect(server.connections).toBe(2);
+    clock.advance(4000);
+    await get('/plain');
+    expect(server.connections).toBe(3);
   });
 
   it('gets a new connection when the server closed an idle one', async () => {

@@ -127,6 +127,14 @@ describe('ResponseParser', () => {
     );
   });
 
+  it("reads the server's idle timeout from Keep-Alive", () => {
+    const { parser } = parserFor();
+    parser.execute(
+      Buffer.from('HTTP/1.1 200 OK\r\nKeep-Alive: max=100, timeout=5\r\ncontent-length: 0\r\n\r\n'),
+    );
+    expect(parser.idleTimeoutHintMs).toBe(5000);
+  });
+
   it('marks bytes after the end of the answer, so the connection is not trusted again', () => {
     const { parser, heard } = parserFor();
     parser.execute(Buffer.from(`${sized}HTTP/1.1 200 OK\r\n`));
