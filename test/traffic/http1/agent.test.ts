@@ -212,6 +212,19 @@ describe('Http1Agent', () => {
     expect(server.connections).toBe(3);
   });
 
+  it('gives up on a connection that is not established within the connect timeout', async () => {
+    const server = await rawServer(() => ok('x'));
+    const clock = manualClock();
+    const deadlines = new Deadlines(clock, 5);
+    const agent = new Http1Agent({ maxConnections: 1, connectTimeoutMs: 50 }, deadlines);
+    cleanup.push(() => agent.close());
+    const answer = send(agent, deadlines, server.origin, { timeoutMs: 1000 });
+    // Loopback connects in well under a tick; the clock is moved past the connect timeout before that.
+    clock.advance(60);
+    deadlines.tick();
+    expect(await answer).toMatchObject({ errorCode: 'UND_ERR_CONNECT_TIMEOUT' });
+  });
+
   it('gets a new connection when the server closed an idle one', async () => {
     const server = await rawServer((_head, socket) => {
       socket.end(ok('once'));
