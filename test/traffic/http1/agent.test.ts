@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Deadlines } from '../../../src/traffic/deadlines.js';
 import { type Exchange, exchange } from '../../../src/traffic/exchange.js';
 import { Http1Agent } from '../../../src/traffic/http1/agent.js';
-import { manualClock } from '../../../src/util/clock.js';
+import { type Clock, manualClock } from '../../../src/util/clock.js';
 
 /** A server that answers each request head with whatever bytes `answer` gives (undefined: no answer). */
 interface RawServer {
@@ -63,9 +63,16 @@ function ok(body: string, extra = ''): string {
   return `HTTP/1.1 200 OK\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 }
 
-function agentOf(maxConnections: number): { agent: Http1Agent; deadlines: Deadlines } {
-  const deadlines = new Deadlines(undefined, 5);
-  const agent = new Http1Agent({ maxConnections, connectTimeoutMs: 1000 }, deadlines);
+/** An agent on its own deadlines: the real clock unless a test drives time by hand. */
+function agentOf(
+  maxConnections: number,
+  options: { clock?: Clock; connectTimeoutMs?: number } = {},
+): { agent: Http1Agent; deadlines: Deadlines } {
+  const deadlines = new Deadlines(options.clock, 5);
+  const agent = new Http1Agent(
+    { maxConnections, connectTimeoutMs: options.connectTimeoutMs ?? 1000 },
+    deadlines,
+  );
   cleanup.push(() => agent.close());
   return { agent, deadlines };
 }
@@ -191,9 +198,7 @@ describe('Http1Agent', () => {
       head.startsWith('GET /hinted') ? ok('x', 'keep-alive: timeout=3\r\n') : ok('x'),
     );
     const clock = manualClock(1000);
-    const deadlines = new Deadlines(clock, 5);
-    const agent = new Http1Agent({ maxConnections: 1, connectTimeoutMs: 1000 }, deadlines);
-    cleanup.push(() => agent.close());
+    const { agent, deadlines } = agentOf(1, { clock });
     const get = (path: string) => send(agent, deadlines, server.origin, { path });
     await get('/hinted');
     clock.advance(900);
@@ -215,9 +220,7 @@ describe('Http1Agent', () => {
   it('gives up on a connection that is not established within the connect timeout', async () => {
     const server = await rawServer(() => ok('x'));
     const clock = manualClock();
-    const deadlines = new Deadlines(clock, 5);
-    const agent = new Http1Agent({ maxConnections: 1, connectTimeoutMs: 50 }, deadlines);
-    cleanup.push(() => agent.close());
+    const { agent, deadlines } = agentOf(1, { clock, connectTimeoutMs: 50 });
     const answer = send(agent, deadlines, server.origin, { timeoutMs: 1000 });
     // Loopback connects in well under a tick; the clock is moved past the connect timeout before that.
     clock.advance(60);
