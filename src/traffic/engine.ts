@@ -123,7 +123,8 @@ export async function runTraffic(
     claimed += 1;
     return true;
   };
-  const running = (): boolean => !stop.signal.aborted && (endAt === undefined || clock.now() < endAt);
+  const running = (now = clock.now()): boolean =>
+    !stop.signal.aborted && (endAt === undefined || now < endAt);
 
   const relogin = async (vu: VirtualUser, cause: LoginCause): Promise<boolean> => {
     const { record } = await options.logIn(vu, cause);
@@ -187,8 +188,8 @@ export async function runTraffic(
     // Users start at a seeded offset within one think time, not all at once: a herd of first requests
     // would queue thousands of them in the client and measure the client, not the balancer.
     if (options.thinkTimeMs > 0) await sleep(nextRandom(vu) * options.thinkTimeMs, stop.signal);
-    while (running() && claim()) {
-      const requested = await step(vu, clock.now());
+    for (let now = clock.now(); running(now) && claim(); now = clock.now()) {
+      const requested = await step(vu, now);
       const pause = requested ? options.thinkTimeMs : Math.max(options.thinkTimeMs, reloginBackoffMs);
       if (pause > 0 && running()) await sleep(pause, stop.signal);
     }

@@ -222,6 +222,31 @@ function statusOf(head: string): number | undefined {
   return ends && status >= 100 ? status : undefined;
 }
 
+/** The digits from `from` to `to` as a number; undefined unless they are 1 to 15 digits and nothing else. */
+function decimalAt(head: string, from: number, to: number): number | undefined {
+  if (to <= from || to - from > 15) return undefined;
+  let value = 0;
+  for (let at = from; at < to; at++) {
+    const digit = head.charCodeAt(at) - 0x30;
+    if (!(digit >= 0 && digit <= 9)) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+// A server sends the same Keep-Alive value on every answer: it is read once, not once per response.
+let lastKeepAlive = '';
+let lastIdleTimeoutHintMs: number | undefined;
+
+function idleTimeoutHintOf(keepAlive: string): number | undefined {
+  if (keepAlive !== lastKeepAlive) {
+    const seconds = /(?:^|[,;\s])timeout\s*=\s*(\d{1,9})/i.exec(keepAlive)?.[1];
+    lastKeepAlive = keepAlive;
+    lastIdleTimeoutHintMs = seconds === undefined ? undefined : Number(seconds) * 1000;
+  }
+  return lastIdleTimeoutHintMs;
+}
+
 interface ParsedHeaders {
   headers: Record<string, string | string[]>;
   contentLength: number | undefined;
@@ -237,16 +262,26 @@ const framingNames = ['content-length', 'transfer-encoding', 'connection', 'keep
 
 /**
  * The lower-case name of the header at `start`..`colon` if it is one of `names`: that string itself, so that
- * it serves as a property key without being hashed again. Compared in place first (servers such as Node send
- * lower-case names), lower-cased only when the length already matches.
+ * it serves as a property key without being hashed again. Compared in place, letters folded to lower case,
+ * so that no name is sliced out of the head to be compared.
  */
 function nameAmong(head: string, start: number, colon: number, names: readonly string[]): string | undefined {
   const length = colon - start;
   for (const name of names) {
-    if (name.length !== length) continue;
-    if (head.startsWith(name, start) || head.slice(start, colon).toLowerCase() === name) return name;
+    if (name.length === length && (head.startsWith(name, start) || sameFolded(head, start, name)))
+      return name;
   }
   return undefined;
+}
+
+/** Whether `head` from `start` spells the lower-case `name`, whatever the case of its letters. */
+function sameFolded(head: string, start: number, name: string): boolean {
+  for (let at = 0; at < name.length; at++) {
+    const code = head.charCodeAt(start + at);
+    const lower = code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+    if (lower !== name.charCodeAt(at)) return false;
+  }
+  return true;
 }
 
 /**
@@ -288,8 +323,8 @@ function parseHeaderLines(head: string, keep: readonly string[] | undefined): Pa
       else seen.push(value);
     }
     if (name === 'content-length') {
-      const length = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
-      if (Number.isNaN(length)) throw new ParseError(errorCodes.invalidContentLength);
+      const length = decimalAt(head, from, to);
+      if (length === undefined) throw new ParseError(errorCodes.invalidContentLength);
       if (parsed.contentLength !== undefined && parsed.contentLength !== length) {
         throw new ParseError(errorCodes.invalidContentLength);
       }
@@ -299,8 +334,7 @@ function parseHeaderLines(head: string, keep: readonly string[] | undefined): Pa
     } else if (name === 'connection') {
       parsed.connection += value.toLowerCase();
     } else if (name === 'keep-alive') {
-      const seconds = /(?:^|[,;\s])timeout\s*=\s*(\d{1,9})/i.exec(value)?.[1];
-      if (seconds !== undefined) parsed.idleTimeoutHintMs = Number(seconds) * 1000;
+      parsed.idleTimeoutHintMs = idleTimeoutHintOf(value);
     }
     start = lineEnd;
   }

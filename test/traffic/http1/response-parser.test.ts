@@ -135,6 +135,31 @@ describe('ResponseParser', () => {
     expect(parser.idleTimeoutHintMs).toBe(5000);
   });
 
+  it('reads each Keep-Alive value as it comes, not the one the last answer had', () => {
+    const { parser } = parserFor();
+    const hints = ['timeout=5', 'max=3', 'timeout=65', 'TIMEOUT = 7', 'timeout=5'].map((value) => {
+      parser.reset();
+      parser.execute(Buffer.from(`HTTP/1.1 200 OK\r\nkeep-alive: ${value}\r\ncontent-length: 0\r\n\r\n`));
+      return parser.idleTimeoutHintMs;
+    });
+    expect(hints).toEqual([5000, undefined, 65_000, 7000, 5000]);
+  });
+
+  it('reads Content-Length as digits only, and header names in any case', () => {
+    for (const bad of ['', '1.5', '0x10', '1e3', '+5', '1 2', '1234567890123456']) {
+      expect(codeOf(`HTTP/1.1 200 OK\r\ncontent-length: ${bad}\r\n\r\n`), bad).toBe(
+        'HPE_UNEXPECTED_CONTENT_LENGTH',
+      );
+    }
+    const { parser, heard } = parserFor();
+    parser.reset(['x-user']);
+    parser.execute(
+      Buffer.from('HTTP/1.1 200 OK\r\nCONTENT-Length:  007 \r\nX-USER: ann\r\nx-usex: no\r\n\r\nabcdefg'),
+    );
+    expect(heard).toMatchObject({ headers: { 'x-user': 'ann' }, body: 'abcdefg', ended: true });
+    expect(Object.keys(heard.headers ?? {})).toEqual(['x-user']);
+  });
+
   it('marks bytes after the end of the answer, so the connection is not trusted again', () => {
     const { parser, heard } = parserFor();
     parser.execute(Buffer.from(`${sized}HTTP/1.1 200 OK\r\n`));
