@@ -10,6 +10,7 @@ import { formatSpread, megabytes, parseWrk, type Spread, spread } from './stats.
 
 const wrkPath = '/usr/bin/wrk';
 const password = 'bench';
+const warmUpSeconds = 3;
 
 const { values: flags } = parseArgs({
   options: {
@@ -164,6 +165,14 @@ async function throughputSection(
   ];
   const runs: RunFigures[] = [];
   const timeoutMs = config.durationSeconds * 1000 + 60_000;
+  // A freshly started lab (backends' JIT, Redis, HAProxy's buffers) is slower for a while: whoever ran
+  // first in round 1 paid for it. A short unmeasured run warms it up for everyone.
+  log(`warming the lab up (${warmUpSeconds} s, not measured)`);
+  await runNodeChild<LoadResult>(
+    './load-autocannon.ts',
+    { url, connections: config.connections, durationSeconds: warmUpSeconds, cookie },
+    { watched, timeoutMs },
+  );
   for (let round = 1; round <= config.rounds; round++) {
     // Rotated each round, so that no generator always runs on a freshly idle (or freshly warm) lab.
     const order = generators.map((_, i) => generators[(i + round - 1) % generators.length] as Generator);
@@ -270,6 +279,19 @@ async function throughputSection(
   process.stdout.write(
     "http loop: session-chaos's own HTTP/1.1 client (exchange()) in a bare loop (fixed cookie, no jar, no checks): " +
       'the HTTP client under the engine, for scale\n',
+  );
+  // The target compares medians; the ratio within each round (same minutes, same machine state) shows how
+  // much of the difference is the machine drifting between rounds.
+  const perRound = Array.from({ length: config.rounds }, (_, index) => {
+    const rateOf = (generator: Generator): number | undefined =>
+      runs.find((run) => run.generator === generator && run.round === index + 1)?.reqPerSec;
+    const ours = rateOf('session-chaos');
+    const theirs = rateOf('autocannon');
+    return ours === undefined || theirs === undefined ? Number.NaN : Math.round((ours / theirs) * 100) / 100;
+  });
+  summary.sessionChaosToAutocannonPerRound = perRound;
+  process.stdout.write(
+    `session-chaos / autocannon within each round: ${perRound.map((ratio) => `${ratio.toFixed(2)}x`).join(', ')}\n`,
   );
   const saturated = saturationNotes(runs, lab);
   for (const note of saturated) process.stdout.write(`${note}\n`);

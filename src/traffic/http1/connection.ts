@@ -86,10 +86,10 @@ export class Http1Connection implements Expiring {
     if (target.tls) {
       const servername = /^[\d.]+$|:/.test(target.host) ? undefined : target.host;
       this.#socket = connectTls({ ...options, servername });
-      this.#socket.on('data', (chunk: Buffer) => this.#read(chunk));
+      this.#socket.on('data', (chunk: Buffer) => this.#read(chunk, chunk.length));
     } else {
       const callback = (length: number): boolean => {
-        this.#read(readBuffer.subarray(0, length));
+        this.#read(readBuffer, length);
         return true;
       };
       this.#socket = connectTcp({ ...options, onread: { buffer: readBuffer, callback } });
@@ -130,14 +130,14 @@ export class Http1Connection implements Expiring {
     if (this.#connecting) this.#fail(errorCodes.connectTimeout);
   }
 
-  #read(chunk: Buffer): void {
+  #read(chunk: Buffer, length: number): void {
     if (this.#sink === undefined) {
       // Bytes nobody asked for: the connection can no longer be trusted to frame the next answer.
       this.#fail(errorCodes.closed);
       return;
     }
     try {
-      this.#parser.execute(chunk);
+      this.#parser.execute(chunk, length);
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
       this.#fail(error.code);

@@ -49,6 +49,8 @@ export class ResponseParser {
   /** A head, chunk-size line or trailer split across reads. */
   #pending: Buffer | undefined;
   #remaining = 0;
+  /** Where the valid bytes of the chunk being read end. */
+  #chunkEnd = 0;
   #keepAlive = false;
   #keepHeaders: readonly string[] | undefined;
 
@@ -67,15 +69,21 @@ export class ResponseParser {
     this.trailingBytes = false;
   }
 
-  /** Reads the next bytes of the connection; throws a ParseError when they are not a response. */
-  execute(input: Buffer): void {
+  /**
+   * Reads the next bytes of the connection, the first `length` of `input` (a connection's shared read buffer
+   * is passed as is: a view of it per read would cost more than the parsing); throws a ParseError when they
+   * are not a response.
+   */
+  execute(input: Buffer, length = input.length): void {
     let chunk = input;
+    this.#chunkEnd = length;
     if (this.#pending !== undefined) {
-      chunk = Buffer.concat([this.#pending, input]);
+      chunk = Buffer.concat([this.#pending, input.subarray(0, length)]);
+      this.#chunkEnd = chunk.length;
       this.#pending = undefined;
     }
     let offset = 0;
-    while (offset < chunk.length) {
+    while (offset < this.#chunkEnd) {
       switch (this.#state) {
         case 'head':
           offset = this.#head(chunk, offset);
@@ -106,8 +114,8 @@ export class ResponseParser {
           break;
         }
         case 'body-to-close':
-          this.#events.onBody(chunk, offset, chunk.length);
-          offset = chunk.length;
+          this.#events.onBody(chunk, offset, this.#chunkEnd);
+          offset = this.#chunkEnd;
           break;
         case 'done':
           this.trailingBytes = true;
@@ -118,7 +126,7 @@ export class ResponseParser {
 
   /** Hands on the body bytes still owed (of a sized body or a chunk) that this read holds. */
   #counted(chunk: Buffer, offset: number): number {
-    const take = Math.min(this.#remaining, chunk.length - offset);
+    const take = Math.min(this.#remaining, this.#chunkEnd - offset);
     this.#events.onBody(chunk, offset, offset + take);
     this.#remaining -= take;
     return offset + take;
@@ -134,10 +142,10 @@ export class ResponseParser {
 
   /** Parses a whole head from `offset`, or keeps the partial head and returns -1. */
   #head(chunk: Buffer, offset: number): number {
-    const end = chunk.indexOf(crlfcrlf, offset);
+    const end = this.#find(chunk, crlfcrlf, offset, 4);
     if (end === -1) {
-      if (chunk.length - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
-      this.#pending = Buffer.from(chunk.subarray(offset));
+      if (this.#chunkEnd - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
+      this.#pending = Buffer.from(chunk.subarray(offset, this.#chunkEnd));
       return -1;
     }
     if (end - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
@@ -179,10 +187,10 @@ export class ResponseParser {
 
   /** A chunk-size line or a trailer line; -1 when the line is not complete yet. */
   #line(chunk: Buffer, offset: number): number {
-    const end = chunk.indexOf(0x0a, offset);
+    const end = this.#find(chunk, 0x0a, offset, 1);
     if (end === -1) {
-      if (chunk.length - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
-      this.#pending = Buffer.from(chunk.subarray(offset));
+      if (this.#chunkEnd - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
+      this.#pending = Buffer.from(chunk.subarray(offset, this.#chunkEnd));
       return -1;
     }
     const line = chunk.toString('latin1', offset, chunk[end - 1] === 0x0d ? end - 1 : end);
@@ -202,9 +210,15 @@ export class ResponseParser {
     return end + 1;
   }
 
+  /** Where `needle` (`size` bytes) starts in this read, from `offset`; -1 when it does not end within it. */
+  #find(chunk: Buffer, needle: Buffer | number, offset: number, size: number): number {
+    const at = chunk.indexOf(needle, offset);
+    return at === -1 || at + size > this.#chunkEnd ? -1 : at;
+  }
+
   #end(chunk: Buffer, offset: number): void {
     this.#state = 'done';
-    if (offset < chunk.length) this.trailingBytes = true;
+    if (offset < this.#chunkEnd) this.trailingBytes = true;
     this.#events.onEnd();
   }
 }

@@ -135,6 +135,20 @@ describe('ResponseParser', () => {
     expect(parser.idleTimeoutHintMs).toBe(5000);
   });
 
+  it('reads only the first `length` bytes of a shared read buffer, whatever lies after them', () => {
+    const { parser, heard } = parserFor();
+    const shared = Buffer.alloc(256, 'x');
+    const stale = Buffer.from('HTTP/1.1 500 Stale\r\ncontent-length: 0\r\n\r\n');
+    stale.copy(shared, 40);
+    const pieces = ['HTTP/1.1 200 OK\r\ncontent-', 'length: 5\r\n\r\nhel', 'lo'];
+    for (const piece of pieces) {
+      const length = shared.write(piece, 'latin1');
+      parser.execute(shared, length);
+    }
+    expect(heard).toMatchObject({ status: 200, body: 'hello', ended: true });
+    expect(parser.trailingBytes).toBe(false);
+  });
+
   it('reads each Keep-Alive value as it comes, not the one the last answer had', () => {
     const { parser } = parserFor();
     const hints = ['timeout=5', 'max=3', 'timeout=65', 'TIMEOUT = 7', 'timeout=5'].map((value) => {
