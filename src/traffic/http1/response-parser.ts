@@ -91,7 +91,7 @@ export class ResponseParser {
           break;
         case 'sized-body':
           offset = this.#counted(chunk, offset);
-          if (this.#remaining === 0) this.#end(chunk, offset);
+          if (this.#remaining === 0) this.#end(offset);
           break;
         case 'chunk-size':
         case 'trailers':
@@ -172,13 +172,13 @@ export class ResponseParser {
       !(closeDelimited && status !== 204 && status !== 304);
     const headOnly = this.#events.onHead(status, headers, this.#keepAlive);
     if (headOnly || status === 204 || status === 304 || status === 101) {
-      this.#end(chunk, next);
+      this.#end(next);
     } else if (chunked) {
       this.#state = 'chunk-size';
     } else if (contentLength !== undefined) {
       this.#remaining = contentLength;
       this.#state = 'sized-body';
-      if (contentLength === 0) this.#end(chunk, next);
+      if (contentLength === 0) this.#end(next);
     } else {
       this.#state = 'body-to-close';
     }
@@ -195,7 +195,7 @@ export class ResponseParser {
     }
     const line = chunk.toString('latin1', offset, chunk[end - 1] === 0x0d ? end - 1 : end);
     if (this.#state === 'trailers') {
-      if (line === '') this.#end(chunk, end + 1);
+      if (line === '') this.#end(end + 1);
       return end + 1;
     }
     const extension = line.indexOf(';');
@@ -216,7 +216,7 @@ export class ResponseParser {
     return at === -1 || at + size > this.#chunkEnd ? -1 : at;
   }
 
-  #end(chunk: Buffer, offset: number): void {
+  #end(offset: number): void {
     this.#state = 'done';
     if (offset < this.#chunkEnd) this.trailingBytes = true;
     this.#events.onEnd();
