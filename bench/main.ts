@@ -88,6 +88,8 @@ interface RunFigures {
   cpuMicrosPerRequest: number;
   cpuUserMicrosPerRequest: number;
   cpuSystemMicrosPerRequest: number;
+  /** CPU of HAProxy, the backends and Redis per request: what the generator's traffic costs the lab. */
+  labMicrosPerRequest: number;
   /** Percent of one core over the run, per process; `others` is the rest of the machine. */
   cpuPercent: Record<string, number>;
   seconds: number;
@@ -123,6 +125,7 @@ function figures(
     cpuMicrosPerRequest: perRequest(measured.cpuMicros),
     cpuUserMicrosPerRequest: perRequest(measured.cpu.user),
     cpuSystemMicrosPerRequest: perRequest(measured.cpu.system),
+    labMicrosPerRequest: perRequest(watchedTotal - measured.cpuMicros),
     cpuPercent,
     seconds: Math.round(seconds * 100) / 100,
   };
@@ -234,6 +237,7 @@ async function throughputSection(
       'client CPU us/req',
       'user + sys',
       'vs autocannon',
+      'lab CPU us/req',
       'bad',
       'CPU % of a core: client / haproxy / backends / other processes',
     ],
@@ -250,12 +254,14 @@ async function throughputSection(
     const ratio = Math.round((rate.median / autocannonRate) * 100) / 100;
     const user = spread(mine.map((run) => run.cpuUserMicrosPerRequest)).median;
     const system = spread(mine.map((run) => run.cpuSystemMicrosPerRequest)).median;
+    const labCost = spread(mine.map((run) => run.labMicrosPerRequest));
     summary[generator] = {
       reqPerSec: rate,
       cpuMicrosPerRequest: cpu,
       cpuUserMicrosPerRequest: user,
       cpuSystemMicrosPerRequest: system,
       ratioToAutocannon: ratio,
+      labMicrosPerRequest: labCost,
       bad: mine.reduce((sum, run) => sum + run.bad, 0),
     };
     table.push([
@@ -264,13 +270,14 @@ async function throughputSection(
       formatSpread(cpu, 1),
       `${user.toFixed(1)} + ${system.toFixed(1)}`,
       `${ratio.toFixed(2)}x`,
+      formatSpread(labCost, 1),
       String(mine.reduce((sum, run) => sum + run.bad, 0)),
       `${cpuShare('client')} / ${cpuShare('haproxy')} / ${backendNames.map(cpuShare).join(', ')}${
         lab.redis === undefined ? '' : ` (redis ${cpuShare('redis')})`
       } / ${cpuShare('others')}`,
     ]);
   }
-  if (!wrkInstalled) table.push(['wrk', 'not installed', '', '', '', '', '']);
+  if (!wrkInstalled) table.push(['wrk', 'not installed', '', '', '', '', '', '']);
   process.stdout.write(
     `\nThroughput: HAProxy round robin over ${lab.backends.length} backends (${lab.sessions} sessions), ` +
       `${config.connections} connections, ${config.rounds} x ${config.durationSeconds} s each, interleaved\n`,
