@@ -1,6 +1,7 @@
 import { resolvePlan } from '../src/profile/load.js';
 import { executeRun } from '../src/run/run.js';
 import { announce, runChild } from './child.js';
+import { answerOffline } from './offline-agent.js';
 
 export interface EngineOptions {
   url: string;
@@ -11,6 +12,8 @@ export interface EngineOptions {
   rate?: number;
   /** Collect garbage (node --expose-gc) before reading RSS after the login phase. */
   gcBeforeTraffic?: boolean;
+  /** No network: answers come from a stand-in for the lab (`answerOffline`), `url` is never connected to. */
+  offline?: boolean;
 }
 
 /**
@@ -62,6 +65,7 @@ export interface EngineResult {
 }
 
 await runChild<EngineOptions>(async (options) => {
+  if (options.offline) answerOffline();
   const plan = resolvePlan('bench', benchProfile(options), {
     env: { BENCH_PASSWORD: options.password },
   });

@@ -11,6 +11,7 @@ import { formatSpread, megabytes, parseWrk, type Spread, spread } from './stats.
 const wrkPath = '/usr/bin/wrk';
 const password = 'bench';
 const warmUpSeconds = 3;
+const offlineSeconds = 5;
 
 const { values: flags } = parseArgs({
   options: {
@@ -22,7 +23,7 @@ const { values: flags } = parseArgs({
     'open-duration': { type: 'string', default: '6' },
     'open-users': { type: 'string', default: '200' },
     'pause-ms': { type: 'string', default: '1000' },
-    only: { type: 'string', default: 'throughput,rss,open' },
+    only: { type: 'string', default: 'throughput,rss,open,offline' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -40,7 +41,7 @@ if (flags.help) {
       '  --open-duration S   open-model run length (6)',
       '  --open-users N      open-model users; few, so that a stall makes arrivals wait for a user (200)',
       '  --pause-ms MS       how long a backend is paused (SIGSTOP) in the open-model run (1000)',
-      '  --only LIST         sections: throughput,rss,open',
+      '  --only LIST         sections: throughput,rss,open,offline',
       '  --cpu-prof          write a V8 CPU profile of each session-chaos throughput run to bench/results/',
       '',
     ].join('\n'),
@@ -353,6 +354,57 @@ interface RssFigures {
  * RSS of a session-chaos run with many logged-in users, each in a child of its own (nothing else in its
  * heap): RSS after the login phase (after a full GC) and the peak over a short open-model traffic phase.
  */
+interface OfflineFigures {
+  requests: number;
+  cpuMicrosPerRequest: number;
+  cpuUserMicrosPerRequest: number;
+  cpuSystemMicrosPerRequest: number;
+}
+
+/**
+ * session-chaos's own CPU per request, with the network replaced by a stand-in for the lab (see
+ * `offline-agent.ts`): the same child, profile and pipeline as the throughput rows, without the kernel's
+ * loopback work or a lab sharing the cores. It moves by a few percent between runs instead of 10-20%, so a
+ * change to the engine's hot path can be measured here before the lab says anything.
+ */
+async function offlineSection(): Promise<{ runs: OfflineFigures[]; summary: Spread }> {
+  const runs: OfflineFigures[] = [];
+  for (let round = 1; round <= config.rounds; round++) {
+    log(`offline engine, round ${round}/${config.rounds}`);
+    const options: EngineOptions = {
+      url: 'http://127.0.0.1:9',
+      users: config.connections,
+      durationSeconds: offlineSeconds,
+      password,
+      offline: true,
+    };
+    const measured = await runNodeChild<EngineResult>('./load-engine.ts', options, {
+      watched: [],
+      timeoutMs: offlineSeconds * 1000 + 60_000,
+    });
+    const { requests, loggedIn, bad } = measured.result;
+    if (loggedIn !== config.connections || bad > 0) {
+      throw new Error(
+        `offline run: ${loggedIn} of ${config.connections} users logged in, ${bad} answers not ok`,
+      );
+    }
+    const perRequest = (micros: number): number => Math.round((micros / requests) * 100) / 100;
+    runs.push({
+      requests,
+      cpuMicrosPerRequest: perRequest(measured.cpuMicros),
+      cpuUserMicrosPerRequest: perRequest(measured.cpu.user),
+      cpuSystemMicrosPerRequest: perRequest(measured.cpu.system),
+    });
+  }
+  const summary = spread(runs.map((run) => run.cpuMicrosPerRequest));
+  process.stdout.write(
+    `\nOffline: session-chaos's own CPU per request, network replaced by a stand-in (${config.connections} VUs, ` +
+      `${config.rounds} x ${offlineSeconds} s): ${formatSpread(summary, 2)} us ` +
+      `(${Math.round(spread(runs.map((run) => run.requests)).median / offlineSeconds).toLocaleString('en-US')} req/s on one core)\n`,
+  );
+  return { runs, summary };
+}
+
 async function rssSection(): Promise<RssFigures[]> {
   const most = Math.max(...config.rssUsers);
   log(`starting a one-backend lab for ${most} users`);
@@ -602,6 +654,7 @@ async function main(): Promise<void> {
     }
   }
   if (config.sections.has('rss')) rss = await rssSection();
+  const offline = config.sections.has('offline') ? await offlineSection() : undefined;
 
   const targets = targetsOf(throughput?.summary, rss, open);
   const table = new Table({ head: ['target', 'measured', ''] });
@@ -610,7 +663,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\nTargets\n${table.toString()}\n`);
 
-  Object.assign(report, { throughput, rss, open, targets, endedAt: new Date().toISOString() });
+  Object.assign(report, { throughput, rss, open, offline, targets, endedAt: new Date().toISOString() });
   const path = new URL(`./${stamp}.json`, resultsDir);
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nfigures written to ${path.pathname}\n`);
