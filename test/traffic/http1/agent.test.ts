@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Deadlines } from '../../../src/traffic/deadlines.js';
 import { type Exchange, exchange } from '../../../src/traffic/exchange.js';
@@ -295,5 +298,31 @@ describe('Http1Agent', () => {
     const answer = await send(agent, deadlines, `https://127.0.0.1:${port}`);
     // The handshake happened (a plain-text client would get no such code) and the self-signed certificate was refused.
     expect(answer.errorCode).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+  });
+
+  it('trusts a private CA named by NODE_EXTRA_CA_CERTS, for an IP address and for a host name', async () => {
+    const fixture = (name: string) => new URL(`../../fixtures/${name}`, import.meta.url);
+    const server = createHttpsServer(
+      { key: readFileSync(fixture('self-signed.key')), cert: readFileSync(fixture('self-signed.crt')) },
+      (_, response) => response.end('secret'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => server.close(resolve)));
+    const { port } = server.address() as { port: number };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(fixture('tls-client.ts')),
+        `https://127.0.0.1:${port}`,
+        `https://localhost:${port}`,
+      ],
+      { env: { ...process.env, NODE_EXTRA_CA_CERTS: fileURLToPath(fixture('self-signed.crt')) } },
+    );
+    expect(JSON.parse(stdout)).toEqual([
+      { status: 200, body: 'secret' },
+      { status: 200, body: 'secret' },
+    ]);
   });
 });
