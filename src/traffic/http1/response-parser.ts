@@ -348,7 +348,7 @@ function parseHeaderLines(head: string, keep: readonly string[] | undefined): Pa
     } else if (name === 'connection') {
       parsed.connection += value.toLowerCase();
     } else if (name === 'keep-alive') {
-      parsed.idleTimeoutHintMs = idleTimeoutHintOf(value);
+      parsed.idleTimeoutHintMs = idleTimeoutHintOf(value) ?? parsed.idleTimeoutHintMs;
     }
     start = lineEnd;
   }

@@ -157,6 +157,13 @@ describe('ResponseParser', () => {
       return parser.idleTimeoutHintMs;
     });
     expect(hints).toEqual([5000, undefined, 65_000, 7000, 5000]);
+    parser.reset();
+    parser.execute(
+      Buffer.from(
+        'HTTP/1.1 200 OK\r\nkeep-alive: timeout=9\r\nkeep-alive: max=2\r\ncontent-length: 0\r\n\r\n',
+      ),
+    );
+    expect(parser.idleTimeoutHintMs).toBe(9000);
   });
 
   it('reads Content-Length as digits only, and header names in any case', () => {
