@@ -6,11 +6,32 @@
  */
 export type ChildMessage =
   | { type: 'start' }
+  | { type: 'count'; requests: number }
   | { type: 'result'; result: unknown }
   | { type: 'error'; message: string };
 
+/** A generator the parent runs in turns with another (the alternating section), paused with SIGSTOP between. */
+export interface PausableLoad {
+  /**
+   * Report the requests made so far on every SIGCONT, and end the load when the parent writes `stop` on
+   * stdin. The duration stays as a backstop, so a child whose parent died still stops by itself.
+   */
+  pausable?: boolean;
+}
+
 export function announce(message: ChildMessage): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+/**
+ * For a pausable load: on each SIGCONT, says how many requests were made so far (the count when the parent
+ * paused us, give or take the answers that were already on their way); `stop` on stdin calls `onStop`.
+ */
+export function obeyParent(requests: () => number, onStop: () => void): void {
+  process.on('SIGCONT', () => announce({ type: 'count', requests: requests() }));
+  process.stdin.on('data', (chunk: Buffer) => {
+    if (chunk.toString().includes('stop')) onStop();
+  });
 }
 
 /** Resolves when the parent closes our stdin: it has read what it needed. */

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { announce, runChild } from './child.js';
+import { announce, obeyParent, type PausableLoad, runChild } from './child.js';
 
 export interface AutocannonOptions {
   url: string;
@@ -16,13 +16,30 @@ export interface LoadResult {
 }
 
 /** Plain autocannon: one fixed cookie header, no checks beyond its own status counting. */
-await runChild<AutocannonOptions>(async (options) => {
-  announce({ type: 'start' });
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    headers: { cookie: options.cookie },
+await runChild<AutocannonOptions & PausableLoad>(async (options) => {
+  let answered = 0;
+  let load: autocannon.Instance | undefined;
+  // Before `start`: the parent pauses us on it, and the SIGCONT that resumes us must find the handler.
+  if (options.pausable)
+    obeyParent(
+      () => answered,
+      () => load?.stop(),
+    );
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    announce({ type: 'start' });
+    load = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        headers: { cookie: options.cookie },
+      },
+      (error: unknown, done) => (error ? reject(error) : resolve(done)),
+    );
+    if (options.pausable)
+      load.on('response', () => {
+        answered += 1;
+      });
   });
   const loaded: LoadResult = {
     requests: result.requests.total,

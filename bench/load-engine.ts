@@ -1,9 +1,10 @@
 import { resolvePlan } from '../src/profile/load.js';
 import { executeRun } from '../src/run/run.js';
-import { announce, runChild } from './child.js';
+import { Http1Agent } from '../src/traffic/http1/agent.js';
+import { announce, obeyParent, type PausableLoad, runChild } from './child.js';
 import { answerOffline } from './offline-agent.js';
 
-export interface EngineOptions {
+export interface EngineOptions extends PausableLoad {
   url: string;
   users: number;
   durationSeconds: number;
@@ -64,13 +65,30 @@ export interface EngineResult {
   maxRss: number;
 }
 
+/**
+ * Counts the requests every agent of this process sends, for a pausable run: a wrapper around one method
+ * call, where another record sink would make the engine fan every record out to two.
+ */
+function countRequests(): () => number {
+  let sent = 0;
+  const send = Http1Agent.prototype.send;
+  Http1Agent.prototype.send = function (this: Http1Agent, ...args: Parameters<Http1Agent['send']>) {
+    sent += 1;
+    send.apply(this, args);
+  };
+  return () => sent;
+}
+
 await runChild<EngineOptions>(async (options) => {
   if (options.offline) answerOffline();
   const plan = resolvePlan('bench', benchProfile(options), {
     env: { BENCH_PASSWORD: options.password },
   });
+  const stop = new AbortController();
+  if (options.pausable) obeyParent(countRequests(), () => stop.abort());
   let rssAfterLogin = 0;
   const result = await executeRun(plan, {
+    signal: stop.signal,
     log: (line) => {
       if (!line.startsWith('traffic phase')) return;
       const gc = (globalThis as { gc?: () => void }).gc;

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { type Lab, startLab } from '../src/lab/index.js';
+import { type AlternatingFigures, alternatingSection } from './alternating.js';
 import type { AutocannonOptions, LoadResult } from './load-autocannon.js';
 import type { EngineOptions, EngineResult } from './load-engine.js';
 import { buildChildren, type Measured, runNativeChild, runNodeChild, type Watched } from './spawn.js';
@@ -23,7 +24,9 @@ const { values: flags } = parseArgs({
     'open-duration': { type: 'string', default: '6' },
     'open-users': { type: 'string', default: '200' },
     'pause-ms': { type: 'string', default: '1000' },
-    only: { type: 'string', default: 'throughput,rss,open,offline' },
+    'slice-ms': { type: 'string', default: '2000' },
+    pairs: { type: 'string', default: '20' },
+    only: { type: 'string', default: 'throughput,alternating,rss,open,offline' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -41,7 +44,9 @@ if (flags.help) {
       '  --open-duration S   open-model run length (6)',
       '  --open-users N      open-model users; few, so that a stall makes arrivals wait for a user (200)',
       '  --pause-ms MS       how long a backend is paused (SIGSTOP) in the open-model run (1000)',
-      '  --only LIST         sections: throughput,rss,open,offline',
+      '  --slice-ms MS       alternating section: length of each turn (2000)',
+      '  --pairs N           alternating section: measured pairs of turns (20)',
+      '  --only LIST         sections: throughput,alternating,rss,open,offline',
       '  --cpu-prof          write a V8 CPU profile of each session-chaos throughput run to bench/results/',
       '',
     ].join('\n'),
@@ -67,6 +72,8 @@ const config = {
   openDurationSeconds: positive('open-duration', flags['open-duration']),
   openUsers: Math.round(positive('open-users', flags['open-users'])),
   pauseMs: positive('pause-ms', flags['pause-ms']),
+  sliceMs: positive('slice-ms', flags['slice-ms']),
+  pairs: Math.round(positive('pairs', flags.pairs)),
   sections: new Set((flags.only ?? '').split(',')),
 };
 
@@ -575,52 +582,70 @@ async function openSection(lab: Lab): Promise<OpenFigures[]> {
   return rows;
 }
 
+/** PASS or FAIL; UNDECIDED when the measurement's interval spans the target; `-` when it did not run. */
+type Verdict = 'PASS' | 'FAIL' | 'UNDECIDED' | '-';
+
 interface Target {
   name: string;
   value: string;
-  pass: boolean | undefined;
+  verdict: Verdict;
 }
+
+const verdictOf = (pass: boolean | undefined): Verdict => (pass === undefined ? '-' : pass ? 'PASS' : 'FAIL');
 
 function targetsOf(
   summary: Record<string, unknown> | undefined,
+  alternating: AlternatingFigures | undefined,
   rss: readonly RssFigures[],
   open: readonly OpenFigures[],
 ): Target[] {
   const engine = summary?.['session-chaos'] as
     | { ratioToAutocannon: number; cpuMicrosPerRequest: Spread }
     | undefined;
+  const paired = alternating?.ratio;
   const hundredK = rss.find((row) => row.users === 100_000);
   const steady = open.find((row) => row.case === 'steady');
   const paused = open.find((row) => row.case === 'paused');
   return [
     {
-      name: 'session-chaos req/s >= 1.0x plain autocannon',
+      name: 'session-chaos req/s >= 1.0x plain autocannon (rounds: ratio of medians)',
       value: engine === undefined ? 'not run' : `${engine.ratioToAutocannon.toFixed(2)}x`,
-      pass: engine === undefined ? undefined : engine.ratioToAutocannon >= 1,
+      verdict: verdictOf(engine === undefined ? undefined : engine.ratioToAutocannon >= 1),
+    },
+    {
+      name: 'session-chaos req/s >= 1.0x plain autocannon (alternating turns: 95% interval)',
+      value:
+        paired === undefined
+          ? 'not run'
+          : `${paired.ratio.toFixed(3)}x (${paired.low.toFixed(3)}-${paired.high.toFixed(3)})`,
+      verdict: paired === undefined ? '-' : paired.low >= 1 ? 'PASS' : paired.high < 1 ? 'FAIL' : 'UNDECIDED',
     },
     {
       name: 'session-chaos client CPU <= 20 us per request',
       value: engine === undefined ? 'not run' : `${engine.cpuMicrosPerRequest.median.toFixed(1)} us`,
-      pass: engine === undefined ? undefined : engine.cpuMicrosPerRequest.median <= 20,
+      verdict: verdictOf(engine === undefined ? undefined : engine.cpuMicrosPerRequest.median <= 20),
     },
     {
       name: '100,000 logged-in VUs in <= 256 MB RSS',
       value: hundredK === undefined ? 'not run' : `${hundredK.maxRssMb} MB peak`,
-      pass: hundredK === undefined ? undefined : hundredK.maxRssMb <= 256 && hundredK.loggedIn === 100_000,
+      verdict: verdictOf(
+        hundredK === undefined ? undefined : hundredK.maxRssMb <= 256 && hundredK.loggedIn === 100_000,
+      ),
     },
     {
       name: 'open model: achieved rate within 2% of the target',
       value: steady === undefined ? 'not run' : `${steady.deviationPercent}%`,
-      pass: steady === undefined ? undefined : Math.abs(steady.deviationPercent) <= 2,
+      verdict: verdictOf(steady === undefined ? undefined : Math.abs(steady.deviationPercent) <= 2),
     },
     {
       name: `open model: a ${config.pauseMs} ms pause shows in max and p99`,
       value:
         paused === undefined ? 'not run' : `max ${paused.max} ms, p99 ${paused.p99} ms, p90 ${paused.p90} ms`,
-      pass:
+      verdict: verdictOf(
         paused === undefined
           ? undefined
           : paused.max >= config.pauseMs * 0.9 && paused.p99 >= config.pauseMs * 0.5,
+      ),
     },
   ];
 }
@@ -634,9 +659,10 @@ async function main(): Promise<void> {
   };
   await buildChildren(['./load-autocannon.ts', './load-http.ts', './load-engine.ts']);
   let throughput: Awaited<ReturnType<typeof throughputSection>> | undefined;
+  let alternating: AlternatingFigures | undefined;
   let open: OpenFigures[] = [];
   let rss: RssFigures[] = [];
-  if (config.sections.has('throughput') || config.sections.has('open')) {
+  if (['throughput', 'alternating', 'open'].some((section) => config.sections.has(section))) {
     log('starting the lab: HAProxy round robin over 3 process backends, redis sessions');
     const lab = await startLab({
       balancer: 'haproxy-roundrobin',
@@ -648,6 +674,18 @@ async function main(): Promise<void> {
     });
     try {
       if (config.sections.has('throughput')) throughput = await throughputSection(lab);
+      if (config.sections.has('alternating')) {
+        alternating = await alternatingSection({
+          url: lab.url,
+          cookie: await fixedCookie(lab),
+          password,
+          connections: config.connections,
+          sliceMs: config.sliceMs,
+          pairs: config.pairs,
+          watched: watchedOf(lab),
+          log,
+        });
+      }
       if (config.sections.has('open')) open = await openSection(lab);
     } finally {
       await lab.stop();
@@ -656,14 +694,22 @@ async function main(): Promise<void> {
   if (config.sections.has('rss')) rss = await rssSection();
   const offline = config.sections.has('offline') ? await offlineSection() : undefined;
 
-  const targets = targetsOf(throughput?.summary, rss, open);
+  const targets = targetsOf(throughput?.summary, alternating, rss, open);
   const table = new Table({ head: ['target', 'measured', ''] });
   for (const target of targets) {
-    table.push([target.name, target.value, target.pass === undefined ? '-' : target.pass ? 'PASS' : 'FAIL']);
+    table.push([target.name, target.value, target.verdict]);
   }
   process.stdout.write(`\nTargets\n${table.toString()}\n`);
 
-  Object.assign(report, { throughput, rss, open, offline, targets, endedAt: new Date().toISOString() });
+  Object.assign(report, {
+    throughput,
+    alternating,
+    rss,
+    open,
+    offline,
+    targets,
+    endedAt: new Date().toISOString(),
+  });
   const path = new URL(`./${stamp}.json`, resultsDir);
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nfigures written to ${path.pathname}\n`);

@@ -87,6 +87,11 @@ export async function buildChildren(scripts: readonly string[]): Promise<void> {
   });
 }
 
+/** Where `buildChildren` put the bundle of a child script (`./load-engine.ts`). */
+export function childPath(script: string): string {
+  return `${bundleDir}${script.replace(/^\.\//, '').replace(/\.ts$/, '.mjs')}`;
+}
+
 /**
  * Runs a bench child (a TypeScript file next to this one, built by `buildChildren`) and measures it between its `start` and `result`
  * messages by reading /proc/<pid>/stat: the kernel's count of its CPU, all threads included.
@@ -96,10 +101,13 @@ export function runNodeChild<T>(
   options: unknown,
   run: NodeChildOptions,
 ): Promise<Measured<T>> {
-  const path = `${bundleDir}${script.replace(/^\.\//, '').replace(/\.ts$/, '.mjs')}`;
-  const child = spawn(process.execPath, [...(run.nodeFlags ?? []), path, JSON.stringify(options)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(run.nodeFlags ?? []), childPath(script), JSON.stringify(options)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const pid = child.pid;
   return new Promise<Measured<T>>((resolve, reject) => {
     let startCpu: CpuSplit | undefined;
@@ -146,7 +154,7 @@ export function runNodeChild<T>(
             windowMs,
           };
         child.stdin.end();
-      } else {
+      } else if (message.type === 'error') {
         child.stdin.end();
         finish(() => reject(new Error(`${script} failed: ${message.message}`)));
       }

@@ -1,3 +1,5 @@
+import { seededRandom } from '../src/util/random.js';
+
 /** Median of a non-empty list (the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,4 +38,45 @@ export function parseWrk(output: string): { requests: number; durationMs: number
     (errors === null ? 0 : errors.slice(1).reduce((sum, n) => sum + Number(n), 0)) +
     (non2xx === null ? 0 : Number(non2xx[1]));
   return { requests: Number(done[1]), durationMs: Number(done[2]) * unit, bad };
+}
+
+/** Requests made over some milliseconds of running. */
+export interface Work {
+  requests: number;
+  ms: number;
+}
+
+/** Requests per second of all the work together. */
+export function rateOf(work: readonly Work[]): number {
+  const requests = work.reduce((sum, part) => sum + part.requests, 0);
+  const ms = work.reduce((sum, part) => sum + part.ms, 0);
+  return (requests / ms) * 1000;
+}
+
+export interface RatioEstimate {
+  ratio: number;
+  /** 95% bootstrap percentile interval. */
+  low: number;
+  high: number;
+}
+
+/**
+ * The ratio of two generators' rates from pairs of turns taken side by side, with a 95% interval from
+ * resampling the pairs (seeded, so the same figures give the same interval). Pairs keep what the machine
+ * did at the time together: a slow minute slows both turns of its pair.
+ */
+export function pairedRatio(
+  pairs: ReadonlyArray<{ ours: Work; theirs: Work }>,
+  resamples = 4000,
+): RatioEstimate {
+  const ratioOf = (picked: ReadonlyArray<{ ours: Work; theirs: Work }>): number =>
+    rateOf(picked.map((pair) => pair.ours)) / rateOf(picked.map((pair) => pair.theirs));
+  const random = seededRandom(0x5eed);
+  const ratios = Array.from({ length: resamples }, () =>
+    ratioOf(
+      Array.from({ length: pairs.length }, () => pairs[random.int(pairs.length)] as (typeof pairs)[number]),
+    ),
+  ).sort((a, b) => a - b);
+  const at = (quantile: number): number => ratios[Math.floor(quantile * (ratios.length - 1))] ?? Number.NaN;
+  return { ratio: ratioOf(pairs), low: at(0.025), high: at(0.975) };
 }
