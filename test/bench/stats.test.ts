@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSpread, median, parseWrk, spread } from '../../bench/stats.js';
+import { formatSpread, median, pairedRatio, parseWrk, rateOf, spread } from '../../bench/stats.js';
 
 describe('bench stats', () => {
   it('takes the median of odd and even counts', () => {
@@ -23,5 +23,49 @@ describe('bench stats', () => {
     ].join('\n');
     expect(parseWrk(output)).toEqual({ requests: 313_012, durationMs: 10_000, bad: 7 });
     expect(() => parseWrk('nothing here')).toThrow(/cannot read wrk/);
+  });
+
+  it('takes the rate of several turns together, not the mean of their rates', () => {
+    expect(
+      rateOf([
+        { requests: 1000, ms: 1000 },
+        { requests: 3000, ms: 1000 },
+      ]),
+    ).toBe(2000);
+    expect(
+      rateOf([
+        { requests: 1000, ms: 500 },
+        { requests: 1000, ms: 1500 },
+      ]),
+    ).toBe(1000);
+  });
+
+  it('puts the paired ratio inside its interval, and the interval around a steady ratio tight', () => {
+    // The machine's speed moves between pairs by up to 30%; ours is 2% faster within every pair, +-0.5%.
+    const pairs = Array.from({ length: 30 }, (_, index) => {
+      const machine = 20_000 + ((index * 7919) % 6000);
+      const wobble = 1 + (((index * 31) % 11) - 5) / 1000;
+      return {
+        ours: { requests: machine * 1.02 * wobble * 2, ms: 2000 },
+        theirs: { requests: machine * 2, ms: 2000 },
+      };
+    });
+    const estimate = pairedRatio(pairs);
+    expect(estimate.ratio).toBeCloseTo(1.02, 2);
+    expect(estimate.low).toBeLessThanOrEqual(estimate.ratio);
+    expect(estimate.high).toBeGreaterThanOrEqual(estimate.ratio);
+    expect(estimate.low).toBeGreaterThan(1.01);
+    expect(estimate.high).toBeLessThan(1.03);
+    expect(pairedRatio(pairs)).toEqual(estimate);
+  });
+
+  it('widens the interval when the pairs disagree', () => {
+    const pairs = [0.9, 1.1, 0.95, 1.05, 1.0, 0.92, 1.08].map((ratio) => ({
+      ours: { requests: 20_000 * ratio, ms: 1000 },
+      theirs: { requests: 20_000, ms: 1000 },
+    }));
+    const { low, high } = pairedRatio(pairs);
+    expect(low).toBeLessThan(1);
+    expect(high).toBeGreaterThan(1);
   });
 });
