@@ -14,8 +14,8 @@ export interface AlternatingInput {
   password: string;
   connections: number;
   sliceMs: number;
-  /** Measured pairs of turns; one more pair before them warms both generators up. */
-  pairs: number;
+  /** Measured rounds (a turn of each generator); one more round before them warms them up. */
+  rounds: number;
   /** The lab's processes, whose CPU is charged to whichever generator ran. */
   watched: readonly Watched[];
   log: (line: string) => void;
@@ -37,15 +37,27 @@ interface GeneratorFigures {
 
 export interface AlternatingFigures {
   sliceMs: number;
-  pairs: number;
+  rounds: number;
   autocannon: GeneratorFigures;
+  /** autocannon sending, besides the cookie, a request id and a VU id header as session-chaos does. */
+  autocannonWithIds: GeneratorFigures;
   sessionChaos: GeneratorFigures;
-  /** session-chaos req/s over autocannon's, turns paired, with a 95% bootstrap interval. */
+  /** session-chaos req/s over plain autocannon's, turns paired, with a 95% bootstrap interval: the target. */
   ratio: RatioEstimate;
+  /** session-chaos req/s over that of autocannon with the same headers: the clients alone compared. */
+  ratioToSameHeaders: RatioEstimate;
 }
 
+type ContenderName = 'autocannon' | 'autocannon + ids' | 'session-chaos';
+
+/**
+ * Fixed values as long as session-chaos's (a run prefix and a base-36 counter; a VU number): the lab parses,
+ * forwards and logs them as it does the real ones.
+ */
+const sameHeaders = { 'x-request-id': '5e1fc0de-2bq7', 'x-vu-id': '25' };
+
 interface Contender {
-  name: 'autocannon' | 'session-chaos';
+  name: ContenderName;
   child: PausableChild<LoadResult | EngineResult>;
   turns: Turn[];
   /** The turn in progress, whose request count arrives with the next resume. */
@@ -57,14 +69,16 @@ function labCpu(watched: readonly Watched[]): number {
 }
 
 /**
- * Plain autocannon and session-chaos's engine take turns on the lab: each runs for one slice while the other
- * is paused (SIGSTOP), in ABBA order, for many pairs of turns. Consecutive 10 s runs on this machine differ by
- * 5-10% from the machine alone; a pair of 2 s turns sees nearly the same machine, so the paired ratio has an
- * interval of a few percent where the ratio of three rounds' medians has none to speak of.
+ * Plain autocannon, autocannon with session-chaos's two extra request headers, and session-chaos's engine take
+ * turns on the lab: each runs for one slice while the others are paused (SIGSTOP), in ABC CBA order, for many
+ * rounds of turns. Consecutive 10 s runs on this machine differ by 5-10% from the machine alone; turns a few
+ * seconds apart see nearly the same machine, so the paired ratio has an interval of a few percent where the
+ * ratio of three rounds' medians has none to speak of. The middle row tells what the headers cost the lab
+ * from what the clients cost.
  */
 export async function alternatingSection(input: AlternatingInput): Promise<AlternatingFigures> {
   // A backstop: the children end their load by themselves if this process dies before it stops them.
-  const backstopSeconds = Math.ceil((2 * (input.pairs + 1) * input.sliceMs) / 1000) + 300;
+  const backstopSeconds = Math.ceil((3 * (input.rounds + 1) * input.sliceMs) / 1000) + 300;
   const contenders: Contender[] = [];
   try {
     const autocannonOptions: AutocannonOptions = {
@@ -73,6 +87,7 @@ export async function alternatingSection(input: AlternatingInput): Promise<Alter
       durationSeconds: backstopSeconds,
       cookie: input.cookie,
     };
+    const withIds: AutocannonOptions = { ...autocannonOptions, extraHeaders: sameHeaders };
     const engineOptions: EngineOptions = {
       url: input.url,
       users: input.connections,
@@ -81,6 +96,7 @@ export async function alternatingSection(input: AlternatingInput): Promise<Alter
     };
     for (const [name, script, options] of [
       ['autocannon', './load-autocannon.ts', autocannonOptions],
+      ['autocannon + ids', './load-autocannon.ts', withIds],
       ['session-chaos', './load-engine.ts', engineOptions],
     ] as const) {
       input.log(`alternating: starting ${name}`);
@@ -88,10 +104,10 @@ export async function alternatingSection(input: AlternatingInput): Promise<Alter
       contenders.push({ name, child, turns: [], open: undefined });
     }
 
-    for (let pair = 0; pair <= input.pairs; pair++) {
-      if (pair === 0) input.log(`alternating: warming up (one pair of ${input.sliceMs} ms turns)`);
-      else if (pair === 1) input.log(`alternating: ${input.pairs} pairs of ${input.sliceMs} ms turns`);
-      const order = pair % 2 === 0 ? contenders : [...contenders].reverse();
+    for (let round = 0; round <= input.rounds; round++) {
+      if (round === 0) input.log(`alternating: warming up (one round of ${input.sliceMs} ms turns)`);
+      else if (round === 1) input.log(`alternating: ${input.rounds} rounds of ${input.sliceMs} ms turns`);
+      const order = round % 2 === 0 ? contenders : [...contenders].reverse();
       for (const contender of order) {
         const cpuAtStart = contender.child.cpuMicros;
         const labAtStart = labCpu(input.watched);
@@ -106,26 +122,30 @@ export async function alternatingSection(input: AlternatingInput): Promise<Alter
           labMicros: labCpu(input.watched) - labAtStart,
           countAtStart,
         };
-        // The warm-up pair is run, not kept.
-        contender.open = pair === 0 ? undefined : turn;
+        // The warm-up round is run, not kept.
+        contender.open = round === 0 ? undefined : turn;
       }
     }
 
-    const results = new Map<Contender['name'], LoadResult | EngineResult>();
+    const results = new Map<ContenderName, LoadResult | EngineResult>();
     for (const contender of contenders) {
       const { requests, result } = await contender.child.finish();
       closeTurn(contender, requests);
       results.set(contender.name, result);
     }
-    const [autocannon, sessionChaos] = contenders as [Contender, Contender];
+    const [autocannon, autocannonWithIds, sessionChaos] = contenders as [Contender, Contender, Contender];
+    const against = (theirs: Contender): RatioEstimate =>
+      pairedRatio(
+        theirs.turns.map((turn, index) => ({ ours: sessionChaos.turns[index] as Turn, theirs: turn })),
+      );
     const figures: AlternatingFigures = {
       sliceMs: input.sliceMs,
-      pairs: input.pairs,
-      autocannon: figuresOf(autocannon, results.get('autocannon')),
-      sessionChaos: figuresOf(sessionChaos, results.get('session-chaos')),
-      ratio: pairedRatio(
-        autocannon.turns.map((theirs, index) => ({ ours: sessionChaos.turns[index] as Turn, theirs })),
-      ),
+      rounds: input.rounds,
+      autocannon: figuresOf(autocannon, results.get(autocannon.name)),
+      autocannonWithIds: figuresOf(autocannonWithIds, results.get(autocannonWithIds.name)),
+      sessionChaos: figuresOf(sessionChaos, results.get(sessionChaos.name)),
+      ratio: against(autocannon),
+      ratioToSameHeaders: against(autocannonWithIds),
     };
     printFigures(figures);
     return figures;
@@ -163,6 +183,7 @@ function printFigures(figures: AlternatingFigures): void {
   });
   for (const [name, row] of [
     ['autocannon', figures.autocannon],
+    [`autocannon + ${Object.keys(sameHeaders).join(', ')}`, figures.autocannonWithIds],
     ['session-chaos', figures.sessionChaos],
   ] as const) {
     const turns = row.turns.map((rate) => (rate / 1000).toFixed(1)).join(' ');
@@ -175,11 +196,12 @@ function printFigures(figures: AlternatingFigures): void {
       `${turns} (k)`,
     ]);
   }
-  const { ratio, low, high } = figures.ratio;
+  const estimate = ({ ratio, low, high }: RatioEstimate): string =>
+    `${ratio.toFixed(3)}x (95% interval ${low.toFixed(3)}-${high.toFixed(3)}, bootstrap over the rounds)`;
   process.stdout.write(
-    `\nAlternating: autocannon and session-chaos take turns of ${figures.sliceMs} ms (the other paused), ` +
-      `${figures.pairs} pairs in ABBA order\n${table.toString()}\n` +
-      `session-chaos / autocannon, turns paired: ${ratio.toFixed(3)}x ` +
-      `(95% interval ${low.toFixed(3)}-${high.toFixed(3)}, bootstrap over the pairs)\n`,
+    `\nAlternating: the generators take turns of ${figures.sliceMs} ms (the others paused), ` +
+      `${figures.rounds} rounds in ABC CBA order\n${table.toString()}\n` +
+      `session-chaos / autocannon, turns paired: ${estimate(figures.ratio)}\n` +
+      `session-chaos / autocannon with the same request headers: ${estimate(figures.ratioToSameHeaders)}\n`,
   );
 }

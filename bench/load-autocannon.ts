@@ -6,6 +6,8 @@ export interface AutocannonOptions {
   connections: number;
   durationSeconds: number;
   cookie: string;
+  /** Sent with the cookie on every request, always the same values (the alternating section's third row). */
+  extraHeaders?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -15,7 +17,7 @@ export interface LoadResult {
   bad: number;
 }
 
-/** Plain autocannon: one fixed cookie header, no checks beyond its own status counting. */
+/** Plain autocannon: one fixed cookie header (and fixed extra headers if asked), no checks beyond its own status counting. */
 await runChild<AutocannonOptions & PausableLoad>(async (options) => {
   let answered = 0;
   let load: autocannon.Instance | undefined;
@@ -32,7 +34,7 @@ await runChild<AutocannonOptions & PausableLoad>(async (options) => {
         url: options.url,
         connections: options.connections,
         duration: options.durationSeconds,
-        headers: { cookie: options.cookie },
+        headers: { cookie: options.cookie, ...options.extraHeaders },
       },
       (error: unknown, done) => (error ? reject(error) : resolve(done)),
     );

@@ -22,7 +22,7 @@ await runChild<AutocannonOptions>(async (options) => {
             origin: url.origin,
             path: url.pathname,
             method: 'GET',
-            headers: { cookie: options.cookie },
+            headers: { cookie: options.cookie, ...options.extraHeaders },
             closeAfter: false,
           },
           { timeoutMs: 10_000, maxBodyBytes: 65_536, keepBody: false },

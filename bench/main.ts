@@ -25,7 +25,7 @@ const { values: flags } = parseArgs({
     'open-users': { type: 'string', default: '200' },
     'pause-ms': { type: 'string', default: '1000' },
     'slice-ms': { type: 'string', default: '2000' },
-    pairs: { type: 'string', default: '30' },
+    turns: { type: 'string', default: '30' },
     only: { type: 'string', default: 'throughput,alternating,rss,open,offline' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -45,7 +45,7 @@ if (flags.help) {
       '  --open-users N      open-model users; few, so that a stall makes arrivals wait for a user (200)',
       '  --pause-ms MS       how long a backend is paused (SIGSTOP) in the open-model run (1000)',
       '  --slice-ms MS       alternating section: length of each turn (2000)',
-      '  --pairs N           alternating section: measured pairs of turns (30)',
+      '  --turns N           alternating section: measured rounds of turns (30)',
       '  --only LIST         sections: throughput,alternating,rss,open,offline',
       '  --cpu-prof          write a V8 CPU profile of each session-chaos throughput run to bench/results/',
       '',
@@ -73,7 +73,7 @@ const config = {
   openUsers: Math.round(positive('open-users', flags['open-users'])),
   pauseMs: positive('pause-ms', flags['pause-ms']),
   sliceMs: positive('slice-ms', flags['slice-ms']),
-  pairs: Math.round(positive('pairs', flags.pairs)),
+  turnRounds: Math.round(positive('turns', flags.turns)),
   sections: new Set((flags.only ?? '').split(',')),
 };
 
@@ -681,7 +681,7 @@ async function main(): Promise<void> {
           password,
           connections: config.connections,
           sliceMs: config.sliceMs,
-          pairs: config.pairs,
+          rounds: config.turnRounds,
           watched: watchedOf(lab),
           log,
         });
