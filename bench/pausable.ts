@@ -1,9 +1,8 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ChildMessage } from './child.js';
 import { processCpuMicros } from './proc.js';
-import { childPath } from './spawn.js';
+import { childPath, onMessages } from './spawn.js';
 
 /** How long a child may take to answer: a login phase of 50 users, or a count after SIGCONT. */
 const answerTimeoutMs = 60_000;
@@ -30,14 +29,7 @@ export class PausableChild<T> {
     });
     if (this.#child.pid === undefined) throw new Error(`${script}: could not start`);
     this.#pid = this.#child.pid;
-    createInterface({ input: this.#child.stdout }).on('line', (line) => {
-      let message: ChildMessage;
-      try {
-        message = JSON.parse(line) as ChildMessage;
-      } catch {
-        process.stderr.write(`${script}: ${line}\n`);
-        return;
-      }
+    onMessages(this.#child.stdout, script, (message) => {
       const waiter = this.#waiter;
       this.#waiter = undefined;
       if (waiter === undefined) this.#messages.push(message);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { ChildMessage } from './child.js';
@@ -87,6 +88,20 @@ export async function buildChildren(scripts: readonly string[]): Promise<void> {
   });
 }
 
+/** Calls `handle` with each message a child writes; any other line it writes goes to stderr. */
+export function onMessages(stdout: Readable, script: string, handle: (message: ChildMessage) => void): void {
+  createInterface({ input: stdout }).on('line', (line) => {
+    let message: ChildMessage;
+    try {
+      message = JSON.parse(line) as ChildMessage;
+    } catch {
+      process.stderr.write(`${script}: ${line}\n`);
+      return;
+    }
+    handle(message);
+  });
+}
+
 /** Where `buildChildren` put the bundle of a child script (`./load-engine.ts`). */
 export function childPath(script: string): string {
   return `${bundleDir}${script.replace(/^\.\//, '').replace(/\.ts$/, '.mjs')}`;
@@ -125,14 +140,7 @@ export function runNodeChild<T>(
       finish(() => reject(new Error(`${script} did not finish within ${run.timeoutMs} ms`)));
       child.kill('SIGKILL');
     }, run.timeoutMs);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let message: ChildMessage;
-      try {
-        message = JSON.parse(line) as ChildMessage;
-      } catch {
-        process.stderr.write(`${script}: ${line}\n`);
-        return;
-      }
+    onMessages(child.stdout, script, (message) => {
       if (pid === undefined) return;
       if (message.type === 'start') {
         startCpu = processCpuSplit(pid);
