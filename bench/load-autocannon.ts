@@ -35,6 +35,8 @@ await runChild<AutocannonOptions & PausableLoad>(async (options) => {
         connections: options.connections,
         duration: options.durationSeconds,
         headers: { cookie: options.cookie, ...options.extraHeaders },
+        // A paused child's requests wait out the other generators' turns: they must not time out meanwhile.
+        timeout: options.pausable ? 120 : 10,
       },
       (error: unknown, done) => (error ? reject(error) : resolve(done)),
     );

@@ -28,7 +28,8 @@ export function benchProfile(options: EngineOptions): string {
       ? { model: 'closed', thinkTime: '0ms' }
       : { model: 'open', rate: options.rate };
   return JSON.stringify({
-    target: { url: options.url, timeout: '10s' },
+    // A paused child's requests wait out the other generators' turns: they must not time out meanwhile.
+    target: { url: options.url, timeout: options.pausable ? '120s' : '10s' },
     auth: {
       mode: 'cookie',
       login: { url: '/login', format: 'form' },

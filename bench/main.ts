@@ -44,7 +44,7 @@ if (flags.help) {
       '  --open-duration S   open-model run length (6)',
       '  --open-users N      open-model users; few, so that a stall makes arrivals wait for a user (200)',
       '  --pause-ms MS       how long a backend is paused (SIGSTOP) in the open-model run (1000)',
-      '  --slice-ms MS       alternating section: length of each turn (2000)',
+      '  --slice-ms MS       alternating section: length of each turn (2000, at most 20000)',
       '  --turns N           alternating section: measured rounds of turns (30)',
       '  --only LIST         sections: throughput,alternating,rss,open,offline',
       '  --cpu-prof          write a V8 CPU profile of each session-chaos throughput run to bench/results/',
@@ -63,6 +63,15 @@ function positive(name: string, text: string | undefined): number {
   return value;
 }
 
+// A child paused through four turns of the others must not see its requests time out (120 s in pausable runs).
+function atMost(name: string, value: number, limit: number): number {
+  if (value > limit) {
+    process.stderr.write(`--${name}: at most ${limit}, got ${value}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
 const config = {
   durationSeconds: positive('duration', flags.duration),
   rounds: Math.round(positive('rounds', flags.rounds)),
@@ -72,7 +81,7 @@ const config = {
   openDurationSeconds: positive('open-duration', flags['open-duration']),
   openUsers: Math.round(positive('open-users', flags['open-users'])),
   pauseMs: positive('pause-ms', flags['pause-ms']),
-  sliceMs: positive('slice-ms', flags['slice-ms']),
+  sliceMs: atMost('slice-ms', positive('slice-ms', flags['slice-ms']), 20_000),
   turnRounds: Math.round(positive('turns', flags.turns)),
   sections: new Set((flags.only ?? '').split(',')),
 };

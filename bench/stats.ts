@@ -60,23 +60,30 @@ export interface RatioEstimate {
   high: number;
 }
 
+export interface Pair {
+  ours: Work;
+  theirs: Work;
+}
+
 /**
  * The ratio of two generators' rates from pairs of turns taken side by side, with a 95% interval from
- * resampling the pairs (seeded, so the same figures give the same interval). Pairs keep what the machine
- * did at the time together: a slow minute slows both turns of its pair.
+ * resampling (seeded, so the same figures give the same interval): blocks (each with processes of its own)
+ * with replacement, then pairs within each block. Pairs keep what the machine did at the time together: a
+ * slow minute slows both turns of its pair; blocks carry what one process does differently from another.
  */
-export function pairedRatio(
-  pairs: ReadonlyArray<{ ours: Work; theirs: Work }>,
-  resamples = 4000,
-): RatioEstimate {
-  const ratioOf = (picked: ReadonlyArray<{ ours: Work; theirs: Work }>): number =>
-    rateOf(picked.map((pair) => pair.ours)) / rateOf(picked.map((pair) => pair.theirs));
+export function pairedRatio(blocks: ReadonlyArray<readonly Pair[]>, resamples = 4000): RatioEstimate {
+  const ratioOf = (pairs: readonly Pair[]): number =>
+    rateOf(pairs.map((pair) => pair.ours)) / rateOf(pairs.map((pair) => pair.theirs));
   const random = seededRandom(0x5eed);
+  const pick = <T>(items: readonly T[]): T => items[random.int(items.length)] as T;
   const ratios = Array.from({ length: resamples }, () =>
     ratioOf(
-      Array.from({ length: pairs.length }, () => pairs[random.int(pairs.length)] as (typeof pairs)[number]),
+      blocks.flatMap(() => {
+        const block = pick(blocks);
+        return block.map(() => pick(block));
+      }),
     ),
   ).sort((a, b) => a - b);
   const at = (quantile: number): number => ratios[Math.floor(quantile * (ratios.length - 1))] ?? Number.NaN;
-  return { ratio: ratioOf(pairs), low: at(0.025), high: at(0.975) };
+  return { ratio: ratioOf(blocks.flat()), low: at(0.025), high: at(0.975) };
 }

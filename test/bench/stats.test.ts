@@ -50,13 +50,13 @@ describe('bench stats', () => {
         theirs: { requests: machine * 2, ms: 2000 },
       };
     });
-    const estimate = pairedRatio(pairs);
+    const estimate = pairedRatio([pairs]);
     expect(estimate.ratio).toBeCloseTo(1.02, 2);
     expect(estimate.low).toBeLessThanOrEqual(estimate.ratio);
     expect(estimate.high).toBeGreaterThanOrEqual(estimate.ratio);
     expect(estimate.low).toBeGreaterThan(1.01);
     expect(estimate.high).toBeLessThan(1.03);
-    expect(pairedRatio(pairs)).toEqual(estimate);
+    expect(pairedRatio([pairs])).toEqual(estimate);
   });
 
   it('widens the interval when the pairs disagree', () => {
@@ -64,8 +64,22 @@ describe('bench stats', () => {
       ours: { requests: 20_000 * ratio, ms: 1000 },
       theirs: { requests: 20_000, ms: 1000 },
     }));
-    const { low, high } = pairedRatio(pairs);
+    const { low, high } = pairedRatio([pairs]);
     expect(low).toBeLessThan(1);
     expect(high).toBeGreaterThan(1);
+  });
+
+  it('widens the interval when blocks of processes disagree, however tight each block is', () => {
+    const block = (ratio: number) =>
+      Array.from({ length: 10 }, () => ({
+        ours: { requests: 20_000 * ratio, ms: 1000 },
+        theirs: { requests: 20_000, ms: 1000 },
+      }));
+    const tight = pairedRatio([block(1.02)]);
+    expect(tight.high - tight.low).toBeLessThan(0.001);
+    const apart = pairedRatio([block(0.99), block(1.02), block(1.05)]);
+    expect(apart.ratio).toBeCloseTo(1.02, 3);
+    expect(apart.low).toBeLessThan(1.0);
+    expect(apart.high).toBeGreaterThan(1.04);
   });
 });
