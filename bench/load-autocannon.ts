@@ -6,7 +6,7 @@ export interface AutocannonOptions {
   connections: number;
   durationSeconds: number;
   cookie: string;
-  /** Sent with the cookie on every request, always the same values (the alternating section's third row). */
+  /** Sent with the cookie on every request, always the same values (the alternating section's middle row). */
   extraHeaders?: Record<string, string>;
 }
 

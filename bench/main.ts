@@ -304,7 +304,7 @@ async function throughputSection(
     "http loop: session-chaos's own HTTP/1.1 client (exchange()) in a bare loop (fixed cookie, no jar, no checks): " +
       'the HTTP client under the engine, for scale\n',
   );
-  // The target compares medians; the ratio within each round (same minutes, same machine state) shows how
+  // The first req/s target row compares medians; the ratio within each round (same minutes, same machine state) shows how
   // much of the difference is the machine drifting between rounds.
   const perRound = Array.from({ length: config.rounds }, (_, index) => {
     const rateOf = (generator: Generator): number | undefined =>
