@@ -46,8 +46,8 @@ export class PausableChild<T> {
   }
 
   /** Starts the child and pauses it the moment its load begins. */
-  static async start<T>(script: string, options: unknown): Promise<PausableChild<T>> {
-    const child = new PausableChild<T>(script, { ...(options as object), pausable: true });
+  static async start<T>(script: string, options: object): Promise<PausableChild<T>> {
+    const child = new PausableChild<T>(script, { ...options, pausable: true });
     try {
       await child.#expect('start');
       child.pause();
