@@ -1,3 +1,4 @@
+import { expiryClockToleranceMs } from '../../src/classify/classify.js';
 import type { ResponseClass } from '../../src/classify/types.js';
 import type { GroundTruthLine } from '../../src/lab/index.js';
 import type { ResponseRecord } from '../../src/traffic/record.js';
@@ -13,7 +14,9 @@ export function classFromTruth(line: GroundTruthLine | undefined, record: Respon
   if (line.status >= 500) return 'error';
   if (line.faultInjected) return 'wrong_user';
   if (line.user !== null) return line.user === record.user ? 'ok' : 'wrong_user';
-  // Nobody was logged in here. Whether that is an expiry is the VU's knowledge (its credential's expiry).
-  if (record.sessionExpiresAt !== undefined && record.end >= record.sessionExpiresAt) return 'expired';
+  // Nobody was logged in here. Whether that is an expiry is the VU's knowledge (its credential's expiry),
+  // within the tolerance the classifier documents for a server's clock that is not ours.
+  if (record.sessionExpiresAt !== undefined && record.end >= record.sessionExpiresAt - expiryClockToleranceMs)
+    return 'expired';
   return record.hadSession ? 'mismatch' : 'unexpected';
 }
