@@ -43,7 +43,7 @@ export interface AlternatingFigures {
   /** Blocks of rounds, each with fresh processes. */
   blocks: number;
   autocannon: GeneratorFigures;
-  /** autocannon sending, besides the cookie, a request id and a VU id header as session-chaos does. */
+  /** autocannon sending, besides the cookie, a request id header as session-chaos does. */
   autocannonWithIds: GeneratorFigures;
   sessionChaos: GeneratorFigures;
   /** session-chaos req/s over plain autocannon's, turns paired, with a 95% bootstrap interval: the target. */
@@ -52,13 +52,13 @@ export interface AlternatingFigures {
   ratioToSameHeaders: RatioEstimate;
 }
 
-type ContenderName = 'autocannon' | 'autocannon + ids' | 'session-chaos';
+type ContenderName = 'autocannon' | 'autocannon + id' | 'session-chaos';
 
 /**
- * Fixed values as long as session-chaos's (a run prefix and a base-36 counter; a VU number): the lab parses,
- * forwards and logs them as it does the real ones.
+ * A fixed request id as long as session-chaos's (run prefix, VU, base-36 counter): the lab parses, forwards
+ * and logs it as it does the real ones.
  */
-const sameHeaders = { 'x-request-id': '5e1fc0de-2bq7', 'x-vu-id': '25' };
+const sameHeaders = { 'x-request-id': '5e1fc0de-25-2bq7' };
 
 interface Contender {
   name: ContenderName;
@@ -119,7 +119,7 @@ export async function alternatingSection(input: AlternatingInput): Promise<Alter
   });
   const contenders = [
     contender('autocannon', './load-autocannon.ts', autocannonOptions),
-    contender('autocannon + ids', './load-autocannon.ts', {
+    contender('autocannon + id', './load-autocannon.ts', {
       ...autocannonOptions,
       extraHeaders: sameHeaders,
     }),

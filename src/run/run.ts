@@ -134,7 +134,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     maxBodyBytes: target.maxBodyBytes,
     headers: target.headers,
     requestIdHeader: traffic.requestIdHeader.toLowerCase(),
-    vuIdHeader: traffic.vuIdHeader.toLowerCase(),
+    vuIdHeader: traffic.vuIdHeader?.toLowerCase(),
   };
   const needs = ruleNeeds(profile.classify);
   const classify = deps.classify ?? compileRules(profile.classify);

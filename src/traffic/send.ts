@@ -19,7 +19,8 @@ export interface HttpContext {
   maxBodyBytes: number;
   headers: Readonly<Record<string, string>>;
   requestIdHeader: string;
-  vuIdHeader: string;
+  /** Also send the VU's id in a header of its own (the request id carries it already). */
+  vuIdHeader: string | undefined;
 }
 
 /** A request resolved against the target once: origin and path, plus the URL the cookie jar matches on. */
@@ -69,10 +70,10 @@ export interface Sent {
  * cookie the response sets lands in its jar (as a browser's would, whatever the request was).
  */
 export async function sendAs(vu: VirtualUser, spec: SendSpec, context: HttpContext): Promise<Sent> {
-  const requestId = context.ids.next();
+  const requestId = context.ids.next(vu.id);
   const headers: Record<string, string> = { ...context.headers, ...spec.headers };
   headers[context.requestIdHeader] = requestId;
-  headers[context.vuIdHeader] = String(vu.id);
+  if (context.vuIdHeader !== undefined) headers[context.vuIdHeader] = String(vu.id);
   const cookies = cookieHeader(vu, spec.endpoint.url, context.wallNow());
   if (cookies !== '') headers.cookie = cookies;
   if (spec.withToken && vu.token !== undefined) headers.authorization = `Bearer ${vu.token}`;

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { vuOfRequestId } from '../../src/traffic/request-ids.js';
 
 /** What the server saw for one request: its ground truth, to compare with the engine's records. */
 export interface SeenRequest {
   method: string;
   path: string;
   requestId: string | undefined;
+  /** The VU the request id names. */
   vu: string | undefined;
+  headerNames: string[];
   remoteAddress: string | undefined;
   remotePort: number | undefined;
   status: number;
@@ -84,7 +87,8 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
         method: request.method ?? '',
         path: url.pathname,
         requestId: request.headers['x-request-id'] as string | undefined,
-        vu: request.headers['x-vu-id'] as string | undefined,
+        vu: vuOfRequestId(request.headers['x-request-id'] as string | undefined) ?? undefined,
+        headerNames: Object.keys(request.headers),
         remoteAddress: request.socket.remoteAddress,
         remotePort: request.socket.remotePort,
         status,

@@ -66,12 +66,14 @@ describe('lab backend HTTP handler', () => {
     expect(login.status).toBe(200);
     expect(login.body).toEqual({ user: 'user2', backend: 'b7' });
     expect(String(login.headers['set-cookie'])).toMatch(/^sid=[\w-]+; Path=\/; Max-Age=60; HttpOnly/);
-    const me = await call(`${b.url}/me`, { headers: { cookie: cookieHeader(login), 'x-vu-id': 'vu-1' } });
+    const me = await call(`${b.url}/me`, {
+      headers: { cookie: cookieHeader(login), 'x-request-id': 'lab-1-a' },
+    });
     expect(me).toMatchObject({ status: 200, backend: 'b7', body: { user: 'user2', backend: 'b7' } });
     expect(me.headers['x-user']).toBe('user2');
     expect(b.lines.at(-1)).toMatchObject({
       requestId: me.requestId,
-      vuId: 'vu-1',
+      vuId: '1',
       method: 'GET',
       path: '/me',
       status: 200,

@@ -44,19 +44,19 @@ describe('lab: haproxy-roundrobin, memory sessions, backends as processes', () =
     }
   });
 
-  it('ground truth logs every request id sent, with what the backend answered', async () => {
+  it('ground truth logs every request id sent, the VU it names, and what the backend answered', async () => {
     const sent = [];
     const login = await call(`${lab.url}/login`, loginBody('user3'));
     const cookie = cookieHeader(login);
     for (let i = 0; i < 9; i++) {
-      sent.push(await call(`${lab.url}/me`, { headers: { cookie, 'x-vu-id': 'vu-3' } }));
+      sent.push(await call(`${lab.url}/me`, { headers: { cookie, 'x-request-id': `lab-3-${i}` } }));
     }
     const truth = await lab.readGroundTruth();
     const byId = new Map(truth.map((line) => [line.requestId, line]));
     for (const answer of sent) {
       const line = byId.get(answer.requestId);
       expect(line).toMatchObject({
-        vuId: 'vu-3',
+        vuId: '3',
         method: 'GET',
         path: '/me',
         status: answer.status,

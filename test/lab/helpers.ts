@@ -23,12 +23,12 @@ export interface CallOptions {
   dispatcher?: Dispatcher;
 }
 
-/** One request with a fresh request id, answer parsed; no redirects followed. */
+/** One request with a fresh request id (unless the headers carry one), answer parsed; no redirects followed. */
 export async function call(url: string, options: CallOptions = {}): Promise<Answer> {
-  const requestId = randomUUID();
+  const requestId = options.headers?.['x-request-id'] ?? randomUUID();
   const response = await request(url, {
     method: options.method ?? 'GET',
-    headers: { 'x-request-id': requestId, ...options.headers },
+    headers: { ...options.headers, 'x-request-id': requestId },
     body: options.body,
     dispatcher: options.dispatcher,
   });

@@ -50,6 +50,26 @@ describe('executeRun', () => {
     }
   });
 
+  it('names the VU in the request id, and in a header of its own only when traffic.vuIdHeader asks', async () => {
+    const backend = await serve();
+    const sink = new CollectingSink();
+    await executeRun(planFor(backend.url, { traffic: { users: 3, requests: 30 } }), { sinks: [sink] });
+    const plain = backend.seen.filter((request) => request.path === '/me');
+    expect(plain).toHaveLength(30);
+    expect(plain.every((request) => request.headerNames.includes('x-request-id'))).toBe(true);
+    expect(plain.some((request) => request.headerNames.includes('x-vu-id'))).toBe(false);
+
+    backend.seen.length = 0;
+    const withHeader = new CollectingSink();
+    const plan = planFor(backend.url, { traffic: { users: 3, requests: 30, vuIdHeader: 'X-User-Slot' } });
+    await executeRun(plan, { sinks: [withHeader] });
+    const sent = new Map(backend.seen.map((request) => [request.requestId, request]));
+    for (const { record } of withHeader.responses) {
+      expect(sent.get(record.requestId)?.headerNames).toContain('x-user-slot');
+      expect(sent.get(record.requestId)?.vu).toBe(String(record.vu));
+    }
+  });
+
   it('writes a trace line per login and per request', async () => {
     const backend = await serve();
     const trace = join(tmpdir(), `trace-${process.pid}-${Date.now()}.jsonl`);

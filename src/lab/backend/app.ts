@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { vuOfRequestId } from '../../traffic/request-ids.js';
 import type { BackendConfig } from './config.js';
 import type { JwtSessions } from './jwt.js';
 import type { GroundTruthLine, GroundTruthLog } from './log.js';
@@ -147,9 +148,10 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
 
   const server = createServer((req, res) => {
     res.setHeader('x-backend-id', config.name);
+    const requestId = headerText(req.headers['x-request-id']);
     const base: RequestFacts = {
-      requestId: headerText(req.headers['x-request-id']),
-      vuId: headerText(req.headers['x-vu-id']),
+      requestId,
+      vuId: vuOfRequestId(requestId),
       method: req.method ?? 'GET',
       path: new URL(req.url ?? '/', 'http://lab').pathname,
       backend: config.name,

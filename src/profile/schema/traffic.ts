@@ -57,8 +57,12 @@ export const trafficSchema = strictObject({
     concurrency: positiveInt.default(20),
     rampUp: duration.prefault('0s'),
   }).prefault({}),
-  requestIdHeader: headerName.default('x-request-id'),
-  vuIdHeader: headerName.default('x-vu-id'),
+  requestIdHeader: headerName
+    .default('x-request-id')
+    .describe('Carries `<run>-<vu>-<n>` on every request, for server logs.'),
+  vuIdHeader: headerName
+    .optional()
+    .describe('Also send the VU id in a header of its own (off: every header costs the target work).'),
   mix: z
     .array(requestSchema)
     .min(1)
