@@ -71,9 +71,10 @@ describe('bad profiles', () => {
     ],
     [
       'a header name that is not a token and a value that would break the request',
-      `${minimalProfile}traffic:\n  requestIdHeader: "x id"\n  mix:\n    - path: /me\n      headers: { "x-a": "1\\r\\nx-b: 2" }\n`,
+      `${minimalProfile}traffic:\n  requestIdHeader: "x id"\n  vuIdHeader: "x:vu"\n  mix:\n    - path: /me\n      headers: { "x-a": "1\\r\\nx-b: 2" }\n`,
       [
         "traffic.requestIdHeader: expected a header name (letters, digits and !#$%&'*+.^_`|~-)",
+        "traffic.vuIdHeader: expected a header name (letters, digits and !#$%&'*+.^_`|~-)",
         'traffic.mix[0].headers.x-a: expected a header value without CR, LF or NUL',
       ],
     ],
