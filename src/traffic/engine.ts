@@ -47,6 +47,13 @@ export interface TrafficResult {
   lateArrivals: number;
 }
 
+/** How many arrivals of a schedule `interval` ms apart from `startedAt` are due before `end`. */
+function arrivalsBefore(end: number, startedAt: number, interval: number): number {
+  const estimate = Math.max(0, Math.ceil((end - startedAt) / interval));
+  // The division may land a hair above a whole number: an arrival due exactly at the end is not before it.
+  return estimate > 0 && startedAt + (estimate - 1) * interval >= end ? estimate - 1 : estimate;
+}
+
 function wantsRelogin(policy: ReloginPolicy, losses: number): boolean {
   if (policy.policy === 'never') return false;
   if (policy.policy === 'relogin') return true;
@@ -198,26 +205,33 @@ export async function runTraffic(
   let lateArrivals = 0;
   const openArrivals = async (): Promise<void> => {
     const interval = 1000 / (options.rate ?? 1);
-    let started = 0;
     const idle = new IdleUsers(users);
     const inFlight = new Set<Promise<void>>();
-    for (let arrival = 0; running() && claim(); arrival++) {
+    let arrival = 0;
+    let waitingForUser = false;
+    for (; running() && claim(); arrival++) {
       const intendedStart = startedAt + arrival * interval;
       const wait = intendedStart - clock.now();
       if (wait > 0) await sleep(wait, stop.signal);
       if (!running()) break;
       const vu = await idle.take(stop.signal);
-      if (vu === undefined) break;
+      if (vu === undefined) {
+        waitingForUser = true;
+        break;
+      }
       const work = step(vu, intendedStart).then(() => {
         inFlight.delete(work);
         idle.put(vu);
       });
       inFlight.add(work);
-      started += 1;
     }
-    const end = Math.min(clock.now(), endAt ?? Number.POSITIVE_INFINITY);
-    const due = Math.floor((end - startedAt) / interval) + 1;
-    lateArrivals = Math.max(0, Math.min(due, options.requests ?? due) - started);
+    // Only a run that ended while an arrival waited for a user held arrivals back: one that ended on its
+    // way to the next arrival time (the run's last, due at its end) kept its schedule.
+    if (waitingForUser) {
+      const end = Math.min(clock.now(), endAt ?? Number.POSITIVE_INFINITY);
+      const due = arrivalsBefore(end, startedAt, interval);
+      lateArrivals = Math.max(0, Math.min(due, options.requests ?? due) - arrival);
+    }
     await Promise.all(inFlight);
   };
 

@@ -190,6 +190,18 @@ describe('executeRun', () => {
     });
   });
 
+  it('open model: a run that keeps its schedule reports no arrival as never sent', async () => {
+    const backend = await serve();
+    const plan = planFor(backend.url, {
+      traffic: { users: 10, model: 'open', rate: 200, duration: '500ms' },
+    });
+    const result = await executeRun(plan);
+    // Ten users answering at once have time to spare: the run ends at an arrival time, and that arrival
+    // (due at the end, not before it) is not one that a busy user held back.
+    expect(result.traffic.sent).toBeGreaterThanOrEqual(95);
+    expect(result.traffic.lateArrivals).toBe(0);
+  });
+
   it('per-request mode opens a new connection for every request', async () => {
     const backend = await serve();
     const plan = planFor(backend.url, {
