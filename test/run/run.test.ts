@@ -54,8 +54,7 @@ describe('executeRun', () => {
 
   it('names the VU in the request id, and in a header of its own only when traffic.vuIdHeader asks', async () => {
     const backend = await serve();
-    const sink = new CollectingSink();
-    await executeRun(planFor(backend.url, { traffic: { users: 3, requests: 30 } }), { sinks: [sink] });
+    await executeRun(planFor(backend.url, { traffic: { users: 3, requests: 30 } }));
     const plain = backend.seen.filter((request) => request.path === '/me');
     expect(plain).toHaveLength(30);
     expect(plain.every((request) => request.headerNames.includes('x-request-id'))).toBe(true);
