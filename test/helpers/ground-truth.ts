@@ -3,12 +3,18 @@ import type { ResponseClass } from '../../src/classify/types.js';
 import type { GroundTruthLine } from '../../src/lab/index.js';
 import type { ResponseRecord } from '../../src/traffic/record.js';
 
+/** What a server's own log says of one request: its status and whom it answered as (null: nobody). */
+export type TruthLine = Pick<GroundTruthLine, 'status' | 'user' | 'faultInjected'>;
+
+/** What the VU knew when it sent the request: a trace line carries the same facts as the record. */
+export type TruthRecord = Pick<ResponseRecord, 'status' | 'user' | 'end' | 'hadSession' | 'sessionExpiresAt'>;
+
 /**
  * The class a response deserves according to what the backend knew (its ground-truth log line), decided
  * without the classifier's rules: whom the backend answered as, and whether the credential was valid there.
  * A response without a line came from the balancer itself (no server available): an error if 5xx.
  */
-export function classFromTruth(line: GroundTruthLine | undefined, record: ResponseRecord): ResponseClass {
+export function classFromTruth(line: TruthLine | undefined, record: TruthRecord): ResponseClass {
   if (record.status === undefined) return 'error';
   if (line === undefined) return record.status >= 500 ? 'error' : 'unexpected';
   if (line.status >= 500) return 'error';

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BalancerKind } from '../../src/lab/balancer/kinds.js';
+import { balancerIsUp, startBalancer } from '../../src/lab/balancer/start.js';
+import { freePort } from '../../src/lab/ports.js';
+import { answersOk, outputTail } from '../../src/lab/probe.js';
+import { isRunning, type OwnedProcess, signalOwned, spawnOwned } from '../../src/lab/processes.js';
+import { waitUntil } from '../../src/lab/wait.js';
+import { type AppLogLine, parseAppLog } from './app-log.js';
+import type { Instance, ThirdPartyApp } from './apps.js';
+
+/** Instances of one app behind a real balancer, all on 127.0.0.1 ports chosen now. */
+export interface Deployment {
+  url: string;
+  dir: string;
+  instances: Instance[];
+  /** Every instance's request log, parsed. */
+  readTruth(): AppLogLine[];
+  stop(): Promise<void>;
+}
+
+export interface DeploymentOptions {
+  app: ThirdPartyApp;
+  balancer: Extract<BalancerKind, `haproxy-${string}` | `nginx-${string}`>;
+  instances: number;
+  users: number;
+  password: string;
+}
+
+async function stopAll(processes: OwnedProcess[]): Promise<void> {
+  for (const owned of processes) signalOwned(owned, 'SIGTERM');
+  try {
+    await waitUntil(async () => processes.every((owned) => !isRunning(owned)), {
+      what: 'the deployment to exit',
+      timeoutMs: 3000,
+    });
+  } catch {
+    for (const owned of processes) signalOwned(owned, 'SIGKILL');
+  }
+}
+
+export async function deploy(options: DeploymentOptions): Promise<Deployment> {
+  options.app.requireInstalled();
+  const dir = mkdtempSync(join(tmpdir(), `sc-thirdparty-${options.app.name}-`));
+  const processes: OwnedProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await stopAll(processes);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    options.app.prepare(dir, options.users, options.password);
+    const instances: Instance[] = [];
+    for (let i = 1; i <= options.instances; i++) {
+      const instance = { name: `i${i}`, port: await freePort(), truthLog: join(dir, `i${i}-requests.log`) };
+      const launch = options.app.launch(instance, dir, options.password);
+      const outputPath = join(dir, `${instance.name}-output.log`);
+      const owned = spawnOwned(launch.command, launch.args, { env: launch.env, outputPath });
+      processes.push(owned);
+      instances.push(instance);
+      await waitUntil(
+        async () => {
+          if (!isRunning(owned))
+            throw new Error(`${options.app.name} ${instance.name} exited: ${outputTail(outputPath)}`);
+          return answersOk(`http://127.0.0.1:${instance.port}/healthz`);
+        },
+        {
+          what: `${options.app.name} ${instance.name} to answer /healthz`,
+          timeoutMs: 20_000,
+          intervalMs: 100,
+        },
+      );
+    }
+    const balancer = startBalancer({
+      kind: options.balancer,
+      port: await freePort(),
+      servers: instances.map(({ name, port }) => ({ name, port })),
+      labDir: dir,
+      cookieName: options.app.sessionCookie,
+    });
+    processes.push(balancer.process);
+    await waitUntil(() => balancerIsUp(balancer), {
+      what: `${options.balancer} to pass /healthz to an instance`,
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
+    return {
+      url: balancer.url,
+      dir,
+      instances,
+      readTruth: () => instances.flatMap((instance) => parseAppLog(readLog(instance.truthLog))),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function readLog(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
