@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import { type Problem, ProfileError } from '../errors.js';
 import type { Plan } from '../profile/load.js';
 import { issuesToProblems } from '../profile/problems.js';
-import { type ChaosEvent, chaosEventSchema } from '../profile/schema/chaos.js';
+import { type ChaosEvent, chaosEventSchema, chaosPlanSizeIssues } from '../profile/schema/chaos.js';
 
 /**
  * `--chaos '{action: restart, at: 10s, target: {label: role=backend}}'` (repeatable): events written as in the
@@ -12,7 +12,14 @@ import { type ChaosEvent, chaosEventSchema } from '../profile/schema/chaos.js';
 export function applyChaosFlags(plan: Plan, flag: readonly string[] | false | undefined): Plan {
   if (flag === undefined) return plan;
   const events = flag === false ? [] : chaosEventsFromFlags(flag);
-  return { ...plan, profile: { ...plan.profile, chaos: { ...plan.profile.chaos, events } } };
+  const chaos = { ...plan.profile.chaos, events };
+  // The profile's own events were counted when it was loaded; these replace them, so they are counted here.
+  const tooMany = chaosPlanSizeIssues(chaos, plan.profile.traffic.duration).map(({ path, message }) => ({
+    path: path.length > 2 ? `--chaos[${path[2]}].${path.slice(3).join('.')}` : '--chaos',
+    message,
+  }));
+  if (tooMany.length > 0) throw new ProfileError('command line', tooMany);
+  return { ...plan, profile: { ...plan.profile, chaos } };
 }
 
 export function chaosEventsFromFlags(values: readonly string[]): ChaosEvent[] {

@@ -12,6 +12,7 @@ export interface Interpolated {
 
 /**
  * Replaces `${NAME}` (or `${NAME:-default}`) in every string of a parsed profile with the environment's value.
+ * A variable set to the empty string is told apart from an unset one in the message, and is never a value.
  * Runs before validation, so a missing variable is reported with the field that needs it.
  */
 export function interpolateEnvironment(raw: unknown, env: NodeJS.ProcessEnv): Interpolated {
@@ -26,8 +27,13 @@ export function interpolateEnvironment(raw: unknown, env: NodeJS.ProcessEnv): In
           secrets.push(found);
           return found;
         }
+        // As in the shell's ${NAME:-default}: an empty value takes the default too.
         if (fallback !== undefined) return fallback;
-        problems.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+        const message =
+          found === undefined
+            ? `environment variable ${name} is not set`
+            : `environment variable ${name} is set but empty (give it a value, or write \${${name}:-default})`;
+        problems.push({ path: formatPath(path), message });
         return '';
       });
     }

@@ -156,7 +156,8 @@ export function applyOverrides(
   const profile = structuredClone(raw);
   const origins = new Map<string, string>();
   const layers: Array<[(o: Override) => string | undefined, (o: Override) => string]> = [
-    [(o) => env[o.env], (o) => o.env],
+    // CI systems pass an input left blank as an empty variable: empty counts as unset (the README says so).
+    [(o) => env[o.env] || undefined, (o) => o.env],
     [(o) => flags[o.key as OverrideKey], (o) => o.flag.split(' ')[0] ?? o.flag],
   ];
   for (const [read, name] of layers) {

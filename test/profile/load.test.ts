@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FileUnreadableError, formatProblem, ProfileError } from '../../src/errors.js';
+import { FileUnreadableError } from '../../src/errors.js';
 import { loadPlan, resolvePlan } from '../../src/profile/load.js';
-import { minimalProfile, writeTempFile } from './fixtures.js';
-
-function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    resolvePlan('profile.yaml', text, { env });
-  } catch (error) {
-    if (error instanceof ProfileError) return error.problems.map(formatProblem);
-    throw error;
-  }
-  throw new Error('expected the profile to be invalid');
-}
+import { minimalProfile, problemsOf, writeTempFile } from './fixtures.js';
 
 describe('resolvePlan', () => {
   it('fills every default into a minimal profile', () => {
@@ -46,6 +36,13 @@ describe('resolvePlan', () => {
     const plan = resolvePlan('p.yaml', text, { env: { LAB_PASSWORD: 'hunter2' } });
     expect(plan.profile.auth.credentials.password).toBe('hunter2');
     expect(plan.secrets).toEqual(['hunter2']);
+  });
+
+  it('uses the ${NAME:-default} fallback when the variable is empty, as the shell does', () => {
+    const text = minimalProfile.replace('password: secret', 'password: ${LAB_PASSWORD:-lab}');
+    const plan = resolvePlan('p.yaml', text, { env: { LAB_PASSWORD: '' } });
+    expect(plan.profile.auth.credentials.password).toBe('lab');
+    expect(plan.secrets).toEqual([]);
   });
 
   it('uses the ${NAME:-default} fallback when the variable is unset', () => {
@@ -120,6 +117,14 @@ describe('bad profiles', () => {
       'a missing environment variable',
       minimalProfile.replace('password: secret', 'password: ${NOT_SET_ANYWHERE}'),
       ['auth.credentials.password: environment variable NOT_SET_ANYWHERE is not set'],
+    ],
+    [
+      'an environment variable set to the empty string, told apart from an unset one',
+      minimalProfile.replace('password: secret', 'password: ${EMPTY_ONE}'),
+      [
+        'auth.credentials.password: environment variable EMPTY_ONE is set but empty (give it a value, or write ${EMPTY_ONE:-default})',
+      ],
+      { EMPTY_ONE: '' },
     ],
     [
       'no password source',

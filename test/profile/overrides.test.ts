@@ -22,6 +22,14 @@ describe('precedence: defaults < profile < environment < flags', () => {
     expect(profile.traffic.duration).toBe(5000);
   });
 
+  it('counts an empty variable as unset, as a CI input left blank is passed', () => {
+    const { profile } = resolvePlan('p', profileWithUsers, {
+      env: { SESSION_CHAOS_USERS: '', SESSION_CHAOS_JSON: '' },
+    });
+    expect(profile.traffic.users).toBe(20);
+    expect(profile.outputs.json).toBeUndefined();
+  });
+
   it('lets flags override the environment', () => {
     const { profile } = resolvePlan('p', profileWithUsers, {
       env: { SESSION_CHAOS_USERS: '30' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { duration, positiveInt, strictObject } from './common.js';
+import { duration, positiveInt, shortDuration, strictObject } from './common.js';
+import { atMost, limits } from './limits.js';
 
 const selectorSchema = strictObject({
   name: z.string().min(1).optional().describe('The container name, exactly, or a glob with * (backend-*).'),
@@ -18,8 +19,11 @@ export const chaosEventSchema = strictObject({
   action: z.enum(['restart', 'stop', 'start', 'kill', 'pause', 'unpause', 'exec']),
   at: duration.optional().describe('When, from the start of the traffic phase; with every, the first time.'),
   every: duration.optional().describe('Repeat at this interval (first at `at`, else after one interval).'),
-  jitter: duration.optional().describe('With every: a random delay of up to this much, seeded.'),
-  times: positiveInt.optional().describe('With every: how many times at most.'),
+  jitter: shortDuration.optional().describe('With every: a random delay of up to this much, seeded.'),
+  times: positiveInt
+    .max(limits.chaosActions, { error: atMost(limits.chaosActions) })
+    .optional()
+    .describe('With every: how many times at most.'),
   target: selectorSchema.optional(),
   pick: z
     .string()
@@ -28,7 +32,7 @@ export const chaosEventSchema = strictObject({
     .describe('one (seeded random), "random N", all (at once), rolling (one at a time, waiting in between).'),
   for: duration.optional().describe('stop or pause: undo (start or unpause) after this long.'),
   signal: z.string().min(1).optional().describe('kill: the signal, default SIGKILL.'),
-  timeout: duration
+  timeout: shortDuration
     .optional()
     .describe(
       'restart or stop: how long Docker waits before it kills (whole seconds); exec: the time limit.',
@@ -37,7 +41,7 @@ export const chaosEventSchema = strictObject({
     .enum(['running', 'healthy'])
     .optional()
     .describe('What "back" means: default healthy for containers with a health check, running otherwise.'),
-  waitTimeout: duration
+  waitTimeout: shortDuration
     .prefault('60s')
     .describe('How long to wait for a target to be back (rolling waits on it).'),
   command: z.array(z.string()).min(1).optional().describe('exec: the command and its arguments (no shell).'),
@@ -85,12 +89,66 @@ export const chaosSchema = strictObject({
   docker: strictObject({
     host: z.string().min(1).optional().describe('Overrides DOCKER_HOST.'),
   }).prefault({}),
-  maxTargets: positiveInt.default(10).describe('Preflight fails when a selector matches more containers.'),
-  impactWindow: duration
+  maxTargets: positiveInt
+    .max(limits.chaosTargets, { error: atMost(limits.chaosTargets) })
+    .default(10)
+    .describe('Preflight fails when a selector matches more containers.'),
+  impactWindow: shortDuration
     .prefault('10s')
     .describe('Mismatches, errors and re-logins this long after an action count as its impact.'),
-  events: z.array(chaosEventSchema).default([]),
+  events: z
+    .array(chaosEventSchema)
+    .max(limits.chaosEvents, { error: atMost(limits.chaosEvents, ' events') })
+    .default([]),
 });
 export type Chaos = z.output<typeof chaosSchema>;
 export type ChaosEvent = Chaos['events'][number];
 export type ChaosSelector = NonNullable<ChaosEvent['target']>;
+
+/** A problem with the path as zod keeps it, so that it can be added to a zod context or formatted. */
+export interface PathIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** How many times an event acts in a traffic phase of `horizonMs`: at most `times`, once per `every` before the end. */
+function plannedActions(event: ChaosEvent, horizonMs: number | undefined): number {
+  if (event.every === undefined) return 1;
+  const first = event.at ?? event.every;
+  const times = event.times ?? Number.POSITIVE_INFINITY;
+  if (horizonMs === undefined) return times;
+  if (first >= horizonMs) return 0;
+  // every 0ms over a run would repeat without end: Infinity, refused below.
+  const repeats =
+    event.every === 0 ? Number.POSITIVE_INFINITY : Math.floor((horizonMs - 1 - first) / event.every);
+  return Math.min(times, repeats + 1);
+}
+
+/**
+ * The chaos plan is built in full before the run (and printed by --dry-run), so an `every` that would plan
+ * millions of actions is refused here, by count, without building it. An event bounded by neither the run's
+ * duration nor `times` is left to the timing check, which asks for `times`.
+ */
+export function chaosPlanSizeIssues(chaos: Chaos, horizonMs: number | undefined): PathIssue[] {
+  const problems: PathIssue[] = [];
+  let total = 0;
+  chaos.events.forEach((event, index) => {
+    const count = plannedActions(event, horizonMs);
+    if (!Number.isFinite(count) && event.times === undefined && horizonMs === undefined) return;
+    total += count;
+    if (count > limits.chaosActions) {
+      const planned = Number.isFinite(count) ? count.toLocaleString('en-US') : 'endless';
+      problems.push({
+        path: ['chaos', 'events', index, 'every'],
+        message: `plans ${planned} actions over the run; ${atMost(limits.chaosActions, ' actions')}: a longer every, or times`,
+      });
+    }
+  });
+  if (problems.length === 0 && total > limits.chaosActions) {
+    problems.push({
+      path: ['chaos', 'events'],
+      message: `plan ${total.toLocaleString('en-US')} actions over the run together; ${atMost(limits.chaosActions, ' actions')}`,
+    });
+  }
+  return problems;
+}

@@ -2,6 +2,7 @@ import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { didYouMean } from '../../util/did-you-mean.js';
 import { parseDuration } from '../../util/duration.js';
+import { atMost, limits } from './limits.js';
 
 /**
  * An object that refuses unknown fields. The message names each unknown key with the closest known one,
@@ -22,10 +23,13 @@ export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
-/** `500ms`, `30s`, `2m`, `1h`; parsed to milliseconds. */
-export const duration = z
-  .string({ error: 'expected a duration such as 500ms, 30s or 2m' })
-  .transform((text, ctx) => {
+function durationLabel(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms}ms`;
+}
+
+/** `500ms`, `30s`, `2m`, `1h`, at most `maxMs`; parsed to milliseconds. */
+export function durationUpTo(maxMs: number) {
+  return z.string({ error: 'expected a duration such as 500ms, 30s or 2m' }).transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined) {
       ctx.addIssue({
@@ -34,8 +38,19 @@ export const duration = z
       });
       return z.NEVER;
     }
+    if (ms > maxMs) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is too long: ${atMost(durationLabel(maxMs))}` });
+      return z.NEVER;
+    }
     return ms;
   });
+}
+
+/** Any duration in a profile: the longest a run may last. */
+export const duration = durationUpTo(limits.durationMs);
+
+/** A duration of one step in a run (a request, a pause, a wait): an hour at most. */
+export const shortDuration = durationUpTo(limits.shortDurationMs);
 
 function isHttpUrl(text: string): boolean {
   if (!URL.canParse(text)) return false;
@@ -76,10 +91,14 @@ export const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, {
   error: "expected a header name (letters, digits and !#$%&'*+.^_`|~-)",
 });
 
-export const headers = z.record(
-  headerName,
-  z.string().regex(/^[^\r\n\0]*$/, { error: 'expected a header value without CR, LF or NUL' }),
-);
+export const headers = z
+  .record(
+    headerName,
+    z.string().regex(/^[^\r\n\0]*$/, { error: 'expected a header value without CR, LF or NUL' }),
+  )
+  .refine((record) => Object.keys(record).length <= limits.headers, {
+    error: atMost(limits.headers, ' headers'),
+  });
 
 /** Where a value is read from in a response: used for the user's identity and for the backend's. */
 export const extractor = z.discriminatedUnion('from', [

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { authSchema } from './auth.js';
-import { chaosSchema } from './chaos.js';
+import { chaosPlanSizeIssues, chaosSchema } from './chaos.js';
 import { classifySchema, reloginSchema } from './classify.js';
 import { strictObject } from './common.js';
 import { labSchema } from './lab.js';
+import { atMost, limits } from './limits.js';
 import { outputsSchema } from './outputs.js';
 import { targetSchema } from './target.js';
 import { thresholdsSchema } from './thresholds.js';
@@ -23,16 +24,31 @@ export const profileSchema = strictObject({
   thresholds: thresholdsSchema,
   outputs: outputsSchema.prefault({}),
   lab: labSchema.optional().describe('The reference lab this profile runs on in `matrix` and `demo`.'),
-}).transform((profile) => ({
-  ...profile,
-  traffic: {
-    ...profile.traffic,
-    duration:
-      profile.traffic.duration === undefined && profile.traffic.requests === undefined
-        ? 30_000
-        : profile.traffic.duration,
-  },
-}));
+})
+  .transform((profile) => ({
+    ...profile,
+    traffic: {
+      ...profile.traffic,
+      duration:
+        profile.traffic.duration === undefined && profile.traffic.requests === undefined
+          ? 30_000
+          : profile.traffic.duration,
+    },
+  }))
+  .superRefine((profile, ctx) => {
+    for (const issue of chaosPlanSizeIssues(profile.chaos, profile.traffic.duration)) {
+      ctx.addIssue({ code: 'custom', ...issue });
+    }
+    // Every user may have a response in flight, each holding up to maxBodyBytes.
+    const inFlight = profile.traffic.users * profile.target.maxBodyBytes;
+    if (inFlight > limits.bodyBytesInFlight) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'maxBodyBytes'],
+        message: `times traffic.users is ${Math.round(inFlight / 2 ** 20).toLocaleString('en-US')} MiB of bodies in flight; ${atMost(limits.bodyBytesInFlight / 2 ** 30, ' GiB')}`,
+      });
+    }
+  });
 
 export type Profile = z.output<typeof profileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;

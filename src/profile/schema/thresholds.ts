@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { expressionHint, parseThreshold } from '../../thresholds/expression.js';
 import { strictObject } from './common.js';
+import { atMost, limits } from './limits.js';
 
 const expression = z
   .string({ error: expressionHint })
@@ -32,6 +33,7 @@ export const thresholdsSchema = z
         }
       }),
   )
+  .max(limits.thresholds, { error: atMost(limits.thresholds, ' thresholds') })
   .default([])
   .describe(
     'Checked on the summary; any failure exits 1. wrongUser==0 is added unless a threshold names wrongUser.',

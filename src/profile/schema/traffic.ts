@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { duration, headerName, headers, positiveInt, strictObject } from './common.js';
+import { duration, headerName, headers, positiveInt, shortDuration, strictObject } from './common.js';
+import { atMost, limits } from './limits.js';
 
 const requestSchema = strictObject({
   name: z.string().min(1).optional(),
@@ -26,26 +27,44 @@ const sourceAddressesSchema = strictObject({
     .describe(
       'Client addresses are spread over this range; outside 127.0.0.0/8 only with --allow-non-loopback.',
     ),
-  count: positiveInt.optional().describe('How many distinct addresses; default one per virtual user.'),
+  count: positiveInt
+    .max(limits.sourceAddresses, { error: atMost(limits.sourceAddresses) })
+    .optional()
+    .describe('How many distinct addresses; default one per virtual user.'),
 });
 
 const backgroundSchema = strictObject({
   path: z.string().startsWith('/', { error: 'expected a path starting with /' }),
-  rate: positiveInt.describe('Session-less requests per second (autocannon).'),
-  connections: positiveInt.default(10),
+  rate: positiveInt
+    .max(limits.backgroundRate, { error: atMost(limits.backgroundRate) })
+    .describe('Session-less requests per second (autocannon).'),
+  connections: positiveInt
+    .max(limits.backgroundConnections, { error: atMost(limits.backgroundConnections) })
+    .default(10),
 });
 
 export const trafficSchema = strictObject({
-  users: positiveInt.default(10).describe('Virtual users, each logged in once with its own session.'),
+  users: positiveInt
+    .max(limits.users, { error: atMost(limits.users) })
+    .default(10)
+    .describe('Virtual users, each logged in once with its own session.'),
   duration: duration
     .optional()
     .describe('How long the traffic phase lasts (default 30s when requests is unset).'),
-  requests: positiveInt.optional().describe('Stop after this many requests in all.'),
+  requests: positiveInt
+    .max(limits.requests, { error: atMost(limits.requests) })
+    .optional()
+    .describe('Stop after this many requests in all.'),
   model: z.enum(['closed', 'open']).default('closed'),
-  thinkTime: duration
+  thinkTime: shortDuration
     .prefault('0ms')
     .describe('Closed model: pause between a response and the next request.'),
-  rate: z.number().positive().optional().describe('Open model: target requests per second over all users.'),
+  rate: z
+    .number()
+    .positive()
+    .max(limits.rate, { error: atMost(limits.rate) })
+    .optional()
+    .describe('Open model: target requests per second over all users.'),
   seed: z
     .number()
     .int()
@@ -54,8 +73,10 @@ export const trafficSchema = strictObject({
   connection: connectionSchema.prefault({}),
   sourceAddresses: sourceAddressesSchema.optional(),
   login: strictObject({
-    concurrency: positiveInt.default(20),
-    rampUp: duration.prefault('0s'),
+    concurrency: positiveInt
+      .max(limits.loginConcurrency, { error: atMost(limits.loginConcurrency) })
+      .default(20),
+    rampUp: shortDuration.prefault('0s'),
   }).prefault({}),
   requestIdHeader: headerName
     .default('x-request-id')
@@ -66,6 +87,7 @@ export const trafficSchema = strictObject({
   mix: z
     .array(requestSchema)
     .min(1)
+    .max(limits.mix, { error: atMost(limits.mix, ' requests') })
     .prefault([{ path: '/me' }]),
   background: backgroundSchema.optional(),
 }).superRefine((traffic, ctx) => {
