@@ -1,6 +1,6 @@
+import { Http1Agent } from '../src/http/agent.js';
 import { resolvePlan } from '../src/profile/load.js';
 import { executeRun } from '../src/run/run.js';
-import { Http1Agent } from '../src/traffic/http1/agent.js';
 import { announce, obeyParent, type PausableLoad, runChild } from './child.js';
 import { answerOffline } from './offline-agent.js';
 

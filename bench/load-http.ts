@@ -1,6 +1,6 @@
-import { deadlines } from '../src/traffic/deadlines.js';
-import { exchange } from '../src/traffic/exchange.js';
-import { Http1Agent } from '../src/traffic/http1/agent.js';
+import { Http1Agent } from '../src/http/agent.js';
+import { deadlines } from '../src/http/deadlines.js';
+import { exchange } from '../src/http/exchange.js';
 import { announce, runChild } from './child.js';
 import type { AutocannonOptions, LoadResult } from './load-autocannon.js';
 

@@ -1,7 +1,7 @@
-import { Http1Agent, type OutgoingRequest } from '../src/traffic/http1/agent.js';
-import type { ResponseSink } from '../src/traffic/http1/connection.js';
-import { requestHead } from '../src/traffic/http1/request-head.js';
-import { ResponseParser } from '../src/traffic/http1/response-parser.js';
+import { Http1Agent } from '../src/http/agent.js';
+import { requestHead } from '../src/http/request-head.js';
+import { ResponseParser } from '../src/http/response-parser.js';
+import type { OutgoingRequest, ResponseSink } from '../src/http/types.js';
 
 /**
  * Replaces the network under every agent of this process with a stand-in for the lab's backends: each request

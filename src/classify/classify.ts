@@ -60,7 +60,11 @@ export function compileRules(rules: ClassifyRules): Classifier {
     const source = new ExtractionSource(record);
     const backend = readBackend(source) ?? unknownBackend;
     const { status } = record;
-    if (status === undefined) return { class: 'error', reason: errorReasonFor(record.errorCode), backend };
+    // A failure after the status line (reset, stall, bad chunk mid-body) is an error all the same: the
+    // status alone would count a backend killed mid-answer as ok.
+    if (status === undefined || record.errorCode !== undefined) {
+      return { class: 'error', reason: errorReasonFor(record.errorCode), backend };
+    }
     if (status >= 500) return { class: 'error', reason: 'http_5xx', backend };
     if (saysLoggedOut(record, status)) {
       if (

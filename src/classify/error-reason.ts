@@ -2,7 +2,7 @@ import type { ErrorReason } from './types.js';
 
 /**
  * The error codes of a request that got no answer (the system's, and the undici names our client keeps; see
- * src/traffic/error-code.ts) grouped by what they say about the server.
+ * src/http/error-codes.ts) grouped by what they say about the server.
  * `UND_ERR_SOCKET` is "other side closed": the connection died under the request, as a reset does.
  * `TimeoutError` is what `AbortSignal.timeout()` rejects with when an engine enforces its own deadline.
  */

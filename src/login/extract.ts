@@ -1,6 +1,6 @@
 import { compileJsonPath } from '../classify/json-path.js';
+import type { Exchange } from '../http/exchange.js';
 import type { LoginRequest } from '../profile/schema/auth.js';
-import type { Exchange } from '../traffic/exchange.js';
 import { cookieValue, type Session } from './session.js';
 
 export type Extraction = NonNullable<LoginRequest['prepare']>['extract'][number];

@@ -1,6 +1,6 @@
 import { PreflightError } from '../errors.js';
+import { exchange } from '../http/exchange.js';
 import { type LoginSetup, logIn } from '../login/login.js';
-import { exchange } from '../traffic/exchange.js';
 import type { VirtualUser } from '../traffic/virtual-user.js';
 import { redact } from '../util/redact.js';
 

@@ -1,6 +1,6 @@
+import { Http1Agent } from '../http/agent.js';
+import { deadlines } from '../http/deadlines.js';
 import type { Traffic } from '../profile/schema/traffic.js';
-import { deadlines } from './deadlines.js';
-import { Http1Agent } from './http1/agent.js';
 
 export interface ConnectionOptions {
   mode: Traffic['connection']['mode'];

@@ -18,7 +18,7 @@ export interface ResponseRecord {
   end: number;
   /** Undefined when no HTTP response arrived. */
   status?: number;
-  /** The error code (ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT, ETIMEDOUT, ... see error-code.ts) when no response arrived. */
+  /** The error code (ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT, ETIMEDOUT, ... see src/http/error-codes.ts) when the exchange failed, before or after its status line. */
   errorCode?: string;
   /** Response headers the rules read, lower-cased names; `location` always when present. */
   headers: Readonly<Record<string, string>>;

@@ -1,9 +1,9 @@
 import type { Cookie } from 'tough-cookie';
+import { type Exchange, exchange } from '../http/exchange.js';
+import type { HttpMethod } from '../http/types.js';
 import { cookieHeader, storeCookies } from '../login/session.js';
 import type { Clock } from '../util/clock.js';
 import type { Connections } from './connections.js';
-import { type Exchange, exchange } from './exchange.js';
-import type { HttpMethod } from './http1/request-head.js';
 import type { RequestIds } from './request-ids.js';
 import type { VirtualUser } from './virtual-user.js';
 

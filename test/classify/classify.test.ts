@@ -29,6 +29,19 @@ describe('classify: the design order', () => {
     }
   });
 
+  it('error: a transport failure after the status line, with the reason of its code', () => {
+    const cases = [
+      ['ECONNRESET', 'reset'],
+      ['UND_ERR_SOCKET', 'reset'],
+      ['ETIMEDOUT', 'timeout'],
+      ['HPE_INVALID_CHUNK_SIZE', 'other'],
+    ] as const;
+    for (const [errorCode, reason] of cases) {
+      const record = responseRecord({ status: 200, errorCode, bodyBytes: 3 });
+      expect(classify(record, defaults), errorCode).toEqual({ class: 'error', reason, backend: 'b1' });
+    }
+  });
+
   it('error: a 5xx, even when it also looks logged out or comes from an expired session', () => {
     const record = responseRecord({ status: 503, body: 'please log in', sessionExpiresAt: 0 });
     expect(classify(record, rules({ loggedOut: { bodyPattern: 'log in' } }))).toEqual({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Http1Agent } from '../../src/http/agent.js';
 import { Connections } from '../../src/traffic/connections.js';
-import { Http1Agent } from '../../src/traffic/http1/agent.js';
 
 function connections(addresses: string[], users: number) {
   return new Connections({

@@ -1,27 +1,9 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import type { Deadlines, Expiring } from '../deadlines.js';
-import { errorCodes } from '../error-code.js';
+import type { Deadlines, Expiring } from './deadlines.js';
+import { errorCodes } from './error-codes.js';
 import { ParseError, ResponseParser } from './response-parser.js';
-
-export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
-
-/** The exchange a connection carries: told of the answer as it arrives, then once of its end. */
-export interface ResponseSink {
-  /** A HEAD answer has no body, whatever its Content-Length says. */
-  readonly headOnly: boolean;
-  /** The only headers it wants to hear of (lower-case names); all when undefined. */
-  readonly keepHeaders: readonly string[] | undefined;
-  /** Whether it has ended (timed out while it waited for a connection, say). */
-  readonly settled: boolean;
-  /** It is on its way; `abort` ends it (and the connection) early. */
-  onSent(abort: (code: string) => void): void;
-  onHeaders(status: number, headers: ResponseHeaders): void;
-  /** Bytes `start` to `end` of `chunk`, valid only during the call. */
-  onData(chunk: Buffer, start: number, end: number): void;
-  onComplete(): void;
-  onError(code: string): void;
-}
+import type { ResponseHeaders, ResponseSink } from './types.js';
 
 export interface ConnectTarget {
   host: string;

@@ -1,6 +1,5 @@
-import { errorCodes } from '../error-code.js';
-
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+import { errorCodes } from './error-codes.js';
+import type { HttpMethod } from './types.js';
 
 export interface RequestLine {
   method: HttpMethod;

@@ -1,5 +1,5 @@
-import { errorCodes } from '../error-code.js';
-import type { ResponseHeaders } from './connection.js';
+import { errorCodes } from './error-codes.js';
+import type { ResponseHeaders } from './types.js';
 
 /** What the parser tells the connection, in order: one head, its body in pieces, the end of the message. */
 export interface ResponseEvents {
@@ -141,37 +141,40 @@ export class ResponseParser {
   }
 
   /** Parses a whole head from `offset`, or keeps the partial head and returns -1. */
-  #head(chunk: Buffer, offset: number): number {
+  #head(chunk: Buffer, from: number): number {
+    // Line breaks before the status line are skipped, as llhttp does (a server's stray CRLF after a body).
+    let offset = from;
+    while (offset < this.#chunkEnd && (chunk[offset] === 0x0d || chunk[offset] === 0x0a)) offset += 1;
+    if (offset === this.#chunkEnd) return -1;
     const end = this.#find(chunk, crlfcrlf, offset, 4);
     if (end === -1) {
-      if (this.#chunkEnd - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
+      rejectPartialHead(chunk, offset, this.#chunkEnd);
       this.#pending = Buffer.from(chunk.subarray(offset, this.#chunkEnd));
       return -1;
     }
     if (end - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
     const head = chunk.toString('latin1', offset, end);
     const next = end + 4;
-    // "HTTP/1.1 200" at least; the reason phrase may be empty or missing.
-    if (!head.startsWith('HTTP/1.') || head.charCodeAt(8) !== 0x20) {
-      throw new ParseError(errorCodes.invalidResponse);
-    }
-    const minor = head.charCodeAt(7) - 0x30;
+    const version = versionOf(head);
     const status = statusOf(head);
-    if ((minor !== 0 && minor !== 1) || status === undefined)
-      throw new ParseError(errorCodes.invalidResponse);
+    if (version === undefined || status === undefined) throw new ParseError(errorCodes.invalidResponse);
+    if (!headShape.test(head)) throw new ParseError(headErrorOf(head));
     const { headers, contentLength, chunked, connection, idleTimeoutHintMs } = parseHeaderLines(
       head,
       this.#keepHeaders,
     );
-    // 101 would switch protocols, which nobody asked for; other 1xx are interim and the final head follows.
-    if (status < 200 && status !== 101) return next;
+    // 101 would switch protocols, which nobody asked for (llhttp stops there too); other 1xx are interim
+    // and the final head follows.
+    if (status === 101) throw new ParseError(errorCodes.unrequestedUpgrade);
+    if (status < 200) return next;
     this.idleTimeoutHintMs = idleTimeoutHintMs;
+    const minor = version === 11 ? 1 : 0;
     const closeDelimited = !chunked && contentLength === undefined;
     this.#keepAlive =
       (minor === 1 ? !connection.includes('close') : connection.includes('keep-alive')) &&
       !(closeDelimited && status !== 204 && status !== 304);
     const headOnly = this.#events.onHead(status, headers, this.#keepAlive);
-    if (headOnly || status === 204 || status === 304 || status === 101) {
+    if (headOnly || status === 204 || status === 304) {
       this.#end(next);
     } else if (chunked) {
       this.#state = 'chunk-size';
@@ -223,6 +226,60 @@ export class ResponseParser {
   }
 }
 
+/**
+ * The version of a status line: 10 or 11, with 0.9 and 2.0 read as 1.0 (llhttp accepts both and keeps such a
+ * connection alive only when asked to, as for 1.0); undefined for anything else.
+ */
+function versionOf(head: string): 10 | 11 | undefined {
+  if (!head.startsWith('HTTP/') || head.charCodeAt(8) !== 0x20 || head.charCodeAt(6) !== 0x2e)
+    return undefined;
+  const major = head.charCodeAt(5);
+  const minor = head.charCodeAt(7);
+  if (major === 0x31 && minor === 0x31) return 11;
+  if ((major === 0x31 || major === 0x32) && minor === 0x30) return 10;
+  return major === 0x30 && minor === 0x39 ? 10 : undefined;
+}
+
+const httpPrefix = Buffer.from('HTTP/');
+
+/**
+ * Fails at once on the start of a head that cannot become one, as llhttp does, rather than waiting for a blank
+ * line that never comes: bytes that do not begin "HTTP/" (another protocol on the port), a line ending in a
+ * bare LF (no CR before it), or a head already past the size limit.
+ */
+function rejectPartialHead(chunk: Buffer, offset: number, end: number): void {
+  const prefix = Math.min(httpPrefix.length, end - offset);
+  if (chunk.compare(httpPrefix, 0, prefix, offset, offset + prefix) !== 0) {
+    throw new ParseError(errorCodes.invalidResponse);
+  }
+  for (let lf = chunk.indexOf(0x0a, offset); lf !== -1 && lf < end; lf = chunk.indexOf(0x0a, lf + 1)) {
+    if (chunk[lf - 1] !== 0x0d) throw new ParseError(errorCodes.crExpected);
+  }
+  if (end - offset > maxHeadBytes) throw new ParseError(errorCodes.headerOverflow);
+}
+
+/**
+ * What llhttp accepts as a response head (the blank line excluded): the status line, whose reason phrase may
+ * hold anything but CR and LF, then header lines `name:value`, the name a token (no blank before the colon),
+ * the value made of tabs, visible characters and bytes from 0x80 (no control byte, no bare CR or LF, no
+ * obs-fold: llhttp refuses folded lines in a response).
+ */
+const headShape =
+  /^HTTP\/\d\.\d \d{3}(?:[ \t][^\r\n]*)?(?:\r\n[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*)*$/;
+
+/** Which of llhttp's codes a head that does not have the shape above earns (only looked for on failure). */
+function headErrorOf(head: string): string {
+  const statusEnd = head.indexOf('\r\n');
+  const statusLine = statusEnd === -1 ? head : head.slice(0, statusEnd);
+  if (/[\r\n]/.test(statusLine)) return errorCodes.crExpected;
+  const lines = statusEnd === -1 ? [] : head.slice(statusEnd + 2).split('\r\n');
+  for (const line of lines) {
+    if (/\n/.test(line)) return errorCodes.crExpected;
+    if (/\r/.test(line)) return errorCodes.lfExpected;
+  }
+  return errorCodes.invalidHeaderToken;
+}
+
 /** The three digits after "HTTP/1.x ", followed by a space or the end of the line. */
 function statusOf(head: string): number | undefined {
   let status = 0;
@@ -265,6 +322,7 @@ interface ParsedHeaders {
   headers: Record<string, string | string[]>;
   contentLength: number | undefined;
   chunked: boolean;
+  transferEncoding: boolean;
   /** The Connection header's tokens, lower-cased. */
   connection: string;
   idleTimeoutHintMs: number | undefined;
@@ -307,6 +365,7 @@ function parseHeaderLines(head: string, keep: readonly string[] | undefined): Pa
     headers: {},
     contentLength: undefined,
     chunked: false,
+    transferEncoding: false,
     connection: '',
     idleTimeoutHintMs: undefined,
   };
@@ -339,11 +398,11 @@ function parseHeaderLines(head: string, keep: readonly string[] | undefined): Pa
     if (name === 'content-length') {
       const length = decimalAt(head, from, to);
       if (length === undefined) throw new ParseError(errorCodes.invalidContentLength);
-      if (parsed.contentLength !== undefined && parsed.contentLength !== length) {
-        throw new ParseError(errorCodes.invalidContentLength);
-      }
+      // Even an equal repeat: llhttp refuses it, and a balancer that repeats a length may have joined two.
+      if (parsed.contentLength !== undefined) throw new ParseError(errorCodes.invalidContentLength);
       parsed.contentLength = length;
     } else if (name === 'transfer-encoding') {
+      parsed.transferEncoding = true;
       parsed.chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
     } else if (name === 'connection') {
       parsed.connection += value.toLowerCase();
@@ -352,7 +411,10 @@ function parseHeaderLines(head: string, keep: readonly string[] | undefined): Pa
     }
     start = lineEnd;
   }
-  // A body both chunked and sized is read as chunked (RFC 9112 section 6.3).
-  if (parsed.chunked) parsed.contentLength = undefined;
+  // A body both sized and transfer-coded is an error (RFC 9112 section 6.3), as llhttp has it: which of the two
+  // a balancer on the way believed is anyone's guess, so neither the answer nor the connection is trusted.
+  if (parsed.transferEncoding && parsed.contentLength !== undefined) {
+    throw new ParseError(errorCodes.invalidTransferEncoding);
+  }
   return parsed;
 }

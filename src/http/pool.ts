@@ -1,11 +1,7 @@
-import type { Deadlines } from '../deadlines.js';
-import { errorCodes } from '../error-code.js';
-import {
-  type ConnectionOwner,
-  type ConnectTarget,
-  Http1Connection,
-  type ResponseSink,
-} from './connection.js';
+import { type ConnectionOwner, type ConnectTarget, Http1Connection } from './connection.js';
+import type { Deadlines } from './deadlines.js';
+import { errorCodes } from './error-codes.js';
+import type { ResponseSink } from './types.js';
 
 /**
  * How long an idle connection may wait for its next request, as undici does it: a server closes an idle

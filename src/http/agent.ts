@@ -1,28 +1,10 @@
-import type { Deadlines } from '../deadlines.js';
-import type { ResponseSink } from './connection.js';
+import type { Deadlines } from './deadlines.js';
 import { Http1Pool } from './pool.js';
-import { HeaderValueError, type HttpMethod, requestHead } from './request-head.js';
-
-export interface AgentOptions {
-  /** Connections per origin. */
-  maxConnections: number;
-  connectTimeoutMs: number;
-  localAddress?: string | undefined;
-}
-
-export interface OutgoingRequest {
-  origin: string;
-  method: HttpMethod;
-  path: string;
-  headers: Readonly<Record<string, string>>;
-  body?: string | undefined;
-  closeAfter: boolean;
-  /** Report only these response headers (lower-case names); all when undefined. */
-  keepHeaders?: readonly string[] | undefined;
-}
+import { HeaderValueError, requestHead } from './request-head.js';
+import type { AgentOptions, HttpAgent, OutgoingRequest, ResponseSink } from './types.js';
 
 /** The HTTP/1.1 client of one source address: a pool of connections per origin it has talked to. */
-export class Http1Agent {
+export class Http1Agent implements HttpAgent {
   readonly #options: AgentOptions;
   readonly #deadlines: Deadlines;
   readonly #pools = new Map<string, { pool: Http1Pool; host: string }>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ResponseHeaders } from '../../../src/traffic/http1/connection.js';
-import { maxHeadBytes, ParseError, ResponseParser } from '../../../src/traffic/http1/response-parser.js';
+import { maxHeadBytes, ParseError, ResponseParser } from '../../src/http/response-parser.js';
+import type { ResponseHeaders } from '../../src/http/types.js';
 
 interface Heard {
   status?: number;
@@ -193,7 +193,8 @@ describe('ResponseParser', () => {
   it('names what is wrong with an answer that cannot be read', () => {
     expect(codeOf('<html>hello</html>\r\n\r\n')).toBe('HPE_INVALID_CONSTANT');
     expect(codeOf('HTTP/1.1 2x0 OK\r\n\r\n')).toBe('HPE_INVALID_CONSTANT');
-    expect(codeOf('HTTP/2.0 200 OK\r\n\r\n')).toBe('HPE_INVALID_CONSTANT');
+    expect(codeOf('HTTP/1.2 200 OK\r\n\r\n')).toBe('HPE_INVALID_CONSTANT');
+    expect(codeOf('HTTP/3.0 200 OK\r\n\r\n')).toBe('HPE_INVALID_CONSTANT');
     expect(codeOf('HTTP/1.1 200 OK\r\nno colon here\r\n\r\n')).toBe('HPE_INVALID_HEADER_TOKEN');
     expect(codeOf('HTTP/1.1 200 OK\r\ncontent-length: -1\r\n\r\n')).toBe('HPE_UNEXPECTED_CONTENT_LENGTH');
     expect(codeOf('HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n')).toBe(
@@ -206,6 +207,67 @@ describe('ResponseParser', () => {
       'HPE_INVALID_CHUNK_SIZE',
     );
     expect(codeOf(`HTTP/1.1 200 OK\r\nx: ${'a'.repeat(maxHeadBytes)}`)).toBe('HPE_HEADER_OVERFLOW');
+  });
+
+  it('refuses malformed header syntax instead of dropping the line (issue 18, defects 3 and 5)', () => {
+    const head = (line: string): string => `HTTP/1.1 200 OK\r\n${line}\r\ncontent-length: 2\r\n\r\nok`;
+    for (const line of ['Content-Length : 2', 'Set-Cookie : sid=1', 'X-Backend-Id\t: b1', 'no colon']) {
+      expect(codeOf(head(line)), line).toBe('HPE_INVALID_HEADER_TOKEN');
+    }
+    // obs-fold: llhttp refuses a folded line in a response, with or without a colon in it.
+    expect(codeOf(head('set-cookie: sid=1;\r\n Path=/: x'))).toBe('HPE_INVALID_HEADER_TOKEN');
+    expect(codeOf(head('x-user: a\r\n\tb'))).toBe('HPE_INVALID_HEADER_TOKEN');
+    for (const byte of ['\0', '\x01', '\x7f']) {
+      expect(codeOf(head(`x-user: a${byte}b`)), JSON.stringify(byte)).toBe('HPE_INVALID_HEADER_TOKEN');
+    }
+    expect(codeOf(head('x-a: 1\ncontent-length: 5'))).toBe('HPE_CR_EXPECTED');
+    expect(codeOf(head('x-a: 1\rb'))).toBe('HPE_LF_EXPECTED');
+    // What llhttp does accept: bytes from 0x80 in a value, tabs, an empty value, control bytes in the reason.
+    expect(parse(head('x-user: zo\xc3\xab1\t')).headers).toMatchObject({ 'x-user': 'zo\xc3\xab1' });
+    expect(parse(head('x-user:')).headers).toMatchObject({ 'x-user': '' });
+    expect(parse('HTTP/1.1 200 O\x01K\r\ncontent-length: 0\r\n\r\n').status).toBe(200);
+  });
+
+  it('fails at once on what cannot become a head, without waiting for its end (issue 18, defect 4)', () => {
+    for (const start of ['HTTP/1.1 200 OK\ncontent-length: 2\n', 'SSH-2.0-OpenSSH_9.6\r\n', '-ERR', 'H\r']) {
+      const { parser } = parserFor();
+      expect(() => parser.execute(Buffer.from(start, 'latin1')), JSON.stringify(start)).toThrow(ParseError);
+    }
+    // A head that is merely incomplete waits for its end.
+    const { parser, heard } = parserFor();
+    parser.execute(Buffer.from('HTTP/1.1 200 OK\r\ncontent-le'));
+    parser.execute(Buffer.from('ngth: 0\r\n\r\n'));
+    expect(heard).toMatchObject({ status: 200, ended: true });
+    parser.reset();
+    parser.execute(Buffer.from('HT'));
+  });
+
+  it('refuses an unrequested 101 Switching Protocols (issue 18, defect 6)', () => {
+    expect(
+      codeOf('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n'),
+    ).toBe('HPE_PAUSED_UPGRADE');
+  });
+
+  it('frames as llhttp does: TE with CL refused, any repeated CL refused, CRLF before the status line skipped (issue 18, defect 9)', () => {
+    expect(
+      codeOf('HTTP/1.1 200 OK\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n'),
+    ).toBe('HPE_INVALID_TRANSFER_ENCODING');
+    expect(codeOf('HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 2\r\n\r\nok')).toBe(
+      'HPE_UNEXPECTED_CONTENT_LENGTH',
+    );
+    expect(parse('\r\n\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok')).toMatchObject({
+      status: 200,
+      body: 'ok',
+    });
+    expect(parse('\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok', [1, 2])).toMatchObject({ body: 'ok' });
+    expect(parse('HTTP/0.9 200 OK\r\ncontent-length: 0\r\n\r\n')).toMatchObject({
+      status: 200,
+      keepAlive: false,
+    });
+    expect(parse('HTTP/2.0 200 OK\r\ncontent-length: 0\r\n\r\n')).toMatchObject({
+      status: 200,
+      keepAlive: false,
+    });
   });
 
   it('says whether the end of the connection completed the answer', () => {

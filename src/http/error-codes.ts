@@ -20,4 +20,9 @@ export const errorCodes = {
   invalidHeaderToken: 'HPE_INVALID_HEADER_TOKEN',
   invalidContentLength: 'HPE_UNEXPECTED_CONTENT_LENGTH',
   invalidChunk: 'HPE_INVALID_CHUNK_SIZE',
+  invalidTransferEncoding: 'HPE_INVALID_TRANSFER_ENCODING',
+  crExpected: 'HPE_CR_EXPECTED',
+  lfExpected: 'HPE_LF_EXPECTED',
+  /** A 101 Switching Protocols to a request that asked for no upgrade (llhttp pauses on it; undici fails it). */
+  unrequestedUpgrade: 'HPE_PAUSED_UPGRADE',
 } as const;

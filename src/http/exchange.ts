@@ -1,7 +1,6 @@
 import { type Deadlines, type Expiring, deadlines as sharedDeadlines } from './deadlines.js';
-import { errorCodes } from './error-code.js';
-import type { Http1Agent, OutgoingRequest } from './http1/agent.js';
-import type { ResponseHeaders, ResponseSink } from './http1/connection.js';
+import { errorCodes } from './error-codes.js';
+import type { HttpAgent, OutgoingRequest, ResponseHeaders, ResponseSink } from './types.js';
 
 export type ExchangeRequest = OutgoingRequest;
 
@@ -123,7 +122,7 @@ class ExchangeHandler implements ResponseSink, Expiring {
  * comes back as an errorCode, with the status when headers had arrived.
  */
 export function exchange(
-  agent: Http1Agent,
+  agent: HttpAgent,
   request: ExchangeRequest,
   limits: ExchangeLimits,
   deadlines: Deadlines = sharedDeadlines,

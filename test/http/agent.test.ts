@@ -5,10 +5,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Deadlines } from '../../../src/traffic/deadlines.js';
-import { type Exchange, exchange } from '../../../src/traffic/exchange.js';
-import { Http1Agent } from '../../../src/traffic/http1/agent.js';
-import { type Clock, manualClock } from '../../../src/util/clock.js';
+import { Http1Agent } from '../../src/http/agent.js';
+import { Deadlines } from '../../src/http/deadlines.js';
+import { type Exchange, exchange } from '../../src/http/exchange.js';
+import { type Clock, manualClock } from '../../src/util/clock.js';
 
 /** A server that answers each request head with whatever bytes `answer` gives (undefined: no answer). */
 interface RawServer {
@@ -286,7 +286,7 @@ describe('Http1Agent', () => {
   });
 
   it('speaks TLS to an https origin and checks its certificate', async () => {
-    const fixture = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
+    const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
     const server = createHttpsServer(
       { key: fixture('self-signed.key'), cert: fixture('self-signed.crt') },
       (_, response) => response.end('secret'),
@@ -301,7 +301,7 @@ describe('Http1Agent', () => {
   });
 
   it('trusts a private CA named by NODE_EXTRA_CA_CERTS, for an IP address and for a host name', async () => {
-    const fixture = (name: string) => new URL(`../../fixtures/${name}`, import.meta.url);
+    const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
     const server = createHttpsServer(
       { key: readFileSync(fixture('self-signed.key')), cert: readFileSync(fixture('self-signed.crt')) },
       (_, response) => response.end('secret'),

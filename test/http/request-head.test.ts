@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeaderValueError, requestHead } from '../../../src/traffic/http1/request-head.js';
+import { HeaderValueError, requestHead } from '../../src/http/request-head.js';
 
 describe('requestHead', () => {
   it('writes the request line, the headers, the origin as Host and the blank line', () => {

@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadlines } from '../../src/traffic/deadlines.js';
-import { exchange } from '../../src/traffic/exchange.js';
-import { Http1Agent } from '../../src/traffic/http1/agent.js';
+import { Http1Agent } from '../../src/http/agent.js';
+import { deadlines } from '../../src/http/deadlines.js';
+import { exchange } from '../../src/http/exchange.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 let server: ScriptedServer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Deadlines, type Expiring } from '../../src/traffic/deadlines.js';
+import { Deadlines, type Expiring } from '../../src/http/deadlines.js';
 import { manualClock } from '../../src/util/clock.js';
 
 function item(name: string, expired: string[]): Expiring {
