@@ -6,7 +6,7 @@
  */
 import { startLab } from '../src/lab/index.js';
 import { profileSchema } from '../src/profile/schema/index.js';
-import { executeRun } from '../src/run/run.js';
+import { runPipeline } from '../src/run/pipeline.js';
 
 const users = Number(process.argv[2] ?? 10_000);
 const seconds = Number(process.argv[3] ?? 20);
@@ -61,7 +61,7 @@ try {
       }, 1000)
     : undefined;
   const started = performance.now();
-  const result = await executeRun(
+  const { run: result, fault } = await runPipeline(
     { source: 'bench', profile, secrets: [lab.password] },
     {
       log: (line) => {
@@ -75,6 +75,7 @@ try {
   );
   clearInterval(sampler);
   clearInterval(liveSampler);
+  if (result === undefined) throw fault;
   const { traffic, summary } = result;
   const trafficSeconds = (traffic.endedAt - traffic.startedAt) / 1000;
   console.log(

@@ -1,6 +1,6 @@
 import { Http1Agent } from '../src/http/agent.js';
 import { resolvePlan } from '../src/profile/load.js';
-import { executeRun } from '../src/run/run.js';
+import { runPipeline } from '../src/run/pipeline.js';
 import { announce, obeyParent, type PausableLoad, runChild } from './child.js';
 import { answerOffline } from './offline-agent.js';
 
@@ -88,7 +88,7 @@ await runChild<EngineOptions>(async (options) => {
   const stop = new AbortController();
   if (options.pausable) obeyParent(countRequests(), () => stop.abort());
   let rssAfterLogin = 0;
-  const result = await executeRun(plan, {
+  const { run: result, fault } = await runPipeline(plan, {
     signal: stop.signal,
     log: (line) => {
       if (!line.startsWith('traffic phase')) return;
@@ -98,6 +98,7 @@ await runChild<EngineOptions>(async (options) => {
       announce({ type: 'start' });
     },
   });
+  if (result === undefined) throw fault;
   const { classes } = result.summary.counts;
   const loaded: EngineResult = {
     requests: result.traffic.sent,

@@ -1,4 +1,8 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
+import { newOutcome } from '../dist/cli/outcome.js';
 
-process.exitCode = await main(process.argv);
+const outcome = newOutcome();
+const code = await main(process.argv, outcome);
+if (outcome.exitAtOnce) process.exit(code);
+process.exitCode = code;

@@ -23,6 +23,8 @@ export interface ChaosSessionOptions {
   onIssued?: (record: ActionRecord) => void;
   /** SIGINT or SIGTERM arrived: chaos is being rolled back; the run should stop its traffic. */
   onSignal?: (signal: NodeJS.Signals) => void;
+  /** A second signal during that rollback (see installChaosSignalHook); default: exit at once. */
+  onSecondSignal?: (signal: NodeJS.Signals) => void;
   log?: (line: string) => void;
 }
 
@@ -46,6 +48,14 @@ export interface ChaosSession {
   stopTimeline(): Promise<void>;
   /** Restores what the run took down, closes the Docker connection. Call it in `finally`; idempotent. */
   finish(): Promise<ChaosOutcome>;
+  /** What the run took down and has not restored yet, with the Docker command that brings each back. */
+  leftDown(): LeftDown[];
+}
+
+export interface LeftDown {
+  container: string;
+  /** `docker start lab-app2`, `docker unpause lab-app2`. */
+  command: string;
 }
 
 /**
@@ -105,12 +115,24 @@ export async function prepareChaosSession(
           log(`chaos: ${failure}`);
         },
       });
-      uninstall = installChaosSignalHook(runner, { onSignal: options.onSignal ?? (() => undefined) });
+      uninstall = installChaosSignalHook(runner, {
+        onSignal: options.onSignal ?? (() => undefined),
+        ...(options.onSecondSignal === undefined ? {} : { onSecondSignal: options.onSecondSignal }),
+      });
       // Failures are kept by onFault; the timeline's own promise only says it is over.
       runner.start().catch(() => undefined);
     },
     stopTimeline: async () => {
       await runner?.stop();
+    },
+    leftDown() {
+      return (runner?.pending() ?? []).map((container) => {
+        const last = journal.actions.findLast(
+          (record) => record.container?.id === container.id && record.outcome === 'done',
+        );
+        const verb = last?.action === 'pause' ? 'unpause' : 'start';
+        return { container: container.name, command: `docker ${verb} ${container.name}` };
+      });
     },
     finish() {
       finished ??= (async () => {

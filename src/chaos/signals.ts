@@ -6,6 +6,11 @@ export interface SignalHookOptions {
    * with exit code 130 there. Default: exit 130 at once.
    */
   onSignal?: (signal: NodeJS.Signals) => void;
+  /**
+   * A second signal during the rollback: called instead of exiting at once, when the caller writes its reports
+   * and names what was left down itself.
+   */
+  onSecondSignal?: (signal: NodeJS.Signals) => void;
   /** Where warnings go; default stderr. */
   warn?: (text: string) => void;
 }
@@ -21,6 +26,10 @@ export function installChaosSignalHook(runner: ChaosRunner, options: SignalHookO
   const onSignal = options.onSignal ?? (() => process.exit(130));
   let rollingBack = false;
   const handler = (signal: NodeJS.Signals): void => {
+    if (rollingBack && options.onSecondSignal !== undefined) {
+      options.onSecondSignal(signal);
+      return;
+    }
     if (rollingBack) {
       const left = runner.pending().map((container) => container.name);
       if (left.length > 0) warn(`session-chaos: ${signal} again; left down: ${left.join(', ')}`);

@@ -1,13 +1,12 @@
 import { CommanderError } from 'commander';
 import { describeFatal, ExitCode } from '../errors.js';
-import { newOutcome } from './outcome.js';
+import { newOutcome, type Outcome } from './outcome.js';
 import { ignoreClosedPipes } from './pipes.js';
 import { buildProgram } from './program.js';
 
 /** Runs the CLI and returns the exit code; the only place that turns errors into exit codes and messages. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], outcome: Outcome = newOutcome()): Promise<number> {
   ignoreClosedPipes([process.stdout, process.stderr]);
-  const outcome = newOutcome();
   const program = buildProgram(outcome);
   try {
     await program.parseAsync(argv);

@@ -4,10 +4,8 @@ import type { BalancerKind } from '../lab/balancer/kinds.js';
 import { type LabFacts, startLab } from '../lab/index.js';
 import { loadPlan, type Plan } from '../profile/load.js';
 import type { OverrideValues } from '../profile/overrides.js';
-import { journalEntries } from '../report/journal.js';
-import { buildResult, type EarlyEnd, type RunResult as ResultDocument } from '../report/result.js';
-import { executeRun } from '../run/run.js';
-import { resolveThresholds } from '../thresholds/resolve.js';
+import type { RunResult as ResultDocument } from '../report/result.js';
+import { runPipeline } from '../run/pipeline.js';
 import type { RecordSink } from '../traffic/sink.js';
 import { redact } from '../util/redact.js';
 import { bindPlanToLab, chooseLab, type LabPlatform } from './lab-binding.js';
@@ -66,29 +64,14 @@ function labOf(lab: LabFacts): ScenarioLab {
 }
 
 async function measure(plan: Plan, options: ScenarioOptions): Promise<ResultDocument> {
-  const thresholds = resolveThresholds(plan.profile.thresholds);
-  const startedAt = new Date();
-  const run = await executeRun(plan, {
+  const { document, fault } = await runPipeline(plan, {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.sinks === undefined ? {} : { sinks: options.sinks }),
   });
-  // A chaos action Docker refused means the scenario did not test what it planned: a fault, as in `run`.
-  const chaosFailure = run.chaos?.failure;
-  const earlyEnd: EarlyEnd | undefined = run.interrupted
-    ? { kind: 'interrupted', message: 'interrupted' }
-    : chaosFailure === undefined
-      ? undefined
-      : { kind: 'fault', message: `chaos: ${chaosFailure}` };
-  return buildResult({
-    plan,
-    summary: run.summary,
-    thresholds,
-    ...(run.chaos === undefined ? {} : { journal: journalEntries(run.chaos.journal) }),
-    startedAt,
-    endedAt: new Date(),
-    ...(earlyEnd === undefined ? {} : { earlyEnd }),
-  });
+  // A fault is in the document (verdict aborted); the matrix also keeps it as the scenario's error.
+  if (fault !== undefined) throw fault;
+  return document;
 }
 
 /**

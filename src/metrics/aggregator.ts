@@ -39,6 +39,10 @@ export interface Aggregates {
   classes: Readonly<Record<ResponseClass, number>>;
   reasons: Readonly<Record<Reason, number>>;
   unexpectedStatus: ReadonlyMap<number, number>;
+  /** Every response by its status, or by the transport error code when none arrived. */
+  statuses: ReadonlyMap<string, number>;
+  /** Responses that ended outside every chaos impact window, and the errors among them. */
+  outsideChaos: Readonly<{ total: number; errors: number }>;
   logins: Readonly<Record<LoginOutcome, number>>;
   reloginsByCause: Readonly<Record<Exclude<LoginCause, 'initial'>, number>>;
   unknownBackend: number;
@@ -70,6 +74,8 @@ export class MetricsAggregator {
   private readonly classes = zeroClasses();
   private readonly reasons = Object.fromEntries(reasons.map((name) => [name, 0])) as Record<Reason, number>;
   private readonly unexpectedStatus = new Map<number, number>();
+  private readonly statuses = new Map<string, number>();
+  private readonly outsideChaos = { total: 0, errors: 0 };
   private readonly logins: Record<LoginOutcome, number> = { login_ok: 0, login_failed: 0, login_error: 0 };
   private readonly reloginsByCause = { mismatch: 0, expired: 0 };
   private unknownBackend = 0;
@@ -112,6 +118,9 @@ export class MetricsAggregator {
       this.unexpectedStatus.set(record.status, (this.unexpectedStatus.get(record.status) ?? 0) + 1);
     }
 
+    const status = record.errorCode ?? String(record.status);
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+
     const bucket = this.bucket(record.end);
     bucket.classes[responseClass]++;
     const backend = this.backendIndexOf(classification.backend);
@@ -128,7 +137,15 @@ export class MetricsAggregator {
     this.firstStart = Math.min(this.firstStart, record.intendedStart);
     this.lastEnd = Math.max(this.lastEnd, record.end);
 
-    for (const tracker of this.impacts) tracker.response(vu, responseClass, record.end);
+    let inChaos = false;
+    for (const tracker of this.impacts) {
+      tracker.response(vu, responseClass, record.end);
+      inChaos ||= tracker.covers(record.end);
+    }
+    if (!inChaos) {
+      this.outsideChaos.total++;
+      if (responseClass === 'error') this.outsideChaos.errors++;
+    }
   }
 
   login(record: LoginRecord): void {
@@ -159,6 +176,8 @@ export class MetricsAggregator {
       classes: this.classes,
       reasons: this.reasons,
       unexpectedStatus: this.unexpectedStatus,
+      statuses: this.statuses,
+      outsideChaos: this.outsideChaos,
       logins: this.logins,
       reloginsByCause: this.reloginsByCause,
       unknownBackend: this.unknownBackend,

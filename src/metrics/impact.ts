@@ -39,6 +39,11 @@ export class ImpactTracker {
     this.end = Math.max(this.at, Math.min(this.end, runMs));
   }
 
+  /** Whether a record ending at `end` falls in the window. */
+  covers(end: number): boolean {
+    return end >= this.at && end < this.end;
+  }
+
   response(vu: number, responseClass: ResponseClass, end: number): void {
     if (end < this.at) return;
     if (responseClass === 'ok') {

@@ -126,6 +126,10 @@ export function summarize(aggregates: Aggregates): Summary {
       unexpectedStatus: Object.fromEntries(
         [...aggregates.unexpectedStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), n]),
       ),
+      statuses: Object.fromEntries(
+        [...aggregates.statuses.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })),
+      ),
+      outsideChaos: { ...aggregates.outsideChaos },
       logins: { ...aggregates.logins },
       unknownBackend: aggregates.unknownBackend,
     },

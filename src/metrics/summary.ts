@@ -46,6 +46,16 @@ export interface Counts {
   reasons: Record<Reason, number>;
   /** Statuses of the `unexpected` responses (`"404": 3`). */
   unexpectedStatus: Record<string, number>;
+  /**
+   * Every response by status (`"200": 95`), or by transport error code where no status arrived (`"reset": 2`).
+   * Absent in results written before schemaVersion 2.
+   */
+  statuses?: Record<string, number>;
+  /**
+   * Responses (and failed requests) that ended outside every chaos impact window, and the errors among them:
+   * the errors chaos was not meant to cause. Absent in results written before schemaVersion 2.
+   */
+  outsideChaos?: { total: number; errors: number };
   logins: Record<LoginOutcome, number>;
   /** Responses (and errors) whose backend the rules could not read. */
   unknownBackend: number;

@@ -1,66 +1,45 @@
-import type { Classification } from '../classify/types.js';
 import { type ResponseClass, responseClasses } from '../classify/types.js';
-import { MetricsAggregator } from '../metrics/aggregator.js';
-import { summarize } from '../metrics/summarize.js';
-import { firstAbortingFailure, type ThresholdResult } from '../thresholds/evaluate.js';
-import type { Threshold } from '../thresholds/expression.js';
-import type { LoginRecord, ResponseRecord } from '../traffic/record.js';
-import type { RecordSink } from '../traffic/sink.js';
+import type { LoginOutcome } from '../traffic/record.js';
 import type { Clock } from '../util/clock.js';
-import type { ProgressSnapshot, Timer } from './progress.js';
+import type { ProgressSnapshot } from './progress.js';
 
 /** How long the progress line names the last chaos action (the default impact window). */
 const chaosShownMs = 10_000;
 
+const zeroClasses = Object.fromEntries(responseClasses.map((name) => [name, 0])) as Record<
+  ResponseClass,
+  number
+>;
+
+/** The run's counts so far, as its one aggregator holds them. */
+export interface LiveCounts {
+  classes: Readonly<Record<ResponseClass, number>>;
+  logins: Readonly<Record<LoginOutcome, number>>;
+}
+
 export interface LiveRunOptions {
   clock: Clock;
-  thresholds: readonly Threshold[];
-  users: number;
+  /** Read at each sample (undefined before the run has its aggregator); it never counts by itself. */
+  counts: () => LiveCounts | undefined;
   /** The traffic phase's planned length and request budget, for the progress line. */
   totalMs?: number;
   totalRequests?: number;
-  /** Called once, with the first `abortOnFail` threshold that fails; the caller stops the run. */
-  onThresholdFailed: (result: ThresholdResult) => void;
-  timer: Timer;
-  /** How often abortOnFail thresholds are checked on the live summary. */
-  checkEveryMs?: number;
 }
 
-/**
- * A record sink that watches the run as it goes: counts for the progress line, and, only when a threshold
- * asks to abort on failure, its own metrics aggregator whose live summary is checked every second.
- */
-export class LiveRun implements RecordSink {
-  private readonly classes = Object.fromEntries(responseClasses.map((name) => [name, 0])) as Record<
-    ResponseClass,
-    number
-  >;
-  private requests = 0;
-  private logins = 0;
-  private trafficStartedAt: number | undefined;
-  private readonly phaseStartedAt: number;
-  private readonly metrics: MetricsAggregator | undefined;
-  private handle: unknown;
-  private failed = false;
+/** What the progress line shows: the phase in progress, its clock, the run's counts, the last chaos action. */
+export class LiveRun {
+  private current: ProgressSnapshot['phase'] = 'preflight';
+  private phaseStartedAt: number;
   private chaos: { text: string; at: number } | undefined;
 
   constructor(private readonly options: LiveRunOptions) {
     this.phaseStartedAt = options.clock.now();
-    const watching = options.thresholds.some((threshold) => threshold.abortOnFail);
-    this.metrics = watching ? new MetricsAggregator({ vus: options.users }) : undefined;
-    if (watching) this.handle = options.timer.setInterval(() => this.check(), options.checkEveryMs ?? 1000);
   }
 
-  onLogin(record: LoginRecord): void {
-    this.logins++;
-    this.metrics?.login(record);
-  }
-
-  onResponse(record: ResponseRecord, classification: Classification): void {
-    this.trafficStartedAt ??= this.options.clock.now();
-    this.requests++;
-    this.classes[classification.class]++;
-    this.metrics?.response(record, classification);
+  /** A phase starts: its clock restarts from 0. */
+  phase(name: ProgressSnapshot['phase']): void {
+    this.current = name;
+    this.phaseStartedAt = this.options.clock.now();
   }
 
   /** A chaos action was issued (`restart lab-app2`): the progress line shows it for a while. */
@@ -68,35 +47,23 @@ export class LiveRun implements RecordSink {
     this.chaos = { text, at: this.options.clock.now() };
   }
 
-  /** Checks the abortOnFail thresholds on the summary so far (also called by the timer). */
-  check(): ThresholdResult | undefined {
-    if (this.metrics === undefined || this.failed) return undefined;
-    const failure = firstAbortingFailure(summarize(this.metrics.aggregates()), this.options.thresholds);
-    if (failure !== undefined) {
-      this.failed = true;
-      this.stop();
-      this.options.onThresholdFailed(failure);
-    }
-    return failure;
-  }
-
   snapshot(): ProgressSnapshot {
     const now = this.options.clock.now();
-    const inTraffic = this.trafficStartedAt !== undefined;
+    const counts = this.options.counts();
+    const classes = counts?.classes ?? zeroClasses;
+    const logins: Readonly<Record<string, number>> = counts?.logins ?? {};
     const { totalMs, totalRequests } = this.options;
+    const inTraffic = this.current === 'traffic' || this.current === 'drain';
+    const responses = responseClasses.reduce((sum, name) => sum + classes[name], 0);
+    const loginCount = Object.values(logins).reduce((sum, n) => sum + n, 0);
     return {
-      phase: inTraffic ? 'traffic' : this.logins > 0 ? 'login' : 'preflight',
-      elapsedMs: now - (this.trafficStartedAt ?? this.phaseStartedAt),
-      ...(inTraffic && totalMs !== undefined ? { totalMs } : {}),
-      requests: inTraffic ? this.requests : this.logins,
+      phase: this.current,
+      elapsedMs: now - this.phaseStartedAt,
+      ...(this.current === 'traffic' && totalMs !== undefined ? { totalMs } : {}),
+      requests: inTraffic ? responses : loginCount,
       ...(inTraffic && totalRequests !== undefined ? { totalRequests } : {}),
-      classes: { ...this.classes },
+      classes: { ...classes },
       ...(this.chaos === undefined || now - this.chaos.at >= chaosShownMs ? {} : { chaos: this.chaos.text }),
     };
-  }
-
-  stop(): void {
-    if (this.handle !== undefined) this.options.timer.clearInterval(this.handle);
-    this.handle = undefined;
   }
 }

@@ -8,6 +8,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * An older document in the current shape. Version 1 lacks `summary.counts.statuses` and `outsideChaos`
+ * (optional since) and the findings (none were derived then).
+ */
+function upgrade(value: Record<string, unknown>, version: number): Record<string, unknown> {
+  if (version >= resultSchemaVersion) return value;
+  return { ...value, schemaVersion: resultSchemaVersion };
+}
+
 /** Checks a saved result: that this tool wrote it, in a version this one reads, with every field in place. */
 export function parseResultText(source: string, text: string): RunResult {
   let value: unknown;
@@ -36,7 +45,7 @@ export function parseResultText(source: string, text: string): RunResult {
       { hint: 'upgrade session-chaos to read it' },
     );
   }
-  const parsed = runResultSchema.safeParse(value);
+  const parsed = runResultSchema.safeParse(upgrade(value as Record<string, unknown>, version));
   if (!parsed.success) {
     const problems = issuesToProblems(parsed.error.issues);
     const shown = problems.slice(0, 10).map((problem) => `  ${formatProblem(problem)}`);

@@ -23,6 +23,8 @@ export const summarySchema = z.object({
     classes: byClass(count),
     reasons: exhaustive(reasons, count),
     unexpectedStatus: z.record(z.string(), count),
+    statuses: z.record(z.string(), count).optional(),
+    outsideChaos: z.object({ total: count, errors: count }).optional(),
     logins: exhaustive(['login_ok', 'login_failed', 'login_error'], count),
     unknownBackend: count,
   }),

@@ -1,3 +1,4 @@
+import type { Summary } from '../metrics/summary.js';
 import type { EngineFacts } from '../report/result.js';
 import type { PartialRun, RunResult } from './run.js';
 
@@ -48,4 +49,21 @@ export function partialEngineFacts(partial: PartialRun): EngineFacts {
     ...(partial.loggedIn === undefined ? {} : { loggedIn: partial.loggedIn }),
     ...(partial.background === undefined ? {} : { background: partial.background }),
   };
+}
+
+function countsLine(title: string, counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([key, n]) => `${key}: ${n}`);
+  return `${title.padEnd(10)} ${parts.length === 0 ? '-' : parts.join(', ')}`;
+}
+
+/** Plain counts the metrics table leaves out: logins by outcome, re-logins by cause, every status seen. */
+export function formatRawCounts(summary: Summary): string {
+  return [
+    countsLine('logins', summary.counts.logins),
+    countsLine('re-logins', summary.relogins.byCause),
+    `${'responses'.padEnd(10)} ${summary.counts.total}`,
+    countsLine('status', summary.counts.statuses ?? {}),
+  ].join('\n');
 }

@@ -1,7 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import type { DockerClient } from '../chaos/docker/types.js';
 import type { ActionRecord } from '../chaos/journal.js';
-import { type ChaosOutcome, type ChaosSession, prepareChaosSession } from '../chaos/session.js';
+import {
+  type ChaosOutcome,
+  type ChaosSession,
+  type LeftDown,
+  prepareChaosSession,
+} from '../chaos/session.js';
 import { type Classifier, compileRules, ruleNeeds } from '../classify/classify.js';
 import { ProfileError, RunAbortedError } from '../errors.js';
 import { loadCredentials } from '../login/credentials.js';
@@ -23,6 +28,7 @@ import { spreadSourceAddresses } from '../traffic/source-addresses.js';
 import { openTrace, type TraceWriter } from '../traffic/trace.js';
 import { createVirtualUser, type VirtualUser } from '../traffic/virtual-user.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { untilAborted } from './abortable.js';
 import { checkTargetAnswers, probeLogin } from './preflight.js';
 
 /** Sockets per origin over all source addresses; users beyond it share them (undici queues their requests). */
@@ -39,8 +45,17 @@ export interface RunDependencies {
   allowNonLoopback?: boolean;
   /** Aborting it (Ctrl-C) ends the phase in progress; the run drains and returns what it saw. */
   signal?: AbortSignal;
+  /**
+   * Aborting it (a second Ctrl-C) cuts the drain short: the run stops waiting for the chaos rollback and the
+   * background pressure, and says what was left down.
+   */
+  hurry?: AbortSignal;
   /** Progress lines, for stderr. */
   log?: (line: string) => void;
+  /** Each phase as it starts (the progress line names it). */
+  onPhase?: (phase: RunPhase) => void;
+  /** The aggregator the records are counted in; default: one of the run's own (the pipeline passes its). */
+  metrics?: MetricsAggregator;
   requestIds?: RequestIds;
   /** The Docker client chaos uses (tests); default: the one the profile and DOCKER_HOST name. */
   dockerClient?: DockerClient;
@@ -53,6 +68,8 @@ export interface RunDependencies {
   onFailed?: (partial: PartialRun) => void;
 }
 
+export type RunPhase = 'preflight' | 'login' | 'traffic' | 'drain';
+
 /** What a run that threw had seen. */
 export interface PartialRun {
   users: number;
@@ -64,6 +81,8 @@ export interface PartialRun {
   chaos?: ChaosOutcome;
   /** The background pressure's own result, when it had started. */
   background?: BackgroundResult;
+  /** What chaos had taken down and was not restored when a second signal cut the rollback short. */
+  leftDown?: LeftDown[];
 }
 
 export interface RunResult {
@@ -76,6 +95,8 @@ export interface RunResult {
   summary: Summary;
   /** The chaos journal (actions, Docker events, rollback) when the profile has chaos events. */
   chaos?: ChaosOutcome;
+  /** What chaos had taken down and was not restored when a second signal cut the rollback short. */
+  leftDown?: LeftDown[];
 }
 
 /** The users of a run with their credentials; user ids are the `{i}` numbers (credentials.start onwards). */
@@ -112,6 +133,10 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
   if (external?.aborted) interrupt.abort();
   external?.addEventListener('abort', onInterrupt, { once: true });
   const signal = interrupt.signal;
+  const hurry = new AbortController();
+  const onHurry = (): void => hurry.abort();
+  if (deps.hurry?.aborted) hurry.abort();
+  deps.hurry?.addEventListener('abort', onHurry, { once: true });
   const sleep = deps.sleep ?? realSleep;
 
   const baseClock = deps.clock ?? systemClock;
@@ -139,7 +164,10 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
   const needs = ruleNeeds(profile.classify);
   const classify = deps.classify ?? compileRules(profile.classify);
   const setup = loginSetup(profile.auth, target.url, needs, (record) => classify(record).backend, context);
-  const metrics = new MetricsAggregator({ vus: traffic.users, expectedBackends: profile.classify.backends });
+  const metrics =
+    deps.metrics ??
+    new MetricsAggregator({ vus: traffic.users, expectedBackends: profile.classify.backends });
+  const phase = (name: RunPhase): void => deps.onPhase?.(name);
   const metricsSink: RecordSink = {
     onLogin: (record) => metrics.login(record),
     onResponse: (record, classification) => metrics.response(record, classification),
@@ -150,29 +178,49 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
   let chaos: ChaosSession | undefined;
   let loggedIn: number | undefined;
   let failed = false;
+  let leftDown: LeftDown[] | undefined;
+  /** Restores what chaos took down, unless a second signal says to stop waiting (then names what is left). */
+  const finishChaos = async (): Promise<ChaosOutcome | undefined> => {
+    if (chaos === undefined) return undefined;
+    const outcome = await untilAborted(chaos.finish(), hurry.signal);
+    if (outcome !== undefined) return outcome;
+    leftDown = chaos.leftDown();
+    return { journal: chaos.journal };
+  };
   try {
+    phase('preflight');
     // Before any request: Docker answers and every chaos target exists (exit 3 otherwise).
-    chaos = await prepareChaosSession(plan, {
+    const preparing = prepareChaosSession(plan, {
       clock: baseClock,
       runStartedAt: origin,
       ...(deps.dockerClient === undefined ? {} : { dockerClient: deps.dockerClient }),
       followImpact: (id, at, windowMs) => metrics.trackEvent(id, at, windowMs),
       ...(deps.onChaosIssued === undefined ? {} : { onIssued: deps.onChaosIssued }),
       onSignal: () => interrupt.abort(),
+      onSecondSignal: () => hurry.abort(),
       log,
     });
+    chaos = await untilAborted(preparing, signal);
+    // Interrupted while Docker was being asked: the session that comes later still closes its client.
+    if (chaos === undefined) void preparing.then((late) => late?.finish()).catch(() => undefined);
 
     trace = profile.outputs.trace === undefined ? undefined : await openTrace(profile.outputs.trace);
     const sink = fanOut([metricsSink, ...(deps.sinks ?? []), ...(trace === undefined ? [] : [trace])]);
 
-    log(`preflight: ${target.url}`);
-    await checkTargetAnswers(target.url, setup);
+    if (!signal.aborted) {
+      log(`preflight: ${target.url}`);
+      await untilAborted(checkTargetAnswers(target.url, setup), signal);
+    }
     const first = users[0];
-    if (first !== undefined) {
-      await probeLogin(createVirtualUser(first.id, first, traffic.seed), setup, plan.secrets);
+    if (first !== undefined && !signal.aborted) {
+      const probe = createVirtualUser(first.id, first, traffic.seed);
+      await untilAborted(probeLogin(probe, setup, plan.secrets), signal);
     }
 
-    log(`login phase: ${users.length} users, ${traffic.login.concurrency} at a time`);
+    if (!signal.aborted) {
+      phase('login');
+      log(`login phase: ${users.length} users, ${traffic.login.concurrency} at a time`);
+    }
     const loginStartedAt = clock.now();
     await runLoginPhase(users, (vu) => logIn(vu, 'initial', setup), sink, {
       concurrency: traffic.login.concurrency,
@@ -188,7 +236,10 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       throw new RunAbortedError(`no virtual user logged in (${users.length} tried)`);
     }
 
-    log(`traffic phase: ${active.length} users, ${traffic.model} model`);
+    if (!signal.aborted) {
+      phase('traffic');
+      log(`traffic phase: ${active.length} users, ${traffic.model} model`);
+    }
     if (traffic.background !== undefined && !signal.aborted) {
       background = startBackground(
         traffic.background,
@@ -214,7 +265,8 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       sleep,
       signal,
     });
-    await chaos?.stopTimeline();
+    phase('drain');
+    if (chaos !== undefined) await untilAborted(chaos.stopTimeline(), hurry.signal);
     const result: RunResult = {
       users: users.length,
       loggedIn: active.length,
@@ -224,10 +276,13 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       summary: summarize(metrics.aggregates()),
     };
     if (background !== undefined) {
-      result.background = await background.stop();
+      const stopped = await untilAborted(background.stop(), hurry.signal);
+      if (stopped !== undefined) result.background = stopped;
       background = undefined;
     }
-    if (chaos !== undefined) result.chaos = await chaos.finish();
+    const chaosOutcome = await finishChaos();
+    if (chaosOutcome !== undefined) result.chaos = chaosOutcome;
+    if (leftDown !== undefined) result.leftDown = leftDown;
     return result;
   } catch (error) {
     failed = true;
@@ -235,8 +290,12 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
   } finally {
     external?.removeEventListener('abort', onInterrupt);
     // However the run ends, what chaos stopped or paused is started or unpaused again.
-    const chaosOutcome = await chaos?.finish();
-    const backgroundResult = await background?.stop().catch(() => undefined);
+    const chaosOutcome = await finishChaos();
+    const backgroundResult =
+      background === undefined
+        ? undefined
+        : await untilAborted(background.stop(), hurry.signal).catch(() => undefined);
+    deps.hurry?.removeEventListener('abort', onHurry);
     connections.close();
     await trace?.close();
     if (failed) {
@@ -246,6 +305,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
         summary: summarize(metrics.aggregates()),
         ...(chaosOutcome === undefined ? {} : { chaos: chaosOutcome }),
         ...(backgroundResult === undefined ? {} : { background: backgroundResult }),
+        ...(leftDown === undefined ? {} : { leftDown }),
       });
     }
   }

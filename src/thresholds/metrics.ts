@@ -73,6 +73,16 @@ export const metricDefinitions: readonly MetricDefinition[] = [
   metric('errorRate', 'ratio', 'lower', 'error / all responses and failed requests', (s) =>
     s.counts.total === 0 ? null : s.counts.classes.error / s.counts.total,
   ),
+  metric(
+    'errorRate.outsideChaos',
+    'ratio',
+    'lower',
+    'error / responses outside every chaos impact window',
+    (s) => {
+      const outside = s.counts.outsideChaos;
+      return outside === undefined || outside.total === 0 ? null : outside.errors / outside.total;
+    },
+  ),
   metric('relogins.total', 'count', 'lower', 'logins after each VU’s first', (s) => s.relogins.total),
   metric(
     'relogins.mismatch',

@@ -120,7 +120,9 @@ export async function runTraffic(
   // Every waiting user listens on it: thousands of listeners are expected, not a leak.
   setMaxListeners(0, stop.signal);
   const onAbort = (): void => stop.abort();
-  options.signal.addEventListener('abort', onAbort, { once: true });
+  // An interrupt during the login phase has already fired: no `abort` event will come for it.
+  if (options.signal.aborted) stop.abort();
+  else options.signal.addEventListener('abort', onAbort, { once: true });
   const timer = options.durationMs === undefined ? undefined : setTimeout(onAbort, options.durationMs);
   let claimed = 0;
   let failedRelogins = 0;

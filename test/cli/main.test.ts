@@ -71,10 +71,23 @@ describe('session-chaos CLI', () => {
       },
     );
     expect(code).toBe(0);
-    const plan = JSON.parse(stdout) as { traffic: { users: number; duration: number; seed: number } };
+    const [json = '', thresholds = ''] = stdout.split(/^(?=thresholds)/m);
+    const plan = JSON.parse(json) as { traffic: { users: number; duration: number; seed: number } };
     expect(plan.traffic).toMatchObject({ users: 7, duration: 3000, seed: 42 });
+    // The default verdict is shown with the plan.
+    expect(thresholds).toMatch(/^ {2}wrongUser==0 +\(default: /m);
+    expect(thresholds).toMatch(/^ {2}mismatches==0 +\(default: /m);
+    expect(thresholds).toMatch(/^ {2}errorRate\.outsideChaos<=1% +\(default: /m);
     expect(stdout).not.toContain('canary-password-123');
     expect(stdout).toContain('[redacted]');
+  });
+
+  it('drops the default thresholds from --dry-run with --no-default-thresholds', async () => {
+    const path = writeTempFile('p.yaml', minimalProfile);
+    const { code, stdout } = await runCli(['run', '-p', path, '--dry-run', '--no-default-thresholds']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('thresholds: none');
+    expect(stdout).not.toContain('(default: ');
   });
 
   it('exits 2 with one line for a profile error on run', async () => {

@@ -10,7 +10,7 @@ describe('session-chaos report', () => {
   it('renders a saved result as the plain table when stdout is not a terminal', async () => {
     const { code, stdout } = await runCli(['report', saved]);
     expect(code).toBe(0);
-    expect(stdout).toContain('FAILED: 1 of 5 thresholds failed');
+    expect(stdout).toContain('FAILED: 1 of 6 thresholds failed');
     expect(stdout).not.toContain('\u001b[');
   });
 
@@ -31,10 +31,10 @@ describe('session-chaos report', () => {
   });
 
   it('exits 2 for a result of a newer schemaVersion', async () => {
-    const newer = writeTempFile('newer.json', JSON.stringify({ ...fixedResult(), schemaVersion: 2 }));
+    const newer = writeTempFile('newer.json', JSON.stringify({ ...fixedResult(), schemaVersion: 3 }));
     const { code, stderr } = await runCli(['report', newer]);
     expect(code).toBe(2);
-    expect(stderr).toContain('with schemaVersion 2; this version reads up to 1\nhint: upgrade session-chaos');
+    expect(stderr).toContain('with schemaVersion 3; this version reads up to 2\nhint: upgrade session-chaos');
   });
 
   it('refuses an unknown format', async () => {

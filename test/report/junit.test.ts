@@ -9,17 +9,17 @@ describe('the JUnit report', () => {
 
   it('counts failures and escapes XML', () => {
     const xml = renderJunit(snapshotResult());
-    expect(xml).toContain('<testsuites name="session-chaos" tests="5" failures="1" errors="0"');
+    expect(xml).toContain('<testsuites name="session-chaos" tests="6" failures="1" errors="0"');
     expect(xml).toContain('name="mismatchRate&lt;1%"');
     expect(xml).toContain('<failure message="loadSkew was 1.67; expected &lt; 1.5" type="threshold">');
-    expect(xml.match(/<testcase /g)).toHaveLength(5);
+    expect(xml.match(/<testcase /g)).toHaveLength(6);
   });
 
   it('adds an erroring run case when the run ended early', () => {
     const xml = renderJunit(
       snapshotResult({ earlyEnd: { kind: 'interrupted', message: 'interrupted by SIGINT' } }),
     );
-    expect(xml).toContain('tests="6" failures="1" errors="1"');
+    expect(xml).toContain('tests="7" failures="1" errors="1"');
     expect(xml).toContain('<error message="interrupted: interrupted by SIGINT" type="interrupted"/>');
   });
 });

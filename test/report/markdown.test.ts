@@ -9,7 +9,7 @@ describe('the Markdown summary', () => {
 
   it('puts the verdict first and marks failures', () => {
     const lines = renderMarkdown(snapshotResult()).split('\n');
-    expect(lines[2]).toBe('❌ **FAILED: 1 of 5 thresholds failed**');
+    expect(lines[2]).toBe('❌ **FAILED: 1 of 6 thresholds failed**');
     expect(lines).toContain('| **FAIL** | loadSkew<1.5 | 1.67 | flag |');
     expect(lines).toContain('| pass | wrongUser==0 | 0 | default |');
   });

@@ -44,6 +44,7 @@ describe('the result document', () => {
       'profile',
       'flag',
       'default',
+      'default',
     ]);
   });
 

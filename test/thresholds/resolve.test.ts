@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ProfileError, UsageError } from '../../src/errors.js';
 import { resolvePlan } from '../../src/profile/load.js';
-import { resolveThresholds } from '../../src/thresholds/resolve.js';
+import { formatThresholdPlan, resolveThresholds } from '../../src/thresholds/resolve.js';
 import { minimalProfile } from '../profile/fixtures.js';
 
 const summarize = (thresholds: ReturnType<typeof resolveThresholds>) =>
   thresholds.map(({ expression, origin, abortOnFail }) => ({ expression, origin, abortOnFail }));
 
 describe('resolveThresholds', () => {
-  it('takes the profile, then --fail-on, then adds wrongUser==0', () => {
+  it('takes the profile, then --fail-on, then adds the defaults their metrics leave open', () => {
     const resolved = resolveThresholds(
       ['mismatchRate<0.01', { expression: 'errorRate<5%', abortOnFail: true }],
       {
@@ -19,14 +19,36 @@ describe('resolveThresholds', () => {
       { expression: 'mismatchRate<0.01', origin: 'profile', abortOnFail: false },
       { expression: 'errorRate<5%', origin: 'profile', abortOnFail: true },
       { expression: 'latency.p99<500ms', origin: 'flag', abortOnFail: false },
+      // errorRate replaces the error default; mismatchRate the mismatch one.
       { expression: 'wrongUser==0', origin: 'default', abortOnFail: false },
     ]);
   });
 
-  it('lets a threshold on wrongUser replace the default', () => {
+  it('judges a run with no thresholds of its own by the default verdict', () => {
+    expect(resolveThresholds([]).map((threshold) => threshold.expression)).toEqual([
+      'wrongUser==0',
+      'mismatches==0',
+      'errorRate.outsideChaos<=1%',
+    ]);
+  });
+
+  it('lets a threshold on a metric of the same kind replace each default', () => {
     expect(summarize(resolveThresholds([], { failOn: ['wrongUser<=3'] }))).toEqual([
       { expression: 'wrongUser<=3', origin: 'flag', abortOnFail: false },
+      { expression: 'mismatches==0', origin: 'default', abortOnFail: false },
+      { expression: 'errorRate.outsideChaos<=1%', origin: 'default', abortOnFail: false },
     ]);
+    const replaced = resolveThresholds(['mismatchRate.high<0.05', 'counts.error<10', 'counts.wrong_user==0']);
+    expect(replaced.filter((threshold) => threshold.origin === 'default')).toEqual([]);
+  });
+
+  it('shows each threshold with its origin, and the reason of each default, for --dry-run', () => {
+    const text = formatThresholdPlan(resolveThresholds(['affinity>0.8']));
+    expect(text).toContain('--no-default-thresholds drops the defaults');
+    expect(text).toMatch(/affinity>0\.8 +\(profile\)/);
+    expect(text).toMatch(/mismatches==0 +\(default: a logged-in user lost the session\)/);
+    expect(text).toMatch(/errorRate\.outsideChaos<=1% +\(default: errors .* outside the impact windows/);
+    expect(formatThresholdPlan([])).toContain('thresholds: none');
   });
 
   it('drops the default with defaults: false (--no-default-thresholds)', () => {

@@ -1,17 +1,17 @@
 import { Command, Option } from 'commander';
 import { chaosDryRun } from '../../chaos/dry-run.js';
 import { applyChaosFlags } from '../../chaos/flags.js';
-import { describeFatal, ExitCode } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
+import type { MetricsAggregator } from '../../metrics/aggregator.js';
 import { loadPlan } from '../../profile/load.js';
 import { type OverrideValues, overrides } from '../../profile/overrides.js';
 import { LiveRun } from '../../report/live.js';
-import { createProgress, systemTimer } from '../../report/progress.js';
-import type { EarlyEnd } from '../../report/result.js';
+import { createProgress } from '../../report/progress.js';
 import { reportRun } from '../../report/run-report.js';
-import { formatRawCounts, RawCounts } from '../../run/raw-counts.js';
-import { engineFacts, formatRunSummary, partialEngineFacts } from '../../run/report.js';
-import { executeRun, type PartialRun } from '../../run/run.js';
-import { resolveThresholds } from '../../thresholds/resolve.js';
+import { listenForInterrupts } from '../../run/interrupts.js';
+import { runPipeline } from '../../run/pipeline.js';
+import { formatRawCounts, formatRunSummary } from '../../run/report.js';
+import { formatThresholdPlan, resolveThresholds } from '../../thresholds/resolve.js';
 import { systemClock } from '../../util/clock.js';
 import { redact } from '../../util/redact.js';
 import type { Outcome } from '../outcome.js';
@@ -59,12 +59,12 @@ export function runCommand(outcome: Outcome): Command {
         ...flags
       } = options;
       const plan = applyChaosFlags(await loadPlan(path, { flags }), chaos);
-      const thresholds = resolveThresholds(
-        plan.profile.thresholds,
-        thresholdSettings({ failOn, defaultThresholds }),
-      );
+      const settings = thresholdSettings({ failOn, defaultThresholds });
       if (dryRun) {
         process.stdout.write(`${redact(JSON.stringify(plan.profile, null, 2), plan.secrets)}\n`);
+        process.stdout.write(
+          redact(formatThresholdPlan(resolveThresholds(plan.profile.thresholds, settings)), plan.secrets),
+        );
         if (plan.profile.chaos.events.length > 0) {
           const chaosPlan = await chaosDryRun(plan);
           process.stdout.write(redact(chaosPlan.text, plan.secrets));
@@ -76,95 +76,49 @@ export function runCommand(outcome: Outcome): Command {
         }
         return;
       }
-      const interrupt = new AbortController();
-      let earlyEnd: EarlyEnd | undefined;
-      const stop = (end: EarlyEnd): void => {
-        earlyEnd ??= end;
-        interrupt.abort();
-      };
-      const onSignal = (signal: NodeJS.Signals): void =>
-        stop({ kind: 'interrupted', message: `interrupted by ${signal}` });
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const counts = new RawCounts();
+      const interrupts = listenForInterrupts();
       const { traffic } = plan.profile;
+      let metrics: MetricsAggregator | undefined;
       const live = new LiveRun({
         clock: systemClock,
-        timer: systemTimer,
-        thresholds,
-        users: traffic.users,
+        counts: () => metrics?.aggregates(),
         ...(traffic.duration === undefined ? {} : { totalMs: traffic.duration }),
         ...(traffic.requests === undefined ? {} : { totalRequests: traffic.requests }),
-        onThresholdFailed: (failure) =>
-          stop({ kind: 'threshold', message: `${failure.expression} failed during the run (abortOnFail)` }),
       });
       const progress = createProgress({ stream: process.stderr, quiet, sample: () => live.snapshot() });
-      const startedAt = new Date();
       const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-      let partial: PartialRun | undefined;
       try {
-        let result: Awaited<ReturnType<typeof executeRun>>;
-        try {
-          result = await executeRun(plan, {
-            sinks: [counts, live],
-            allowNonLoopback: allowNonLoopback ?? false,
-            signal: interrupt.signal,
-            log: progress.log,
-            onChaosIssued: (record) =>
-              live.chaosIssued(`${record.action} ${record.container?.name ?? record.label}`),
-            onFailed: (seen) => {
-              partial = seen;
-            },
-          });
-        } catch (error) {
-          // A fault (exit 4) still leaves a result, JUnit and Markdown for CI to show; the exit code stays the
-          // error's. Preflight and profile errors (exit 3, 2) happen before there is a run to report.
-          if (partial !== undefined && describeFatal(error).exitCode === ExitCode.aborted) {
-            progress.stop();
-            await reportRun(
-              {
-                plan,
-                summary: partial.summary,
-                engine: partialEngineFacts(partial),
-                thresholds,
-                ...(partial.chaos === undefined ? {} : { journal: partial.chaos.journal }),
-                startedAt,
-                endedAt: new Date(),
-                earlyEnd: { kind: 'fault', message: error instanceof Error ? error.message : String(error) },
-              },
-              streams,
-            ).catch((reportError: unknown) => {
-              process.stderr.write(
-                `session-chaos: could not write the aborted run's reports: ${String(reportError)}\n`,
-              );
-            });
-          }
-          throw error;
-        }
-        progress.stop();
-        process.stderr.write(`${formatRunSummary(result)}\n${formatRawCounts(counts)}\n\n`);
-        // A chaos action Docker refused means the run did not test what it planned: a fault (exit 4).
-        const chaosFailure = result.chaos?.failure;
-        if (chaosFailure !== undefined) earlyEnd ??= { kind: 'fault', message: `chaos: ${chaosFailure}` };
-        const report = await reportRun(
-          {
-            plan,
-            summary: result.summary,
-            engine: engineFacts(result),
-            thresholds,
-            ...(result.chaos === undefined ? {} : { journal: result.chaos.journal }),
-            startedAt,
-            endedAt: new Date(),
-            ...(earlyEnd === undefined ? {} : { earlyEnd }),
+        const { document, run, fault } = await runPipeline(plan, {
+          thresholds: settings,
+          allowNonLoopback: allowNonLoopback ?? false,
+          signal: interrupts.signal,
+          hurry: interrupts.hurry,
+          log: progress.log,
+          onMetrics: (aggregator) => {
+            metrics = aggregator;
           },
-          streams,
-        );
-        outcome.exitCode = report.verdict.exitCode;
+          onPhase: (phase) => live.phase(phase),
+          onChaosIssued: (record) =>
+            live.chaosIssued(`${record.action} ${record.container?.name ?? record.label}`),
+        });
+        progress.stop();
+        if (run !== undefined) {
+          process.stderr.write(`${formatRunSummary(run)}\n${formatRawCounts(document.summary)}\n\n`);
+        }
+        await reportRun(document, plan.profile.outputs, streams).catch((reportError: unknown) => {
+          if (fault === undefined) throw reportError;
+          process.stderr.write(
+            `session-chaos: could not write the aborted run's reports: ${String(reportError)}\n`,
+          );
+        });
+        // A fault keeps its own exit code and message; the reports above already say the run aborted.
+        if (fault !== undefined) throw fault;
+        outcome.exitCode = document.verdict.exitCode;
+        // A second signal cut the cleanup short: whatever still waits (a Docker call) must not hold the exit.
+        if (interrupts.hurry.aborted) outcome.exitAtOnce = true;
       } finally {
         progress.stop();
-        live.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupts.dispose();
       }
     });
 }
