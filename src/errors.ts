@@ -25,6 +25,8 @@ const exitCodeByErrorCode = {
   SC_DOCKER_API: ExitCode.aborted,
   SC_LAB: ExitCode.aborted,
   SC_RUN_ABORTED: ExitCode.aborted,
+  SC_OUTPUT_WRITE: ExitCode.aborted,
+  SC_ASSET_MISSING: ExitCode.aborted,
   SC_INTERRUPTED: ExitCode.interrupted,
 } as const satisfies Record<string, ExitCode>;
 export type ErrorCode = keyof typeof exitCodeByErrorCode;
@@ -135,6 +137,28 @@ export class LabError extends SessionChaosError {
 export class RunAbortedError extends SessionChaosError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('SC_RUN_ABORTED', message, options);
+  }
+}
+
+/** Report files that could not be written after the run (disk full, file gone read-only); the others were. */
+export class OutputWriteError extends SessionChaosError {
+  readonly failures: readonly Problem[];
+
+  constructor(failures: readonly Problem[]) {
+    const what = failures.length === 1 ? 'a report file' : `${failures.length} report files`;
+    super(
+      'SC_OUTPUT_WRITE',
+      `could not write ${what}:\n${failures.map((failure) => `  ${formatProblem(failure)}`).join('\n')}`,
+      { hint: 'the other reports were written; the result is in any JSON that was' },
+    );
+    this.failures = failures;
+  }
+}
+
+/** A file the build makes (the lab bundle, the HTML report's script) is not there. */
+export class AssetMissingError extends SessionChaosError {
+  constructor(what: string, path: string, options: { cause?: unknown } = {}) {
+    super('SC_ASSET_MISSING', `${what} ${path} is missing`, { hint: 'run npm run build', ...options });
   }
 }
 

@@ -9,7 +9,8 @@ import {
 } from '../classify/types.js';
 import type { LoginCause, LoginOutcome, LoginRecord, ResponseRecord } from '../traffic/record.js';
 import { ImpactTracker } from './impact.js';
-import { mergedLatency, newLatencyHistogram, recordLatencyMs } from './latency.js';
+import { mergedLatency, newLatencyHistogram, newSecondLatencyHistogram, recordLatencyMs } from './latency.js';
+import { PinTracker } from './pins.js';
 import { VuTable } from './vu-table.js';
 
 export interface AggregatorOptions {
@@ -32,6 +33,8 @@ export interface TimelineCounts {
   unknownBackend: number;
   logins: number;
   relogins: number;
+  /** The latency of the responses that ended in this second. */
+  latency: Histogram;
 }
 
 /** Everything the summary is computed from; read-only views into the aggregator's state. */
@@ -61,6 +64,7 @@ export interface Aggregates {
   /** Keyed by the second (floor(end / 1000)). */
   timeline: ReadonlyMap<number, TimelineCounts>;
   impacts: readonly ImpactTracker[];
+  pins: PinTracker;
 }
 
 const zeroClasses = (): Record<ResponseClass, number> =>
@@ -94,6 +98,7 @@ export class MetricsAggregator {
   private lastEnd = Number.NEGATIVE_INFINITY;
   private readonly timeline = new Map<number, TimelineCounts>();
   private readonly impacts: ImpactTracker[] = [];
+  private readonly pins: PinTracker;
 
   constructor(options: AggregatorOptions = {}) {
     this.announcedVus = options.vus ?? 0;
@@ -103,6 +108,7 @@ export class MetricsAggregator {
       throw new RangeError(`maxBackends: expected an integer from 1 to ${0x7fff}, got ${this.maxBackends}`);
     }
     this.vus = new VuTable(this.announcedVus);
+    this.pins = new PinTracker(this.announcedVus);
     for (const name of options.expectedBackends ?? []) this.backendIndexOf(name);
   }
 
@@ -134,6 +140,8 @@ export class MetricsAggregator {
 
     const latencyMs = record.end - record.intendedStart;
     recordLatencyMs(this.classLatency[responseClass], latencyMs);
+    recordLatencyMs(bucket.latency, latencyMs);
+    this.pins.response(vu, record.end, backend, responseClass);
     this.firstStart = Math.min(this.firstStart, record.intendedStart);
     this.lastEnd = Math.max(this.lastEnd, record.end);
 
@@ -157,6 +165,7 @@ export class MetricsAggregator {
       this.reloginsByCause[record.cause]++;
       this.vus.relogins[record.vu] = (this.vus.relogins[record.vu] ?? 0) + 1;
       bucket.relogins++;
+      this.pins.relogin(record.vu, record.end);
     }
     for (const tracker of this.impacts) tracker.login(record);
   }
@@ -192,6 +201,7 @@ export class MetricsAggregator {
       span: this.lastEnd >= this.firstStart ? { first: this.firstStart, last: this.lastEnd } : undefined,
       timeline: this.timeline,
       impacts: this.impacts,
+      pins: this.pins,
     };
   }
 
@@ -223,7 +233,14 @@ export class MetricsAggregator {
     const second = Math.floor(end / 1000);
     let bucket = this.timeline.get(second);
     if (bucket === undefined) {
-      bucket = { classes: zeroClasses(), backends: [], unknownBackend: 0, logins: 0, relogins: 0 };
+      bucket = {
+        classes: zeroClasses(),
+        backends: [],
+        unknownBackend: 0,
+        logins: 0,
+        relogins: 0,
+        latency: newSecondLatencyHistogram(),
+      };
       this.timeline.set(second, bucket);
     }
     return bucket;

@@ -8,6 +8,11 @@ export function newLatencyHistogram(): Histogram {
   return build({ numberOfSignificantValueDigits: 3, autoResize: true });
 }
 
+/** One second's latency, for the timeline: two significant digits are enough for a chart, at a tenth of the memory. */
+export function newSecondLatencyHistogram(): Histogram {
+  return build({ numberOfSignificantValueDigits: 2, autoResize: true });
+}
+
 export function mergedLatency(histograms: readonly Histogram[]): Histogram {
   const merged = newLatencyHistogram();
   for (const histogram of histograms) merged.add(histogram);

@@ -68,12 +68,14 @@ function timelineOf(aggregates: Aggregates): TimelineBucket[] {
         if (name !== undefined && count > 0) backends[name] = count;
       });
       if (counts.unknownBackend > 0) backends.unknown = counts.unknownBackend;
+      const stats = latencyStats(counts.latency);
       return {
         at: second * 1000,
         classes: { ...counts.classes },
         backends,
         logins: counts.logins,
         relogins: counts.relogins,
+        ...(stats.count === 0 ? {} : { latency: { p50: stats.p50, p99: stats.p99 } }),
       };
     });
 }
@@ -160,6 +162,7 @@ export function summarize(aggregates: Aggregates): Summary {
     },
     vus: { total: vuTotal, withResponses: vusWithResponses },
     timeline: timelineOf(aggregates),
+    pins: aggregates.pins.pinMap(backends),
     impact: aggregates.impacts.map((tracker) => tracker.impact()),
   };
 }

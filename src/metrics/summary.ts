@@ -34,6 +34,8 @@ export interface Summary {
   vus: VuCounts;
   /** Per-second buckets by response end time. */
   timeline: TimelineBucket[];
+  /** Per-VU, per-second backends for the HTML report's pin map; absent in results before schemaVersion 3. */
+  pins?: PinMap;
   /** What happened after each chaos event that asked to be tracked. */
   impact: EventImpact[];
 }
@@ -127,6 +129,32 @@ export interface TimelineBucket {
   backends: Record<string, number>;
   logins: number;
   relogins: number;
+  /** Latency of the responses that ended in this second (ms); absent in results before schemaVersion 3. */
+  latency?: { p50: number; p99: number };
+}
+
+/**
+ * Which backend answered each sampled VU, second by second (the HTML report's pin map). Bounded: at most 200
+ * rows (every `stride`-th VU when the run has more) and 600 columns (`columnMs` > 1000 when the run was longer).
+ */
+export interface PinMap {
+  /** The VU id of each row. */
+  vus: number[];
+  /** VUs the run had; the rows are every `stride`-th of them when there were more than the row limit. */
+  ofVus: number;
+  stride: number;
+  /** Run clock (ms) where the first column starts. */
+  from: number;
+  /** The time each column covers (ms). */
+  columnMs: number;
+  /** Backend names: code n is backends[n - 1]. */
+  backends: string[];
+  /**
+   * Per row, one number per column: low byte 0 for no response, n for backends[n - 1], 255 for an unknown
+   * backend (the last response's in the column); plus 256 for a mismatch or wrong user, 512 for a re-login,
+   * 1024 for an error in the column.
+   */
+  cells: number[][];
 }
 
 /** Counted over records whose end falls in [at, at + windowMs). */

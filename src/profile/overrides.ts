@@ -1,3 +1,4 @@
+import { fileFormats, type OutputField } from '../report/formats.js';
 import type { ProfileInput } from './schema/index.js';
 
 /** Dotted paths of the profile's fields, two levels deep: the places a flag or variable may set. */
@@ -21,6 +22,18 @@ export interface Override {
   description: string;
   /** Other fields the override implies, such as the open model for a rate. */
   implies?: Partial<Record<FieldPath, string>>;
+}
+
+/** One override per report file format, from the format registry: `--html <file>`, `SESSION_CHAOS_HTML`... */
+function reportFileOverrides(): Array<Override & { key: OutputField }> {
+  return fileFormats.map(({ output }) => ({
+    key: output.field,
+    flag: output.flag,
+    env: output.env,
+    path: `outputs.${output.field}`,
+    kind: 'string',
+    description: `${output.description} (outputs.${output.field})`,
+  }));
 }
 
 /**
@@ -85,30 +98,7 @@ export const overrides = [
     kind: 'string',
     description: 'relogin, never or "after N" (relogin)',
   },
-  {
-    key: 'json',
-    flag: '--json <file>',
-    env: 'SESSION_CHAOS_JSON',
-    path: 'outputs.json',
-    kind: 'string',
-    description: 'write the result as JSON, - for stdout (outputs.json)',
-  },
-  {
-    key: 'junit',
-    flag: '--junit <file>',
-    env: 'SESSION_CHAOS_JUNIT',
-    path: 'outputs.junit',
-    kind: 'string',
-    description: 'write thresholds as JUnit XML (outputs.junit)',
-  },
-  {
-    key: 'markdown',
-    flag: '--markdown <file>',
-    env: 'SESSION_CHAOS_MARKDOWN',
-    path: 'outputs.markdown',
-    kind: 'string',
-    description: 'write a Markdown summary (outputs.markdown)',
-  },
+  ...reportFileOverrides(),
   {
     key: 'trace',
     flag: '--trace <file>',

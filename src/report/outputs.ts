@@ -1,12 +1,9 @@
+import { OutputWriteError, type Problem } from '../errors.js';
 import type { Outputs } from '../profile/schema/outputs.js';
-import { renderJunit } from './junit.js';
+import { fileFormats, serializeResult } from './formats.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunResult } from './result.js';
 import { appendOutput, type OutputStreams, writeOutput } from './write.js';
-
-export function serializeResult(result: RunResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
-}
 
 /** `--json FILE` (or `-` for stdout), written atomically. */
 export async function writeJsonResult(
@@ -21,20 +18,52 @@ export interface ReportContext extends OutputStreams {
   env: NodeJS.ProcessEnv;
 }
 
+export function describeWriteError(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOSPC'
+      ? 'no space left on the device'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : error instanceof Error
+            ? error.message
+            : String(error);
+  return `cannot write ${path}: ${reason}`;
+}
+
 /**
- * Writes every report file the profile and flags asked for: JSON, JUnit, Markdown; the Markdown is also
- * appended to `$GITHUB_STEP_SUMMARY` when that is set, so a GitHub Actions job page shows the run.
+ * Writes every report file the profile and flags asked for, one per format of the registry; the Markdown is
+ * also appended to `$GITHUB_STEP_SUMMARY` when that is set, so a GitHub Actions job page shows the run. A
+ * file that cannot be written does not keep the others from being written: the failures are thrown together
+ * at the end (exit 4, naming each file).
  */
 export async function writeReports(
   result: RunResult,
   outputs: Outputs,
   context: ReportContext,
 ): Promise<void> {
-  if (outputs.json !== undefined) await writeJsonResult(outputs.json, result, context);
-  if (outputs.junit !== undefined) await writeOutput(outputs.junit, renderJunit(result), context);
+  const failures: Problem[] = [];
+  const attempt = async (field: string, path: string, write: () => Promise<void>): Promise<void> => {
+    try {
+      await write();
+    } catch (error) {
+      failures.push({ path: field, message: describeWriteError(path, error) });
+    }
+  };
+  for (const format of fileFormats) {
+    const path = outputs[format.output.field];
+    if (path === undefined) continue;
+    await attempt(`outputs.${format.output.field}`, path, () =>
+      writeOutput(path, format.render(result, { color: false }), context),
+    );
+  }
   const stepSummary = context.env.GITHUB_STEP_SUMMARY;
-  if (outputs.markdown === undefined && (stepSummary === undefined || stepSummary === '')) return;
-  const markdown = renderMarkdown(result);
-  if (outputs.markdown !== undefined) await writeOutput(outputs.markdown, markdown, context);
-  if (stepSummary !== undefined && stepSummary !== '') await appendOutput(stepSummary, markdown);
+  if (stepSummary !== undefined && stepSummary !== '') {
+    await attempt('GITHUB_STEP_SUMMARY', stepSummary, () =>
+      appendOutput(stepSummary, renderMarkdown(result)),
+    );
+  }
+  if (failures.length > 0) throw new OutputWriteError(failures);
 }

@@ -10,7 +10,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * An older document in the current shape. Version 1 lacks `summary.counts.statuses` and `outsideChaos`
- * (optional since) and the findings (none were derived then).
+ * (optional since) and the findings (none were derived then); versions 1 and 2 lack the per-second latency
+ * and the pin map (optional: the HTML report says so).
  */
 function upgrade(value: Record<string, unknown>, version: number): Record<string, unknown> {
   if (version >= resultSchemaVersion) return value;

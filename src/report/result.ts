@@ -9,7 +9,7 @@ import { toolVersion } from '../version.js';
 import { redactDocument } from './redact-document.js';
 
 /** Bumped on any change a reader of an older version could misread; readers refuse newer versions. */
-export const resultSchemaVersion = 2;
+export const resultSchemaVersion = 3;
 export const toolName = 'session-chaos';
 
 /**

@@ -53,8 +53,21 @@ export const summarySchema = z.object({
       backends: z.record(z.string(), count),
       logins: count,
       relogins: count,
+      latency: z.object({ p50: ms, p99: ms }).optional(),
     }),
   ),
+  pins: z
+    .object({
+      vus: z.array(count),
+      ofVus: count,
+      stride: z.number().int().min(1),
+      from: z.number(),
+      columnMs: z.number().int().min(1),
+      backends: z.array(z.string()),
+      cells: z.array(z.array(count)),
+    })
+    .optional()
+    .describe('Per-VU, per-second backends (a bounded sample) for the HTML pin map; schemaVersion 3 on.'),
   impact: z.array(
     z.object({
       id: z.string(),

@@ -16,6 +16,7 @@ import { MetricsAggregator } from '../metrics/aggregator.js';
 import { summarize } from '../metrics/summarize.js';
 import type { Summary } from '../metrics/summary.js';
 import type { Plan } from '../profile/load.js';
+import { checkOutputPaths } from '../report/check-outputs.js';
 import { type Background, type BackgroundResult, startBackground } from '../traffic/background.js';
 import { Connections } from '../traffic/connections.js';
 import { runTraffic, type TrafficResult } from '../traffic/engine.js';
@@ -122,6 +123,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       ? { addresses: [], problems: [] }
       : spreadSourceAddresses(traffic.sourceAddresses, traffic.users, deps.allowNonLoopback ?? false);
   if (spread.problems.length > 0) throw new ProfileError(plan.source, spread.problems);
+  await checkOutputPaths(plan);
   const users = await createUsers(plan);
 
   // The run's own signal, which every waiting user listens on (thousands of listeners are expected). It follows
@@ -204,7 +206,10 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     // Interrupted while Docker was being asked: the session that comes later still closes its client.
     if (chaos === undefined) void preparing.then((late) => late?.finish()).catch(() => undefined);
 
-    trace = profile.outputs.trace === undefined ? undefined : await openTrace(profile.outputs.trace);
+    trace =
+      profile.outputs.trace === undefined
+        ? undefined
+        : await openTrace(profile.outputs.trace, { onFailure: log });
     const sink = fanOut([metricsSink, ...(deps.sinks ?? []), ...(trace === undefined ? [] : [trace])]);
 
     if (!signal.aborted) {

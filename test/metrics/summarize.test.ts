@@ -232,13 +232,64 @@ describe('summarize: latency, throughput, timeline', () => {
     feed(aggregator, 1, 'ok', 'b1', { end: 500 });
     feed(aggregator, 2, 'mismatch', 'b2', { end: 999 });
     aggregator.login(loginRecord({ vu: 2, cause: 'mismatch', end: 1000 }));
-    const { timeline } = summarize(aggregator.aggregates());
+    const { timeline: buckets } = summarize(aggregator.aggregates());
+    const timeline = buckets.map(({ latency: _latency, ...bucket }) => bucket);
     const zero = { ok: 0, mismatch: 0, wrong_user: 0, expired: 0, error: 0, unexpected: 0 };
     expect(timeline).toEqual([
       { at: 0, classes: { ...zero, ok: 1, mismatch: 1 }, backends: { b1: 1, b2: 1 }, logins: 0, relogins: 0 },
       { at: 1000, classes: zero, backends: {}, logins: 1, relogins: 1 },
       { at: 2000, classes: { ...zero, ok: 1 }, backends: { b2: 1 }, logins: 0, relogins: 0 },
     ]);
+  });
+});
+
+describe('summarize: per-second latency and the pin map', () => {
+  it('gives each second the p50 and p99 of the responses that ended in it, none for a second without', () => {
+    const aggregator = new MetricsAggregator();
+    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 0, start: 0, end: 10 });
+    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 100, start: 100, end: 300 });
+    aggregator.login(loginRecord({ vu: 1, cause: 'mismatch', end: 1500 }));
+    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 2000, start: 2000, end: 2050 });
+    const { timeline } = summarize(aggregator.aggregates());
+    expect(timeline[0]?.latency?.p50).toBeCloseTo(10, 0);
+    expect(timeline[0]?.latency?.p99).toBeCloseTo(200, -1);
+    expect(timeline[1]?.latency).toBeUndefined();
+    expect(timeline[2]?.latency?.p50).toBeCloseTo(50, 0);
+  });
+
+  it('marks per VU and second the backend, mismatches and re-logins', () => {
+    const aggregator = new MetricsAggregator({ vus: 2 });
+    feed(aggregator, 0, 'ok', 'b1', { end: 100 });
+    feed(aggregator, 0, 'mismatch', 'b2', { end: 1100 });
+    aggregator.login(loginRecord({ vu: 0, cause: 'mismatch', end: 1200 }));
+    feed(aggregator, 0, 'ok', 'b2', { end: 2100 });
+    feed(aggregator, 1, 'error', 'unknown', { end: 2500 });
+    const { pins } = summarize(aggregator.aggregates());
+    expect(pins).toMatchObject({
+      vus: [0, 1],
+      ofVus: 2,
+      stride: 1,
+      from: 0,
+      columnMs: 1000,
+      backends: ['b1', 'b2'],
+    });
+    expect(pins?.cells).toEqual([
+      [1, 2 | 0x100 | 0x200, 2],
+      [0, 0, 255 | 0x400],
+    ]);
+  });
+
+  it('samples every n-th VU beyond 200 rows and merges seconds beyond 600 columns', () => {
+    const aggregator = new MetricsAggregator({ vus: 1000 });
+    for (let vu = 0; vu < 1000; vu++) feed(aggregator, vu, 'ok', 'b1', { end: 0 });
+    feed(aggregator, 0, 'ok', 'b2', { end: 1_199_000 });
+    const { pins } = summarize(aggregator.aggregates());
+    expect(pins?.stride).toBe(5);
+    expect(pins?.vus).toHaveLength(200);
+    expect(pins?.vus.slice(0, 3)).toEqual([0, 5, 10]);
+    expect(pins?.columnMs).toBe(2000);
+    expect(pins?.cells[0]).toHaveLength(600);
+    expect(pins?.cells[0]?.[599]).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serializeResult } from '../../src/report/outputs.js';
+import { serializeResult } from '../../src/report/formats.js';
 import { runCli } from '../cli/run-cli.js';
 import { minimalProfile, writeTempFile } from '../profile/fixtures.js';
 import { fixedResult, fixedSummary } from './fixtures.js';
@@ -31,14 +31,35 @@ describe('session-chaos report', () => {
   });
 
   it('exits 2 for a result of a newer schemaVersion', async () => {
-    const newer = writeTempFile('newer.json', JSON.stringify({ ...fixedResult(), schemaVersion: 3 }));
+    const newer = writeTempFile('newer.json', JSON.stringify({ ...fixedResult(), schemaVersion: 4 }));
     const { code, stderr } = await runCli(['report', newer]);
     expect(code).toBe(2);
-    expect(stderr).toContain('with schemaVersion 3; this version reads up to 2\nhint: upgrade session-chaos');
+    expect(stderr).toContain('with schemaVersion 4; this version reads up to 3\nhint: upgrade session-chaos');
   });
 
   it('refuses an unknown format', async () => {
-    expect((await runCli(['report', saved, '--format', 'html'])).code).toBe(2);
+    expect((await runCli(['report', saved, '--format', 'pdf'])).code).toBe(2);
+  });
+
+  it('renders every format of the registry, html included', async () => {
+    const { code, stdout } = await runCli(['report', saved, '--format', 'html']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^<!doctype html>/);
+    const json = (await runCli(['report', saved, '--format', 'json'])).stdout;
+    expect(JSON.parse(json)).toEqual(JSON.parse(serializeResult(fixedResult())));
+  });
+
+  it('reads a result of schemaVersion 1 (no per-second latency, no pin map)', async () => {
+    const { pins: _pins, ...summary } = fixedResult().summary;
+    const old = {
+      ...fixedResult(),
+      schemaVersion: 1,
+      summary: { ...summary, timeline: summary.timeline.map(({ latency: _latency, ...bucket }) => bucket) },
+    };
+    const path = writeTempFile('v1.json', JSON.stringify(old));
+    const { code, stdout } = await runCli(['report', path, '--format', 'html']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('written before schemaVersion 3');
   });
 });
 

@@ -2,7 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serializeResult, writeReports } from '../../src/report/outputs.js';
+import { OutputWriteError } from '../../src/errors.js';
+import { outputPathProblems } from '../../src/report/check-outputs.js';
+import { serializeResult } from '../../src/report/formats.js';
+import { writeReports } from '../../src/report/outputs.js';
 import { writeFileAtomic } from '../../src/report/write.js';
 import { fixedResult } from './fixtures.js';
 
@@ -63,5 +66,42 @@ describe('writeFileAtomic', () => {
     writeFileSync(join(dir, 'taken', 'x'), '');
     await expect(writeFileAtomic(join(dir, 'taken'), 'text')).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(['taken']);
+  });
+});
+
+describe('writeReports when a file cannot be written', () => {
+  it('writes the others, then throws one error (exit 4) naming each file that failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-reports-'));
+    const paths = {
+      html: join(dir, 'gone', 'r.html'),
+      json: join(dir, 'r.json'),
+      markdown: join(dir, 'r.md'),
+    };
+    const error = await writeReports(fixedResult(), paths, { ...capture(), env: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OutputWriteError);
+    expect((error as OutputWriteError).exitCode).toBe(4);
+    expect((error as OutputWriteError).failures).toEqual([
+      { path: 'outputs.html', message: expect.stringContaining(`cannot write ${paths.html}`) },
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(['r.json', 'r.md']);
+  });
+});
+
+describe('outputPathProblems', () => {
+  it('passes writable paths and stdout, names each field at fault', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-check-'));
+    writeFileSync(join(dir, 'old.json'), '{}');
+    expect(
+      await outputPathProblems({ json: join(dir, 'old.json'), junit: '-', html: join(dir, 'r.html') }),
+    ).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['old.json']);
+    expect(
+      await outputPathProblems({ markdown: join(dir, 'old.json', 'r.md'), html: join(dir, 'no', 'r.html') }),
+    ).toEqual([
+      { path: 'outputs.markdown', message: `${join(dir, 'old.json')} is not a directory` },
+      { path: 'outputs.html', message: `the directory ${join(dir, 'no')} does not exist` },
+    ]);
   });
 });

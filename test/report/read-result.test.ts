@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FileUnreadableError, ResultFileError } from '../../src/errors.js';
-import { serializeResult } from '../../src/report/outputs.js';
+import { serializeResult } from '../../src/report/formats.js';
 import { parseResultText, readResult } from '../../src/report/read-result.js';
 import { writeTempFile } from '../profile/fixtures.js';
 import { fixedResult } from './fixtures.js';
@@ -37,7 +37,7 @@ describe('reading a saved result', () => {
     const newer = { ...fixedResult(), schemaVersion: 99, tool: { name: 'session-chaos', version: '9.0.0' } };
     const error = refusal(JSON.stringify(newer));
     expect(error.message).toBe(
-      'r.json: written by session-chaos 9.0.0 with schemaVersion 99; this version reads up to 2',
+      'r.json: written by session-chaos 9.0.0 with schemaVersion 99; this version reads up to 3',
     );
     expect(error.hint).toBe('upgrade session-chaos to read it');
     expect(error.exitCode).toBe(2);

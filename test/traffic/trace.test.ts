@@ -59,3 +59,15 @@ describe('openTrace', () => {
     await expect(openTrace('/nonexistent-dir/trace.jsonl')).rejects.toThrow(FileUnreadableError);
   });
 });
+
+describe('openTrace on a full disk', () => {
+  it('stops tracing at the first failed write, says so once, and never keeps a user waiting', async () => {
+    const messages: string[] = [];
+    const trace = await openTrace('/dev/full', { onFailure: (message) => messages.push(message) });
+    for (let index = 0; index < 5000; index++) {
+      await trace.onResponse(record(index), { class: 'ok', backend: 'b1' });
+    }
+    await trace.close();
+    expect(messages).toEqual(['trace: writing /dev/full failed (ENOSPC); tracing stopped, the run goes on']);
+  });
+});

@@ -1,12 +1,19 @@
 import { z } from 'zod';
+import { fileFormats, type OutputField } from '../../report/formats.js';
 import { strictObject } from './common.js';
 
 const path = z.string().min(1);
 
+// One optional path per report format that writes a file: the fields come from the format registry.
+const reportFiles = Object.fromEntries(
+  fileFormats.map((format) => [
+    format.output.field,
+    path.optional().describe(`${format.output.description}.`),
+  ]),
+) as Record<OutputField, z.ZodOptional<z.ZodString>>;
+
 export const outputsSchema = strictObject({
-  json: path.optional().describe('Result as JSON; "-" for stdout.'),
-  junit: path.optional(),
-  markdown: path.optional(),
+  ...reportFiles,
   trace: path.optional().describe('One JSON line per request.'),
 });
 export type Outputs = z.output<typeof outputsSchema>;

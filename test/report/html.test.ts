@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { pageDataId } from '../../src/report/html/palette.js';
+import { renderHtml, renderReportPage } from '../../src/report/html/render.js';
+import { chaosBands, type PageData, sharedScales, timelineSeries } from '../../src/report/html/series.js';
+import type { RunResult } from '../../src/report/result.js';
+import { fixedResult } from './fixtures.js';
+
+function embedded(page: string): PageData {
+  const match = page.match(
+    new RegExp(`<script type="application/json" id="${pageDataId}">(.*?)</script>`, 's'),
+  );
+  if (match?.[1] === undefined) throw new Error('no embedded data');
+  return JSON.parse(match[1]) as PageData;
+}
+
+describe('the HTML report', () => {
+  const result = fixedResult();
+  const page = renderHtml(result);
+
+  it('embeds the result document as data, unchanged', () => {
+    const data = embedded(page);
+    expect(data.runs).toEqual([JSON.parse(JSON.stringify(result))]);
+    expect(data.scales).toEqual({ seconds: 10, requests: 200, latency: expect.any(Number) });
+  });
+
+  it('is one file that can load nothing: no external reference, a policy that forbids requests', () => {
+    expect(page).toContain(`content="default-src 'none'; script-src 'unsafe-inline'`);
+    expect(page).not.toMatch(/<(script|link|img|iframe)[^>]+(src|href)=/i);
+    expect(page).not.toMatch(/url\(\s*['"]?(https?:)?\/\//i);
+    expect(page.length).toBeLessThan(1024 * 1024);
+  });
+
+  it('shows the verdict, the thresholds and the terminal tables, and a figure per chart', () => {
+    expect(page).toContain('class="verdict verdict-');
+    for (const title of ['Thresholds', 'Responses', 'Latency']) expect(page).toContain(`<h3>${title}</h3>`);
+    for (const chart of ['timeline', 'latency', 'shares', 'pins']) {
+      expect(page).toContain(`data-chart="${chart}" data-run="0"`);
+    }
+    // Each chart's numbers are there as a table, and its summary as the image's label.
+    expect(page).toMatch(/aria-label="Requests per second by class over 10 s; peak 200\/s/);
+    expect(page).toContain('restart lab-app2 issued +4s, done +4.4s, back +4.9s');
+  });
+
+  it('says how the pin map was sampled', () => {
+    expect(page).toContain('one row per VU, all 20 VUs, one column per second');
+    const big: RunResult = {
+      ...result,
+      summary: {
+        ...result.summary,
+        pins: {
+          vus: [0, 50],
+          ofVus: 10_000,
+          stride: 50,
+          from: 0,
+          columnMs: 2000,
+          backends: ['a'],
+          cells: [[1], [1]],
+        },
+      },
+    };
+    expect(renderHtml(big)).toContain(
+      'a sample of 2 of 10,000 VUs (every 50th), one column per 2 s (downsampled)',
+    );
+  });
+
+  it('escapes what came from the profile, in the markup and in the embedded data', () => {
+    const hostile: RunResult = { ...result, profile: { ...result.profile, name: '</script><img src=x>' } };
+    const html = renderHtml(hostile);
+    expect(html).not.toContain('<img src=x>');
+    expect(embedded(html).runs[0]?.profile.name).toBe('</script><img src=x>');
+  });
+
+  it('puts every strategy of a matrix on the same scales, with the comparison table', () => {
+    const quiet: RunResult = {
+      ...result,
+      summary: { ...result.summary, timeline: result.summary.timeline.slice(0, 3) },
+    };
+    const html = renderReportPage({
+      title: 'matrix',
+      comparison: {
+        head: ['strategy', 'verdict'],
+        rows: [
+          ['a', 'passed'],
+          ['b', 'passed'],
+        ],
+      },
+      runs: [
+        { heading: 'a', notes: [], result },
+        { heading: 'b', notes: ['skipped: no Docker'] },
+        { heading: 'c', notes: [], result: quiet },
+      ],
+    });
+    expect(html).toContain('<h2>Comparison</h2>');
+    const data = embedded(html);
+    expect(data.runs[1]).toBeNull();
+    expect(data.scales).toEqual(sharedScales([result, quiet]));
+    expect(data.scales.seconds).toBe(10);
+  });
+});
+
+describe('the series the charts draw', () => {
+  const result = fixedResult();
+
+  it('fills every second, with the classes, re-logins and latency of the timeline', () => {
+    const series = timelineSeries(result.summary);
+    expect(series.seconds).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const bucket = result.summary.timeline[4];
+    expect(series.classes.error[4]).toBe(bucket?.classes.error);
+    expect(series.relogins.reduce((a, b) => a + b, 0)).toBe(result.summary.relogins.total);
+    expect(series.p99[4]).toBe(bucket?.latency?.p99);
+    expect(series.backends).toEqual(['app1', 'app2', 'unknown']);
+  });
+
+  it('makes a band of each chaos action from the journal, and none of Docker events', () => {
+    expect(chaosBands(result)).toEqual([
+      { id: 'chaos-1', label: 'restart lab-app2', at: 4000, doneAt: 4420, backAt: 4900, outcome: 'done' },
+      { id: 'chaos-2', label: 'exec notify-deploy', at: 8000, doneAt: 8050, outcome: 'failed' },
+    ]);
+  });
+});
