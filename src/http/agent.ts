@@ -24,7 +24,14 @@ export class Http1Agent implements HttpAgent {
       sink.onError(error.code);
       return;
     }
-    pool.send(head, request.body, sink, request.closeAfter);
+    pool.send({
+      head,
+      body: request.body,
+      sink,
+      closeAfter: request.closeAfter,
+      idempotent: request.method !== 'POST' && request.method !== 'PATCH',
+      retried: false,
+    });
   }
 
   /** Ends every connection; what is in flight fails with UND_ERR_CLOSED, later sends too. */

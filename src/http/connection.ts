@@ -13,12 +13,26 @@ export interface ConnectTarget {
   connectTimeoutMs: number;
 }
 
+/** A request ready to write, and who hears its answer. */
+export interface WireRequest {
+  head: string;
+  body: string | undefined;
+  sink: ResponseSink;
+  closeAfter: boolean;
+  /** It may be sent again when a reused connection closes before any byte of its answer (GET, HEAD, ...). */
+  idempotent: boolean;
+  /** It was sent again once already: a second loss is the server's answer. */
+  retried: boolean;
+}
+
 /** What a connection tells the pool it belongs to. */
 export interface ConnectionOwner {
   /** The connection finished an exchange and can carry another. */
   reusable(connection: Http1Connection): void;
   /** The connection is gone (closed by either side, failed, timed out). */
   gone(connection: Http1Connection): void;
+  /** The request was lost with a reused connection before the server can have answered it: send it anew. */
+  retry(request: WireRequest): void;
 }
 
 /**
@@ -49,11 +63,23 @@ export class Http1Connection implements Expiring {
   readonly #deadlines: Deadlines;
   readonly #connectTimeoutMs: number;
   #connecting = true;
+  #request: WireRequest | undefined;
   #sink: ResponseSink | undefined;
   #keepAlive = true;
   #closeAfter = false;
   #gone = false;
+  /** It carried an exchange before the one it carries now. */
+  #reused = false;
+  /** The request is not written yet: the connection waits a turn first (see `send`). */
+  #deferred = false;
+  /** A byte of the answer to the request has arrived. */
+  #answered = false;
   readonly #abort = (code: string): void => this.#fail(code);
+  readonly #writeDeferred = (): void => {
+    if (!this.#deferred || this.#gone || this.#request === undefined) return;
+    this.#deferred = false;
+    this.#write(this.#request);
+  };
 
   constructor(target: ConnectTarget, owner: ConnectionOwner, deadlines: Deadlines) {
     this.#owner = owner;
@@ -82,19 +108,35 @@ export class Http1Connection implements Expiring {
       deadlines.delete(this, this.#connectTimeoutMs);
     });
     this.#socket.on('end', () => this.#ended());
-    this.#socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(error.code ?? errorCodes.closed));
-    this.#socket.on('close', () => this.#fail(errorCodes.closed));
+    this.#socket.on('error', (error: NodeJS.ErrnoException) => this.#lost(error.code ?? errorCodes.closed));
+    this.#socket.on('close', () => this.#lost(errorCodes.closed));
   }
 
-  /** Writes the request; the sink hears of the answer. Only on a connection that carries nothing. */
-  send(head: string, body: string | undefined, sink: ResponseSink, closeAfter: boolean): void {
-    this.#sink = sink;
-    this.#closeAfter = closeAfter;
-    this.#parser.reset(sink.keepHeaders);
-    sink.onSent(this.#abort);
+  /**
+   * Writes the request; the sink hears of the answer. Only on a connection that carries nothing. On a reused
+   * connection the write waits one turn of the event loop, as undici's client does: a server that closed the
+   * connection after its last answer (a FIN in the same packets, or a moment later) is heard first, and the
+   * request goes to a new connection instead of failing as if the server had reset it.
+   */
+  send(request: WireRequest): void {
+    this.#request = request;
+    this.#sink = request.sink;
+    this.#closeAfter = request.closeAfter;
+    this.#answered = false;
+    this.#parser.reset(request.sink.keepHeaders);
+    request.sink.onSent(this.#abort);
+    if (this.#reused) {
+      this.#deferred = true;
+      setImmediate(this.#writeDeferred);
+    } else {
+      this.#write(request);
+    }
+  }
+
+  #write(request: WireRequest): void {
     // Latin-1 is the cheaper encoding for the head; a body may hold any text.
-    if (body === undefined) this.#socket.write(head, 'latin1');
-    else this.#socket.write(head + body, 'utf8');
+    if (request.body === undefined) this.#socket.write(request.head, 'latin1');
+    else this.#socket.write(request.head + request.body, 'utf8');
   }
 
   /** How long the server said it keeps the connection open when idle (its last answer's Keep-Alive). */
@@ -113,11 +155,12 @@ export class Http1Connection implements Expiring {
   }
 
   #read(chunk: Buffer, length: number): void {
-    if (this.#sink === undefined) {
+    if (this.#sink === undefined || this.#deferred) {
       // Bytes nobody asked for: the connection can no longer be trusted to frame the next answer.
-      this.#fail(errorCodes.closed);
+      this.#lost(errorCodes.closed);
       return;
     }
+    this.#answered = true;
     try {
       this.#parser.execute(chunk, length);
     } catch (error) {
@@ -135,20 +178,52 @@ export class Http1Connection implements Expiring {
   #complete(): void {
     const sink = this.#sink;
     this.#sink = undefined;
+    this.#request = undefined;
     sink?.onComplete();
-    if (this.#keepAlive && !this.#closeAfter && !this.#parser.trailingBytes) this.#owner.reusable(this);
-    else this.#fail(errorCodes.closed);
+    if (this.#keepAlive && !this.#closeAfter && !this.#parser.trailingBytes) {
+      this.#reused = true;
+      this.#owner.reusable(this);
+    } else {
+      this.#fail(errorCodes.closed);
+    }
   }
 
   #ended(): void {
     // A body without length ends with the connection: the parser then completes the answer.
-    if (this.#sink !== undefined) this.#parser.finish();
-    this.#fail(errorCodes.closed);
+    if (this.#sink !== undefined && !this.#deferred) this.#parser.finish();
+    this.#lost(errorCodes.closed);
+  }
+
+  /**
+   * The connection died under its request. A request not written yet, or an idempotent one on a reused
+   * connection that got no byte back, cannot have been answered: the server closed an idle connection as
+   * the request went out (the race every keep-alive client has; Go's net/http resends in this case too).
+   * It is sent once more on another connection; anything else fails with `code`.
+   */
+  #lost(code: string): void {
+    const request = this.#request;
+    const resend =
+      request !== undefined &&
+      this.#sink !== undefined &&
+      !request.retried &&
+      (this.#deferred || (this.#reused && request.idempotent && !this.#answered));
+    if (!resend) {
+      this.#fail(code);
+      return;
+    }
+    this.#sink = undefined;
+    this.#request = undefined;
+    this.#deferred = false;
+    request.retried = true;
+    this.#fail(code);
+    this.#owner.retry(request);
   }
 
   #fail(code: string): void {
     const sink = this.#sink;
     this.#sink = undefined;
+    this.#request = undefined;
+    this.#deferred = false;
     sink?.onError(code);
     if (this.#gone) return;
     this.#gone = true;

@@ -1,4 +1,5 @@
 import { type Deadlines, type Expiring, deadlines as sharedDeadlines } from './deadlines.js';
+import { contentCodings, decodeBody } from './decode.js';
 import { errorCodes } from './error-codes.js';
 import type { HttpAgent, OutgoingRequest, ResponseHeaders, ResponseSink } from './types.js';
 
@@ -23,10 +24,26 @@ export interface Exchange {
 
 const noHeaders: ResponseHeaders = Object.freeze({});
 
+const withEncoding = new WeakMap<readonly string[], readonly string[]>();
+
+/**
+ * The headers to report when the body is kept: Content-Encoding among them, so that the body is decoded
+ * before any rule reads it. Made once per list (lists are made once per request kind, not per request).
+ */
+function withContentEncoding(keep: readonly string[] | undefined): readonly string[] | undefined {
+  if (keep === undefined || keep.includes('content-encoding')) return keep;
+  let extended = withEncoding.get(keep);
+  if (extended === undefined) {
+    extended = [...keep, 'content-encoding'];
+    withEncoding.set(keep, extended);
+  }
+  return extended;
+}
+
 /**
  * One exchange as the connection reports it: no response stream, no promise per chunk, no timer of its own
  * (the shared deadline timer expires it). The body is read to its end so the connection can be reused, but
- * at most maxBodyBytes of it are kept.
+ * at most maxBodyBytes of it are kept, and those decoded (gzip, deflate, br) when the answer is compressed.
  */
 class ExchangeHandler implements ResponseSink, Expiring {
   deadline = 0;
@@ -52,7 +69,7 @@ class ExchangeHandler implements ResponseSink, Expiring {
     resolve: (exchange: Exchange) => void,
   ) {
     this.headOnly = request.method === 'HEAD';
-    this.keepHeaders = request.keepHeaders;
+    this.keepHeaders = limits.keepBody ? withContentEncoding(request.keepHeaders) : request.keepHeaders;
     this.#limits = limits;
     this.#deadlines = deadlines;
     this.#resolve = resolve;
@@ -94,8 +111,25 @@ class ExchangeHandler implements ResponseSink, Expiring {
       bodyTruncated: this.#bodyBytes > this.#limits.maxBodyBytes,
     };
     if (this.#status !== undefined) result.status = this.#status;
-    if (this.#kept !== undefined) result.body = Buffer.concat(this.#kept).toString('utf8');
-    this.#settle(result);
+    if (this.#kept === undefined) {
+      this.#settle(result);
+      return;
+    }
+    const kept = Buffer.concat(this.#kept);
+    const applied = contentCodings(this.#headers['content-encoding']);
+    if (applied === undefined) {
+      result.body = kept.toString('utf8');
+      this.#settle(result);
+      return;
+    }
+    // The answer is all here: its deadline is met, and the connection already carries the next exchange.
+    this.#deadlines.delete(this, this.#limits.timeoutMs);
+    this.#abort = undefined;
+    decodeBody(kept, !result.bodyTruncated, applied, this.#limits.maxBodyBytes).then((decoded) => {
+      result.body = decoded.bytes.toString('utf8');
+      result.bodyTruncated = decoded.truncated;
+      this.#settle(result);
+    });
   }
 
   onError(code: string): void {

@@ -1,7 +1,6 @@
-import { type ConnectionOwner, type ConnectTarget, Http1Connection } from './connection.js';
+import { type ConnectionOwner, type ConnectTarget, Http1Connection, type WireRequest } from './connection.js';
 import type { Deadlines } from './deadlines.js';
 import { errorCodes } from './error-codes.js';
-import type { ResponseSink } from './types.js';
 
 /**
  * How long an idle connection may wait for its next request, as undici does it: a server closes an idle
@@ -16,14 +15,6 @@ function reuseWindowMs(serverIdleTimeoutMs: number | undefined): number {
   return Math.min(idleReuse.maxMs, Math.max(0, serverIdleTimeoutMs - idleReuse.marginMs));
 }
 
-/** What waits for a connection: the request, already written out, and who hears the answer. */
-interface Queued {
-  head: string;
-  body: string | undefined;
-  sink: ResponseSink;
-  closeAfter: boolean;
-}
-
 /**
  * The connections to one origin from one source address: at most `maxConnections`, reused while the server
  * keeps them alive; requests beyond them wait in order. A queue with a moving head, because thousands of
@@ -35,7 +26,7 @@ export class Http1Pool implements ConnectionOwner {
   readonly #deadlines: Deadlines;
   readonly #idle: Http1Connection[] = [];
   readonly #open = new Set<Http1Connection>();
-  #waiting: Queued[] = [];
+  #waiting: WireRequest[] = [];
   #waitingHead = 0;
   #closed = false;
 
@@ -45,21 +36,25 @@ export class Http1Pool implements ConnectionOwner {
     this.#deadlines = deadlines;
   }
 
-  send(head: string, body: string | undefined, sink: ResponseSink, closeAfter: boolean): void {
+  send(request: WireRequest): void {
     if (this.#closed) {
-      sink.onError(errorCodes.clientClosed);
+      request.sink.onError(errorCodes.clientClosed);
       return;
     }
     const idle = this.#freshIdle();
-    if (idle !== undefined) idle.send(head, body, sink, closeAfter);
-    else if (this.#open.size < this.#maxConnections) this.#connect().send(head, body, sink, closeAfter);
-    else this.#waiting.push({ head, body, sink, closeAfter });
+    if (idle !== undefined) idle.send(request);
+    else if (this.#open.size < this.#maxConnections) this.#connect().send(request);
+    else this.#waiting.push(request);
+  }
+
+  retry(request: WireRequest): void {
+    if (!request.sink.settled) this.send(request);
   }
 
   reusable(connection: Http1Connection): void {
     const next = this.#nextWaiting();
     if (next !== undefined) {
-      connection.send(next.head, next.body, next.sink, next.closeAfter);
+      connection.send(next);
       return;
     }
     connection.idleUntil = this.#deadlines.now() + reuseWindowMs(connection.serverIdleTimeoutMs);
@@ -72,7 +67,7 @@ export class Http1Pool implements ConnectionOwner {
     if (at !== -1) this.#idle.splice(at, 1);
     if (this.#closed) return;
     const next = this.#nextWaiting();
-    if (next !== undefined) this.#connect().send(next.head, next.body, next.sink, next.closeAfter);
+    if (next !== undefined) this.#connect().send(next);
   }
 
   /** Ends every connection; what is in flight or waiting fails with UND_ERR_CLOSED. */
@@ -101,9 +96,9 @@ export class Http1Pool implements ConnectionOwner {
   }
 
   /** The first waiting request that has not timed out meanwhile. */
-  #nextWaiting(): Queued | undefined {
+  #nextWaiting(): WireRequest | undefined {
     while (this.#waitingHead < this.#waiting.length) {
-      const next = this.#waiting[this.#waitingHead] as Queued;
+      const next = this.#waiting[this.#waitingHead] as WireRequest;
       this.#waitingHead += 1;
       if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waiting.length) {
         this.#waiting = this.#waiting.slice(this.#waitingHead);

@@ -18,6 +18,16 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+const nonAscii = /[\x80-\xff]/;
+
+/**
+ * A header value as the rules compare it: HTTP hands over bytes (the client reads them one character a
+ * byte, as undici and llhttp do), and a server naming user `zoë1` sends those letters in UTF-8.
+ */
+function utf8Text(value: string | undefined): string | undefined {
+  return value === undefined || !nonAscii.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8');
+}
+
 /** The record of one exchange, keeping only the headers, cookies and body the rules need. */
 export function toResponseRecord(
   vu: VirtualUser,
@@ -28,12 +38,14 @@ export function toResponseRecord(
   const { exchange } = sent;
   const headers: Record<string, string> = {};
   for (const name of needs.headers) {
-    const value = firstValue(exchange.headers[name]);
+    const value = utf8Text(firstValue(exchange.headers[name]));
     if (value !== undefined) headers[name] = value;
   }
   const cookies: Record<string, string> = {};
   for (const name of needs.cookies) {
-    const value = setCookieValue(exchange.headers['set-cookie'], name) ?? cookieValue(vu, subject.url, name);
+    const value = utf8Text(
+      setCookieValue(exchange.headers['set-cookie'], name) ?? cookieValue(vu, subject.url, name),
+    );
     if (value !== undefined) cookies[name] = value;
   }
   const record: ResponseRecord = {

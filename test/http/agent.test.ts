@@ -243,6 +243,36 @@ describe('Http1Agent', () => {
     expect(server.connections).toBe(2);
   });
 
+  it('does not race a server that closes after each answer without saying so (issue 18, defect 2)', async () => {
+    // A keep-alive answer and the FIN right behind it: the next request must not be lost to the close.
+    const server = await rawServer((_head, socket) => {
+      socket.end(ok('bye'));
+      return undefined;
+    });
+    const { agent, deadlines } = agentOf(1);
+    const answers: Exchange[] = [];
+    for (let i = 0; i < 20; i++) answers.push(await send(agent, deadlines, server.origin));
+    expect(answers.filter((answer) => answer.errorCode !== undefined)).toEqual([]);
+    expect(answers.every((answer) => answer.body === 'bye')).toBe(true);
+    expect(server.connections).toBe(20);
+  });
+
+  it('sends a lost request once more, not twice: a new connection that fails is the answer', async () => {
+    let answered = 0;
+    const server = await rawServer((_head, socket) => {
+      answered += 1;
+      if (answered === 1) return ok('first');
+      socket.destroy();
+      return undefined;
+    });
+    const { agent, deadlines } = agentOf(1);
+    expect(await send(agent, deadlines, server.origin)).toMatchObject({ body: 'first' });
+    // The reused connection dies under the request: it goes to a new connection, which dies too.
+    const second = await send(agent, deadlines, server.origin);
+    expect(second.errorCode).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);
+    expect(server.connections).toBe(2);
+  });
+
   it('times out a request that waited for a connection too long, and serves the next once one is free', async () => {
     let stalled = true;
     const server = await rawServer(() => (stalled ? undefined : ok('late')));
