@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** One instance of an app as the deployment starts it. */
 export interface Instance {
@@ -22,16 +23,15 @@ export interface Launch {
 
 /**
  * A third-party app the suite runs: how to ready its shared state once (a database of users) and how to start
- * one instance. Every app logs `<request id> <instance> <in|out> <user|-> <session cookie yes|no> <status>
- * <method> <path>` per request, so one parser reads them all.
+ * one instance. Every app logs `<request id> <instance> <in|out> <user|-> <yes|no> <status>
+ * <method> <path>` per request, so one parser reads them all (yes|no: whether it carried a credential).
  */
 export interface ThirdPartyApp {
   name: string;
-  /** The app's session cookie (what `nginx-cookie-hash` hashes on). */
-  sessionCookie: string;
   /** Says what to install when the app's software is missing, so the suite fails saying so. */
   requireInstalled(): void;
   prepare(dir: string, users: number, password: string): void;
+  /** Readies the instance's own files, if it has any, and says how to start it. */
   launch(instance: Instance, dir: string, password: string): Launch;
 }
 
@@ -39,7 +39,6 @@ const baseEnv = (): Record<string, string> => ({ PATH: process.env.PATH ?? '/usr
 
 export const expressSession: ThirdPartyApp = {
   name: 'express-session',
-  sessionCookie: 'connect.sid',
   requireInstalled() {
     for (const name of ['express', 'express-session', 'morgan']) {
       try {
@@ -82,7 +81,6 @@ function djangoEnv(dir: string): Record<string, string> {
 
 export const djangoAdmin: ThirdPartyApp = {
   name: 'django-admin',
-  sessionCookie: 'sessionid',
   requireInstalled() {
     const hint = 'install it with apt-get install -y python3-django (scripts/thirdparty-setup.sh does)';
     try {
@@ -110,6 +108,37 @@ export const djangoAdmin: ThirdPartyApp = {
       command: debianPython,
       args: ['-m', 'django', 'runserver', '--noreload', `127.0.0.1:${instance.port}`],
       env: { ...djangoEnv(dir), INSTANCE: instance.name, TRUTH_LOG: instance.truthLog },
+    };
+  },
+};
+
+// scripts/thirdparty-setup.sh installs Node-RED here, outside package.json: its 280 packages are the suite's alone.
+const nodeRedMain = join(repoRoot, '.thirdparty/node-red/node_modules/node-red/red.js');
+
+export const nodeRed: ThirdPartyApp = {
+  name: 'node-red',
+  requireInstalled() {
+    try {
+      accessSync(nodeRedMain);
+    } catch {
+      throw new Error(`Node-RED is missing (${nodeRedMain}): run scripts/thirdparty-setup.sh`);
+    }
+  },
+  prepare() {},
+  launch(instance, dir, password) {
+    const userDir = join(dir, `${instance.name}-userdir`);
+    mkdirSync(userDir);
+    copyFileSync(join(fixtures, 'node-red/flows.json'), join(userDir, 'flows.json'));
+    return {
+      command: process.execPath,
+      args: [nodeRedMain, '--settings', join(fixtures, 'node-red/settings.cjs'), '--userDir', userDir],
+      env: {
+        ...baseEnv(),
+        PORT: String(instance.port),
+        INSTANCE: instance.name,
+        TRUTH_LOG: instance.truthLog,
+        APP_PASSWORD: password,
+      },
     };
   },
 };

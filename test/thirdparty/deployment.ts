@@ -22,7 +22,7 @@ export interface Deployment {
 
 export interface DeploymentOptions {
   app: ThirdPartyApp;
-  balancer: Extract<BalancerKind, `haproxy-${string}` | `nginx-${string}`>;
+  balancer: Extract<BalancerKind, 'haproxy-roundrobin' | 'haproxy-cookie'>;
   instances: number;
   users: number;
   password: string;
@@ -76,7 +76,8 @@ export async function deploy(options: DeploymentOptions): Promise<Deployment> {
       port: await freePort(),
       servers: instances.map(({ name, port }) => ({ name, port })),
       labDir: dir,
-      cookieName: options.app.sessionCookie,
+      // Read only by nginx-cookie-hash.
+      cookieName: '',
     });
     processes.push(balancer.process);
     await waitUntil(() => balancerIsUp(balancer), {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type ResponseClass, responseClasses } from '../../src/classify/types.js';
+import { type ResponseClass, responseClasses, unknownBackend } from '../../src/classify/types.js';
 import { classFromTruth } from '../helpers/ground-truth.js';
 import type { AppLogLine } from './app-log.js';
 
@@ -21,6 +21,7 @@ interface TraceResponse {
   end: number;
   status?: number;
   class: ResponseClass;
+  backend: string;
 }
 type TraceLine = TraceLogin | TraceResponse;
 
@@ -81,10 +82,13 @@ export function judge(trace: TraceLine[], log: AppLogLine[]): Verdicts {
       const truth = classFromTruth(logged, { ...line, hadSession, sessionExpiresAt: undefined });
       verdicts.tool[line.class]++;
       verdicts.truth[truth]++;
-      if (truth !== line.class) {
+      // A backend the tool could not read is no claim; one it read must be the instance that logged it.
+      const backendKnown = line.backend !== unknownBackend;
+      if (truth !== line.class || (backendKnown && line.backend !== logged?.instance)) {
+        const where = logged === undefined ? 'no instance logged it' : `${logged.instance} logged it`;
         verdicts.disagreements.push(
-          `${line.requestId} (${line.user}, status ${line.status}): the tool says ${line.class}, ` +
-            `${logged === undefined ? 'no app logged it' : `${logged.instance} logged ${logged.user ?? 'nobody'} signed in`}: ${truth}`,
+          `${line.requestId} (${line.user}, status ${line.status}): the tool says ${line.class} from ` +
+            `${line.backend}; ${where} with ${logged?.user ?? 'nobody'} signed in: ${truth}`,
         );
       }
     }
