@@ -40,8 +40,6 @@ traffic:
 classify:
   loggedOut:
     redirectTo: "^/admin/login/"
-thresholds:
-  - mismatches==0
 `;
 
 thirdPartySuite({ app: djangoAdmin, profile, users, requests });

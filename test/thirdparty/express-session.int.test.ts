@@ -28,8 +28,6 @@ traffic:
 classify:
   loggedOut:
     redirectTo: "^/signin"
-thresholds:
-  - mismatches==0
 `;
 
 thirdPartySuite({ app: expressSession, profile, users, requests });

@@ -36,8 +36,6 @@ traffic:
   duration: 60s
   mix:
     - path: /settings
-thresholds:
-  - mismatches==0
 `;
 
 thirdPartySuite({ app: nodeRed, profile, users, requests });
