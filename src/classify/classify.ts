@@ -1,4 +1,4 @@
-import type { ClassifyRules } from '../profile/schema/classify.js';
+import { type ClassifyRules, defaultLoggedOut } from '../profile/schema/classify.js';
 import type { Extractor } from '../profile/schema/common.js';
 import type { ResponseRecord } from '../traffic/record.js';
 import { errorReasonFor } from './error-reason.js';
@@ -23,7 +23,8 @@ export interface RuleNeeds {
  *
  * Decisions the design leaves open:
  * - a "not logged in" answer to a VU without a session (its login failed) is `unexpected` with reason
- *   `no_session`: nothing was lost, so it is neither a mismatch nor an expiry;
+ *   `no_session`: nothing was lost, so it is neither a mismatch nor an expiry; after the server cleared the
+ *   VU's session cookie the reason is `session_cleared`, so the two are told apart in the counts;
  * - `expired` needs only the VU's credential to be past its expiry when the answer came back (the server
  *   judged it somewhere between the request's start and end), whether or not the VU still sent it;
  * - an identity that cannot be read (no header, no such JSON path) is not evidence of another user: the
@@ -38,11 +39,10 @@ export interface RuleNeeds {
 export const expiryClockToleranceMs = 50;
 
 export function compileRules(rules: ClassifyRules): Classifier {
-  const loggedOutStatus = new Set(rules.loggedOut.status);
-  const redirectTo =
-    rules.loggedOut.redirectTo === undefined ? undefined : new RegExp(rules.loggedOut.redirectTo);
-  const bodyPattern =
-    rules.loggedOut.bodyPattern === undefined ? undefined : new RegExp(rules.loggedOut.bodyPattern);
+  const loggedOut = rules.loggedOut ?? defaultLoggedOut;
+  const loggedOutStatus = new Set(loggedOut.status);
+  const redirectTo = loggedOut.redirectTo === undefined ? undefined : new RegExp(loggedOut.redirectTo);
+  const bodyPattern = loggedOut.bodyPattern === undefined ? undefined : new RegExp(loggedOut.bodyPattern);
   const readIdentity: CompiledExtractor | undefined =
     rules.identity === undefined ? undefined : compileExtractor(rules.identity);
   const readBackend = compileExtractor(rules.backend);
@@ -74,7 +74,11 @@ export function compileRules(rules: ClassifyRules): Classifier {
         return { class: 'expired', backend };
       }
       if (record.hadSession) return { class: 'mismatch', backend };
-      return { class: 'unexpected', reason: 'no_session', backend };
+      return {
+        class: 'unexpected',
+        reason: record.sessionCleared ? 'session_cleared' : 'no_session',
+        backend,
+      };
     }
     const identity = readIdentity?.(source);
     if (identity !== undefined && identity !== record.user) return { class: 'wrong_user', backend, identity };
@@ -98,8 +102,9 @@ function addNeeds(needs: RuleNeeds, extractor: Extractor | undefined): void {
 }
 
 export function ruleNeeds(rules: ClassifyRules): RuleNeeds {
-  const needs: RuleNeeds = { headers: [], cookies: [], body: rules.loggedOut.bodyPattern !== undefined };
-  if (rules.loggedOut.redirectTo !== undefined) needs.headers.push('location');
+  const loggedOut = rules.loggedOut ?? defaultLoggedOut;
+  const needs: RuleNeeds = { headers: [], cookies: [], body: loggedOut.bodyPattern !== undefined };
+  if (loggedOut.redirectTo !== undefined) needs.headers.push('location');
   addNeeds(needs, rules.identity);
   addNeeds(needs, rules.backend);
   return { headers: [...new Set(needs.headers)], cookies: [...new Set(needs.cookies)], body: needs.body };

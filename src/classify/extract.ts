@@ -51,7 +51,12 @@ export function compileExtractor(extractor: Extractor): CompiledExtractor {
     }
     case 'cookie': {
       const { name } = extractor;
-      return ({ record }) => record.cookies[name];
+      const pattern = extractor.pattern === undefined ? undefined : new RegExp(extractor.pattern);
+      return ({ record }) => {
+        const value = record.cookies[name];
+        if (value === undefined || pattern === undefined) return value;
+        return capture(pattern, value);
+      };
     }
     case 'json': {
       const read = compileJsonPath(extractor.path);

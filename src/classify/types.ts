@@ -7,8 +7,11 @@ export type ErrorReason = (typeof errorReasons)[number];
 /**
  * Why a response is `unexpected`, when one reason stands out. `no_session`: a "not logged in" answer to a VU
  * that held no session (its login failed), so nothing was lost: not a mismatch, not an expiry.
+ * `session_cleared`: a "not logged in" answer to a request sent after the server cleared the VU's session
+ * cookie (Set-Cookie with a past expiry or Max-Age=0): the session was lost once, on the answer that cleared
+ * it (a mismatch); what the VU sends after it carries no session to lose.
  */
-export const unexpectedReasons = ['no_session'] as const;
+export const unexpectedReasons = ['no_session', 'session_cleared'] as const;
 export type UnexpectedReason = (typeof unexpectedReasons)[number];
 
 export const reasons = [...errorReasons, ...unexpectedReasons] as const;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { FileUnreadableError, type Problem, ProfileError } from '../errors.js';
 import type { Auth } from '../profile/schema/auth.js';
 import { fillTemplate } from './template.js';
@@ -14,21 +15,40 @@ export type Credentials = (vu: number) => Credential;
 
 const field = 'auth.credentials.file';
 
-/** Parses `username,password` lines (an optional header line naming them is skipped). */
+/**
+ * Parses `username,password` rows with a real CSV parser: quoted cells (a password holding a comma or a
+ * quote), a byte order mark, CRLF line ends. An optional header row naming the columns is skipped.
+ */
 export function parseCsvCredentials(text: string): {
   entries: Array<Partial<Credential>>;
   problems: Problem[];
 } {
+  let rows: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    // `trim` drops the spaces around a delimiter, never inside quotes: `alice, "pw "` keeps its space.
+    rows = parseCsv(text, {
+      bom: true,
+      trim: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+    }) as unknown as typeof rows;
+  } catch (error) {
+    return {
+      entries: [],
+      problems: [{ path: field, message: `not valid CSV: ${(error as Error).message}` }],
+    };
+  }
   const entries: Array<Partial<Credential>> = [];
   const problems: Problem[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim() === '') return;
-    const [username = '', password, ...rest] = line.split(',').map((cell) => cell.trim());
+  rows.forEach(({ record, info }, index) => {
+    if (record.every((cell) => cell === '')) return;
+    const [username = '', password, ...rest] = record;
     if (index === 0 && username.toLowerCase() === 'username') return;
     if (username === '' || rest.length > 0) {
       problems.push({
         path: field,
-        message: `line ${index + 1}: expected "username,password" or "username"`,
+        message: `line ${info.lines}: expected "username,password" or "username" (quote a password holding a comma)`,
       });
       return;
     }

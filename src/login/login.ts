@@ -1,11 +1,12 @@
+import { Cookie } from 'tough-cookie';
 import type { RuleNeeds } from '../classify/classify.js';
-import type { Auth } from '../profile/schema/auth.js';
+import type { Auth, LoginSuccess } from '../profile/schema/auth.js';
 import type { LoginCause, LoginRecord, ResponseRecord } from '../traffic/record.js';
 import { toResponseRecord } from '../traffic/response-record.js';
 import { type Endpoint, type HttpContext, resolveEndpoint, type Sent, sendAs } from '../traffic/send.js';
 import type { VirtualUser } from '../traffic/virtual-user.js';
 import { extractToken, extractValue } from './extract.js';
-import { cookiesExpiry, jwtExpiry } from './session.js';
+import { cookiesExpiry, cookieValue, jwtExpiry, setCookieValue, setCookieValues } from './session.js';
 import { fillTemplate } from './template.js';
 
 /** Everything a login needs, resolved once per run. */
@@ -37,12 +38,15 @@ export function loginSetup(
   };
 }
 
-/** What went wrong with a login, for the preflight message: never a credential. */
+/** What a login's answer looked like, for preflight's controls and messages (a body may hold a credential). */
 export interface LoginDetail {
   url: string;
   status?: number;
   errorCode?: string;
-  bodyStart?: string;
+  location?: string;
+  /** The names of the cookies the answer set with a value (not those it cleared). */
+  setCookies: string[];
+  body?: string;
 }
 
 export interface LoginResult {
@@ -56,12 +60,53 @@ function encodeBody(format: 'form' | 'json', fields: Record<string, string>): st
 
 const contentTypes = { form: 'application/x-www-form-urlencoded', json: 'application/json' } as const;
 
-function detailOf(endpoint: Endpoint, sent: Sent): LoginDetail {
-  const detail: LoginDetail = { url: endpoint.url };
-  if (sent.exchange.status !== undefined) detail.status = sent.exchange.status;
-  if (sent.exchange.errorCode !== undefined) detail.errorCode = sent.exchange.errorCode;
-  if (sent.exchange.body !== undefined) detail.bodyStart = sent.exchange.body.slice(0, 200);
+function detailOf(endpoint: Endpoint, sent: Sent, wallNow: number): LoginDetail {
+  const { exchange } = sent;
+  const setCookies = setCookieValues(exchange.headers['set-cookie'])
+    .map((value) => Cookie.parse(value))
+    .flatMap((cookie) =>
+      cookie !== undefined &&
+      cookie.value !== '' &&
+      (cookie.expiryTime() ?? Number.POSITIVE_INFINITY) > wallNow
+        ? [cookie.key]
+        : [],
+    );
+  const detail: LoginDetail = { url: endpoint.url, setCookies };
+  if (exchange.status !== undefined) detail.status = exchange.status;
+  if (exchange.errorCode !== undefined) detail.errorCode = exchange.errorCode;
+  const location = exchange.headers.location;
+  if (location !== undefined) detail.location = Array.isArray(location) ? location.join(', ') : location;
+  if (exchange.body !== undefined) detail.body = exchange.body;
   return detail;
+}
+
+/** Why an answer with a success status is not a successful login by auth.login.success; undefined if it is. */
+export function missedSuccess(
+  success: LoginSuccess | undefined,
+  detail: LoginDetail,
+  setCookie: string | string[] | undefined,
+  cookieBefore: string | undefined,
+): string | undefined {
+  if (success === undefined) return undefined;
+  if (success.redirectTo !== undefined) {
+    const redirected = detail.status !== undefined && detail.status >= 300 && detail.status < 400;
+    if (
+      !redirected ||
+      detail.location === undefined ||
+      !new RegExp(success.redirectTo).test(detail.location)
+    ) {
+      return `no redirect to ${success.redirectTo} (Location: ${detail.location ?? 'none'})`;
+    }
+  }
+  if (success.bodyPattern !== undefined && !new RegExp(success.bodyPattern).test(detail.body ?? '')) {
+    return `the body does not match ${success.bodyPattern}`;
+  }
+  if (success.cookie !== undefined) {
+    const value = setCookieValue(setCookie, success.cookie);
+    if (value === undefined || value === '') return `cookie ${success.cookie} not set`;
+    if (value === cookieBefore) return `cookie ${success.cookie} not changed`;
+  }
+  return undefined;
 }
 
 /**
@@ -126,7 +171,7 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
       { endpoint, method: prepare.method, keepBody: true, withToken: false, closeAfter: false },
       context,
     );
-    const detail = detailOf(endpoint, sent);
+    const detail = detailOf(endpoint, sent, context.wallNow());
     if (sent.exchange.errorCode !== undefined) {
       return outcome(undefined, detail, {
         outcome: 'login_error',
@@ -155,6 +200,10 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
   const fields = Object.fromEntries(
     Object.entries(login.fields).map(([name, template]) => [name, fillTemplate(template, values)]),
   );
+  const cookieBefore =
+    login.success?.cookie === undefined
+      ? undefined
+      : cookieValue(vu, setup.endpoint.url, login.success.cookie);
   const headers: Record<string, string> = { 'content-type': contentTypes[login.format] };
   for (const [name, template] of Object.entries(login.headers))
     headers[name] = fillTemplate(template, values);
@@ -171,7 +220,7 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
     },
     context,
   );
-  const detail = detailOf(setup.endpoint, sent);
+  const detail = detailOf(setup.endpoint, sent, context.wallNow());
   const { exchange } = sent;
   if (exchange.errorCode !== undefined) {
     return outcome(sent, detail, { outcome: 'login_error', reason: exchange.errorCode });
@@ -179,6 +228,8 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
   if (exchange.status === undefined || !login.successStatus.includes(exchange.status)) {
     return outcome(sent, detail, { outcome: 'login_failed', reason: `status ${exchange.status}` });
   }
+  const missed = missedSuccess(login.success, detail, exchange.headers['set-cookie'], cookieBefore);
+  if (missed !== undefined) return outcome(sent, detail, { outcome: 'login_failed', reason: missed });
 
   let wallExpiry: number | undefined;
   if (auth.mode === 'bearer' && login.token !== undefined) {
@@ -198,6 +249,10 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
   }
   vu.loggedIn = true;
   vu.losses = 0;
+  vu.loggedInAt = sent.start;
+  vu.lastUsedAt = sent.start;
+  vu.sessionCookies = sent.stored.map((cookie) => cookie.key);
+  vu.sessionCleared = false;
   // Counted from the login's start, the earliest moment the server can have started a Max-Age countdown: the
   // server's session then never outlives the VU's idea of it, so a logged-out answer in the login's latency
   // before the expiry is an expiry, not a mismatch (measured on the lab: 13% of 1 s expiries otherwise).

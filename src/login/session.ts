@@ -11,6 +11,14 @@ export interface Session {
   loggedIn: boolean;
   /** On the run's clock; undefined when the session does not expire. */
   expiresAt: number | undefined;
+  /** When the login that gave the session started (run's clock): the server's absolute lifetime counts from it. */
+  loggedInAt: number | undefined;
+  /** When the last request the server answered as this user started: its idle lifetime counts from it. */
+  lastUsedAt: number | undefined;
+  /** The names of the cookies the login set: the server clearing one of them ends the session. */
+  sessionCookies: readonly string[];
+  /** The server cleared the session cookie since the last login; the VU holds no session until it logs in. */
+  sessionCleared: boolean;
   /**
    * The last Cookie header built, for one URL, valid until a cookie in it expires (wall clock) or the jar
    * changes: asking the jar on every request costs more CPU and garbage than the request itself.
@@ -19,7 +27,54 @@ export interface Session {
 }
 
 export function emptySession(): Session {
-  return { jar: undefined, token: undefined, loggedIn: false, expiresAt: undefined, cookieCache: undefined };
+  return {
+    jar: undefined,
+    token: undefined,
+    loggedIn: false,
+    expiresAt: undefined,
+    loggedInAt: undefined,
+    lastUsedAt: undefined,
+    sessionCookies: none,
+    sessionCleared: false,
+    cookieCache: undefined,
+  };
+}
+
+/** The server's session lifetimes the profile states (auth.session), in ms. */
+export interface ServerLifetimes {
+  idleTimeout?: number | undefined;
+  absoluteTimeout?: number | undefined;
+}
+
+/**
+ * When the session ends on the run's clock: the earliest of the credential's own expiry (cookie, JWT) and the
+ * server's idle and absolute lifetimes; undefined when none applies.
+ */
+export function sessionExpiry(session: Session, lifetimes: ServerLifetimes): number | undefined {
+  let earliest = session.expiresAt;
+  const earlier = (at: number | undefined, lifetime: number | undefined): void => {
+    if (at === undefined || lifetime === undefined) return;
+    earliest = Math.min(earliest ?? Number.POSITIVE_INFINITY, at + lifetime);
+  };
+  earlier(session.loggedInAt, lifetimes.absoluteTimeout);
+  earlier(session.lastUsedAt, lifetimes.idleTimeout);
+  return earliest;
+}
+
+/** Whether a response's Set-Cookie expires (Max-Age<=0, or Expires in the past) one of these cookies. */
+export function clearsCookie(
+  header: string | string[] | undefined,
+  names: readonly string[],
+  wallNow: number,
+): boolean {
+  if (header === undefined || names.length === 0) return false;
+  for (const value of setCookieValues(header)) {
+    const cookie = Cookie.parse(value);
+    if (cookie === undefined || !names.includes(cookie.key)) continue;
+    const expiry = cookie.expiryTime();
+    if (expiry !== undefined && expiry <= wallNow) return true;
+  }
+  return false;
 }
 
 // Most responses set no cookie: they all share one empty answer instead of allocating their own.

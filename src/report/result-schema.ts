@@ -41,6 +41,47 @@ const engineSchema = z.object({
     .optional(),
 });
 
+const extractorSchema = z.union([
+  z.object({ from: z.literal('header'), name: z.string(), pattern: z.string().optional() }),
+  z.object({ from: z.literal('cookie'), name: z.string(), pattern: z.string().optional() }),
+  z.object({ from: z.literal('json'), path: z.string() }),
+  z.object({ from: z.literal('regex'), pattern: z.string() }),
+]);
+
+const controlsSchema = z.object({
+  negativeLogin: z.enum(['passed', 'off']),
+  loginSuccess: z
+    .object({
+      rule: z.object({
+        redirectTo: z.string().optional(),
+        bodyPattern: z.string().optional(),
+        cookie: z.string().optional(),
+      }),
+      learned: z.boolean(),
+    })
+    .optional(),
+  loggedOut: z.object({
+    rule: z.object({
+      status: z.array(z.number().int()),
+      redirectTo: z.string().optional(),
+      bodyPattern: z.string().optional(),
+    }),
+    learned: z.boolean(),
+  }),
+  backend: z.object({ rule: extractorSchema, learned: z.boolean(), measurable: z.boolean() }),
+  requests: z.array(
+    z.object({
+      request: z.string(),
+      public: z.boolean(),
+      loggedOut: z
+        .object({ status: z.number().int().optional(), location: z.string().optional() })
+        .optional(),
+      loggedIn: z.object({ status: z.number().int().optional(), tries: count }).optional(),
+    }),
+  ),
+  lines: z.array(z.string()),
+});
+
 const thresholdSchema = z.object({
   expression: z.string(),
   metric: z.string(),
@@ -65,6 +106,7 @@ export const runResultSchema = z
     durationMs: z.number(),
     summary: summarySchema,
     engine: engineSchema.optional(),
+    controls: controlsSchema.optional(),
     chaos: z.array(journalEntrySchema),
     thresholds: z.array(thresholdSchema),
     verdict: z.object({

@@ -1,3 +1,4 @@
+import type { ControlsReport } from '../controls/report.js';
 import { ExitCode } from '../errors.js';
 import type { Summary } from '../metrics/summary.js';
 import type { Plan } from '../profile/load.js';
@@ -82,6 +83,8 @@ export interface RunResult {
   summary: Summary;
   /** Absent in results written before it existed. */
   engine?: EngineFacts;
+  /** Preflight's controls and the rules the run classified by, learned ones included (absent before them). */
+  controls?: ControlsReport;
   chaos: ChaosJournalEntry[];
   thresholds: ThresholdVerdict[];
   verdict: Verdict;
@@ -97,6 +100,7 @@ export interface ResultInput {
   plan: Plan;
   summary: Summary;
   engine?: EngineFacts;
+  controls?: ControlsReport;
   thresholds: readonly ResolvedThreshold[];
   journal?: readonly ChaosJournalEntry[];
   startedAt: Date;
@@ -150,6 +154,14 @@ export function buildResult(input: ResultInput): RunResult {
                     path: redact(input.engine.background.path, secrets),
                   },
                 },
+        }),
+    ...(input.controls === undefined
+      ? {}
+      : {
+          controls: redactDocument(
+            input.controls as unknown as Record<string, unknown>,
+            secrets,
+          ) as unknown as ControlsReport,
         }),
     // Ids join the journal with summary.impact; only the free text is redacted.
     chaos: (input.journal ?? []).map((entry) => ({

@@ -1,4 +1,5 @@
 import type { ChaosOutcome, LeftDown } from '../chaos/session.js';
+import type { ControlsReport } from '../controls/report.js';
 import { describeFatal, ExitCode } from '../errors.js';
 import { MetricsAggregator } from '../metrics/aggregator.js';
 import { summarize } from '../metrics/summarize.js';
@@ -119,13 +120,19 @@ export async function runPipeline(plan: Plan, options: PipelineOptions = {}): Pr
   const startedAt = now();
   let partial: PartialRun | undefined;
   const document = (
-    seen: { summary: Summary; engine: EngineFacts; chaos?: ChaosOutcome | undefined },
+    seen: {
+      summary: Summary;
+      engine: EngineFacts;
+      chaos?: ChaosOutcome | undefined;
+      controls?: ControlsReport | undefined;
+    },
     earlyEnd: EarlyEnd | undefined,
   ): ResultDocument =>
     buildResult({
       plan,
       summary: seen.summary,
       engine: seen.engine,
+      ...(seen.controls === undefined ? {} : { controls: seen.controls }),
       thresholds,
       journal: seen.chaos === undefined ? [] : journalEntries(seen.chaos.journal),
       startedAt,
@@ -144,7 +151,10 @@ export async function runPipeline(plan: Plan, options: PipelineOptions = {}): Pr
     watch.stop();
     const earlyEnd = earlyEndOf(run, interruptedBy, thresholdEnd);
     return {
-      document: document({ summary: run.summary, engine: engineFacts(run), chaos: run.chaos }, earlyEnd),
+      document: document(
+        { summary: run.summary, engine: engineFacts(run), chaos: run.chaos, controls: run.controls },
+        earlyEnd,
+      ),
       run,
     };
   } catch (error) {

@@ -1,30 +1,23 @@
+import { type ControlsOutcome, runControls } from '../controls/controls.js';
 import { PreflightError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
-import { type LoginSetup, logIn } from '../login/login.js';
-import type { VirtualUser } from '../traffic/virtual-user.js';
-import { redact } from '../util/redact.js';
-
-/** The start of a body as shown in a message: one line, short, with every secret blanked out. */
-function bodyExcerpt(body: string | undefined, secrets: readonly string[]): string {
-  if (body === undefined || body === '') return '(empty body)';
-  const flat = body.replace(/\s+/g, ' ').trim();
-  const cut = flat.length > 160 ? `${flat.slice(0, 160)}...` : flat;
-  return JSON.stringify(redact(cut, secrets));
-}
+import type { Credential } from '../login/credentials.js';
+import type { Plan } from '../profile/load.js';
+import type { HttpContext } from '../traffic/send.js';
 
 /** The target must answer HTTP at all; any status will do, a failed connection will not. */
-export async function checkTargetAnswers(targetUrl: string, setup: LoginSetup): Promise<void> {
+export async function checkTargetAnswers(targetUrl: string, context: HttpContext): Promise<void> {
   const url = new URL(targetUrl);
   const answer = await exchange(
-    setup.context.connections.agentFor(0),
+    context.connections.agentFor(0),
     {
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: 'GET',
-      headers: { ...setup.context.headers },
+      headers: { ...context.headers },
       closeAfter: false,
     },
-    { timeoutMs: setup.context.timeoutMs, maxBodyBytes: 0, keepBody: false },
+    { timeoutMs: context.timeoutMs, maxBodyBytes: 0, keepBody: false },
   );
   if (answer.errorCode !== undefined) {
     throw new PreflightError(`target ${url.href} does not answer: ${answer.errorCode}`, {
@@ -33,23 +26,16 @@ export async function checkTargetAnswers(targetUrl: string, setup: LoginSetup): 
   }
 }
 
-/** One login with the first user's credentials must succeed before any user starts. */
-export async function probeLogin(
-  probe: VirtualUser,
-  setup: LoginSetup,
-  secrets: readonly string[],
-): Promise<void> {
-  const { record, detail } = await logIn(probe, 'initial', setup);
-  if (record.outcome === 'login_ok') return;
-  const allSecrets = [...secrets, probe.password];
-  const status =
-    detail.status === undefined ? (detail.errorCode ?? 'no response') : `status ${detail.status}`;
-  const lines = [
-    `the probe login as ${probe.username} failed (${record.reason ?? record.outcome})`,
-    `  ${setup.auth.login.method} ${detail.url} -> ${status}`,
-    `  body: ${bodyExcerpt(detail.bodyStart, allSecrets)}`,
-  ];
-  throw new PreflightError(redact(lines.join('\n'), allSecrets), {
-    hint: 'check auth.login (url, format, fields, successStatus) and the credentials',
-  });
+/**
+ * Before any traffic: the target answers, and the controls show that the rules tell the states apart here
+ * (a probe logs in as the first user). Returns the rules and login criteria the run is to use.
+ */
+export async function runPreflight(
+  plan: Plan,
+  context: HttpContext,
+  first: Credential & { id: number },
+  log: (line: string) => void,
+): Promise<ControlsOutcome> {
+  await checkTargetAnswers(plan.profile.target.url, context);
+  return runControls({ plan, context, probe: first, log });
 }

@@ -8,6 +8,8 @@ import {
   prepareChaosSession,
 } from '../chaos/session.js';
 import { type Classifier, compileRules, ruleNeeds } from '../classify/classify.js';
+import type { ControlsOutcome } from '../controls/controls.js';
+import type { ControlsReport } from '../controls/report.js';
 import { ProfileError, RunAbortedError } from '../errors.js';
 import { loadCredentials } from '../login/credentials.js';
 import { logIn, loginSetup } from '../login/login.js';
@@ -30,7 +32,7 @@ import { openTrace, type TraceWriter } from '../traffic/trace.js';
 import { createVirtualUser, type VirtualUser } from '../traffic/virtual-user.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { untilAborted } from './abortable.js';
-import { checkTargetAnswers, probeLogin } from './preflight.js';
+import { runPreflight } from './preflight.js';
 
 /** Sockets per origin over all source addresses; users beyond it share them (undici queues their requests). */
 export const connectionBudget = 256;
@@ -98,6 +100,11 @@ export interface RunResult {
   chaos?: ChaosOutcome;
   /** What chaos had taken down and was not restored when a second signal cut the rollback short. */
   leftDown?: LeftDown[];
+  /**
+   * What preflight's controls found, and the rules (learned ones included) the run classified by; absent
+   * when the run was interrupted before they ended.
+   */
+  controls?: ControlsReport;
 }
 
 /** The users of a run with their credentials; user ids are the `{i}` numbers (credentials.start onwards). */
@@ -163,9 +170,6 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     requestIdHeader: traffic.requestIdHeader.toLowerCase(),
     vuIdHeader: traffic.vuIdHeader?.toLowerCase(),
   };
-  const needs = ruleNeeds(profile.classify);
-  const classify = deps.classify ?? compileRules(profile.classify);
-  const setup = loginSetup(profile.auth, target.url, needs, (record) => classify(record).backend, context);
   const metrics =
     deps.metrics ??
     new MetricsAggregator({ vus: traffic.users, expectedBackends: profile.classify.backends });
@@ -212,15 +216,18 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
         : await openTrace(profile.outputs.trace, { onFailure: log });
     const sink = fanOut([metricsSink, ...(deps.sinks ?? []), ...(trace === undefined ? [] : [trace])]);
 
-    if (!signal.aborted) {
-      log(`preflight: ${target.url}`);
-      await untilAborted(checkTargetAnswers(target.url, setup), signal);
-    }
-    const first = users[0];
+    // The target answers and the controls pass; the rules they settle (learned ones too) are the run's.
+    let controls: ControlsOutcome | undefined;
+    const [first] = users;
     if (first !== undefined && !signal.aborted) {
-      const probe = createVirtualUser(first.id, first, traffic.seed);
-      await untilAborted(probeLogin(probe, setup, plan.secrets), signal);
+      log(`preflight: ${target.url}`);
+      controls = await untilAborted(runPreflight(plan, context, first, log), signal);
     }
+    const rules = controls?.rules ?? profile.classify;
+    const needs = ruleNeeds(rules);
+    const classify = deps.classify ?? compileRules(rules);
+    const auth = controls?.auth ?? profile.auth;
+    const setup = loginSetup(auth, target.url, needs, (record) => classify(record).backend, context);
 
     if (!signal.aborted) {
       phase('login');
@@ -263,6 +270,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       mix: compileMix(traffic.mix, target.url),
       needs,
       relogin: profile.relogin,
+      lifetimes: profile.auth.session,
       context,
       classify,
       sink,
@@ -279,6 +287,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       traffic: trafficResult,
       interrupted: signal.aborted,
       summary: summarize(metrics.aggregates()),
+      ...(controls === undefined ? {} : { controls: controls.report }),
     };
     if (background !== undefined) {
       const stopped = await untilAborted(background.stop(), hurry.signal);

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Classifier, RuleNeeds } from '../classify/classify.js';
 import type { LoginResult } from '../login/login.js';
+import { clearsCookie, type ServerLifetimes, sessionExpiry } from '../login/session.js';
 import type { ReloginPolicy } from '../profile/schema/classify.js';
 import { nextRandom } from '../util/random.js';
 import type { Mix } from './mix.js';
@@ -24,6 +25,8 @@ export interface TrafficOptions {
   mix: Mix;
   needs: RuleNeeds;
   relogin: ReloginPolicy;
+  /** The server's session lifetimes the profile states (auth.session): answers past them are expiries. */
+  lifetimes?: ServerLifetimes;
   context: HttpContext;
   /** Pure, so it is called inline: the re-login policy needs each response's class. */
   classify: Classifier;
@@ -114,6 +117,7 @@ export async function runTraffic(
   const { context, sink, sleep } = options;
   const clock = context.clock;
   const keepHeaders = headersToKeep(options.needs.headers);
+  const lifetimes = options.lifetimes ?? {};
   const startedAt = clock.now();
   const endAt = options.durationMs === undefined ? undefined : startedAt + options.durationMs;
   const stop = new AbortController();
@@ -152,7 +156,8 @@ export async function runTraffic(
     vu.sent += 1;
     sentCount += 1;
     const hadSession = vu.loggedIn;
-    const sessionExpiresAt = vu.expiresAt;
+    const sessionCleared = vu.sessionCleared;
+    const sessionExpiresAt = sessionExpiry(vu, lifetimes);
     const sent = await sendAs(
       vu,
       {
@@ -181,14 +186,27 @@ export async function runTraffic(
       sent,
       options.needs,
     );
+    if (sessionCleared) record.sessionCleared = true;
+    // The server ended the session by clearing its cookie: what the VU sends next carries no session to lose.
+    if (
+      hadSession &&
+      clearsCookie(sent.exchange.headers['set-cookie'], vu.sessionCookies, context.wallNow())
+    ) {
+      vu.loggedIn = false;
+      vu.sessionCleared = true;
+    }
     const classification = options.classify(record);
+    if (classification.class === 'ok') vu.lastUsedAt = sent.start;
     // Awaiting a sink that did not push back would still cost a turn of the microtask queue per request.
     const pushedBack = sink.onResponse(record, classification);
     if (pushedBack !== undefined) await pushedBack;
     const lost = classification.class;
-    if (lost === 'mismatch' || lost === 'expired') {
+    // Each answer after a cleared cookie counts toward `after N`, or that policy would never log in again.
+    const cleared = classification.reason === 'session_cleared';
+    if (lost === 'mismatch' || lost === 'expired' || cleared) {
       vu.losses += 1;
-      if (wantsRelogin(options.relogin, vu.losses)) await relogin(vu, lost);
+      const cause = lost === 'expired' ? 'expired' : 'mismatch';
+      if (wantsRelogin(options.relogin, vu.losses)) await relogin(vu, cause);
     }
     return true;
   };

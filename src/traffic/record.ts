@@ -30,8 +30,13 @@ export interface ResponseRecord {
   bodyTruncated: boolean;
   /** Whether the VU held a session that a successful login gave it when it sent this request. */
   hadSession: boolean;
-  /** When that session expires on the run's clock (cookie Expires/Max-Age, JWT exp); undefined if never. */
+  /**
+   * When that session expires on the run's clock (cookie Expires/Max-Age, JWT exp, the server's idle and
+   * absolute lifetimes of auth.session); undefined if never.
+   */
   sessionExpiresAt?: number;
+  /** The VU sent it without a session because the server had cleared its session cookie. */
+  sessionCleared?: boolean;
 }
 
 export type LoginOutcome = 'login_ok' | 'login_failed' | 'login_error';

@@ -31,6 +31,10 @@ export function createVirtualUser(id: number, credential: Credential, seed: numb
     token: undefined,
     loggedIn: false,
     expiresAt: undefined,
+    loggedInAt: undefined,
+    lastUsedAt: undefined,
+    sessionCookies: [],
+    sessionCleared: false,
     cookieCache: undefined,
   };
 }

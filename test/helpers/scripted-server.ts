@@ -40,6 +40,20 @@ export interface ScriptOptions {
   acceptLogins?: number;
   /** A rejected login's body repeats the password it was sent (to check that messages redact it). */
   echoPassword?: boolean;
+  /** A wrong password answers this status with an HTML login page (a framework's form login), not 401. */
+  failedLoginPage?: number;
+  /** A successful login answers 302 to this path instead of 200 JSON. */
+  loginRedirect?: string;
+  /** /me without a session answers 302 to this Location instead of 401 (`/signin?next=%2Fme`). */
+  loggedOutRedirect?: string;
+  /** /me without a session answers 200 with a login form (and a CSRF field). */
+  loggedOutPage?: boolean;
+  /** Send no x-backend-id header; `cookie` sets a SERVERID cookie instead. */
+  backendSign?: 'header' | 'none' | 'cookie';
+  /** On a request whose session is unknown, clear the session cookie (Max-Age=0). */
+  clearCookieOnMiss?: boolean;
+  /** Sessions end after this long unused (server-side idle lifetime). */
+  idleTimeoutMs?: number;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -72,6 +86,7 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
   const backend = options.backend ?? 'b1';
   const password = options.password ?? 'secret';
   let sessions = new Map<string, string>();
+  const lastUsed = new Map<string, number>();
   const csrfTokens = new Set<string>();
   const seen: SeenRequest[] = [];
   const sockets = new Set<Socket>();
@@ -95,13 +110,48 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
         backend,
         user,
       });
-      response.writeHead(status, { 'x-backend-id': backend, 'content-type': 'application/json', ...headers });
+      const sign: Record<string, string> =
+        options.backendSign === 'none'
+          ? {}
+          : options.backendSign === 'cookie'
+            ? { 'set-cookie': `SERVERID=${backend}; Path=/` }
+            : { 'x-backend-id': backend };
+      response.writeHead(status, { ...sign, 'content-type': 'application/json', ...headers });
       response.end(body);
     };
     const sessionUser = (): string | undefined => {
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
       const id = bearer ?? cookiesOf(request).sid;
-      return id === undefined ? undefined : sessions.get(id);
+      if (id === undefined) return undefined;
+      const last = lastUsed.get(id);
+      if (
+        options.idleTimeoutMs !== undefined &&
+        last !== undefined &&
+        Date.now() - last > options.idleTimeoutMs
+      ) {
+        sessions.delete(id);
+      }
+      if (sessions.has(id)) lastUsed.set(id, Date.now());
+      return sessions.get(id);
+    };
+    const loggedOut = (): void => {
+      const clear: Record<string, string> =
+        options.clearCookieOnMiss && cookiesOf(request).sid !== undefined
+          ? { 'set-cookie': 'sid=; Path=/; Max-Age=0' }
+          : {};
+      if (options.loggedOutRedirect !== undefined) {
+        send(302, '', { location: options.loggedOutRedirect, ...clear });
+        return;
+      }
+      if (options.loggedOutPage) {
+        send(
+          200,
+          '<html><title>Sign in</title><form><input type="hidden" name="csrf" value="abc"><input type="password" name="password"></form></html>',
+          { 'content-type': 'text/html', ...clear },
+        );
+        return;
+      }
+      send(401, '{"error":"not logged in"}', clear);
     };
     switch (url.pathname) {
       case '/':
@@ -131,21 +181,33 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
           return send(403, '{"error":"csrf"}');
         }
         if (fields.password !== password || fields.username === undefined) {
+          if (options.failedLoginPage !== undefined) {
+            return send(
+              options.failedLoginPage,
+              '<html><head><title>Log in | Admin</title></head><body><p class="errornote">Please enter the correct username and password.</p><form><input type="hidden" name="csrfmiddlewaretoken" value="t0k3n"></form></body></html>',
+              { 'content-type': 'text/html' },
+            );
+          }
           const echoed = options.echoPassword ? ` with ${fields.password}` : '';
           return send(401, `{"error":"bad credentials for ${fields.username}${echoed}"}`);
         }
         user = fields.username;
         const sid = randomBytes(8).toString('hex');
         sessions.set(sid, user);
+        lastUsed.set(sid, Date.now());
         const maxAge = options.sessionMaxAge === undefined ? '' : `; Max-Age=${options.sessionMaxAge}`;
+        const cookie = `sid=${sid}; Path=/; HttpOnly${maxAge}`;
+        if (options.loginRedirect !== undefined) {
+          return send(302, '', { 'set-cookie': cookie, location: options.loginRedirect });
+        }
         return send(200, JSON.stringify({ token: sid, user }), {
-          'set-cookie': `sid=${sid}; Path=/; HttpOnly${maxAge}`,
+          'set-cookie': cookie,
           authorization: `Bearer ${sid}`,
         });
       }
       case '/me': {
         user = sessionUser();
-        if (user === undefined) return send(401, '{"error":"not logged in"}');
+        if (user === undefined) return loggedOut();
         return send(200, JSON.stringify({ user, backend }), { 'x-user': user });
       }
       case '/slow':

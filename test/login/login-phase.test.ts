@@ -39,7 +39,7 @@ describe('runLoginPhase', () => {
           cause: 'initial',
           backend: 'b1',
         };
-        return { record, detail: { url: 'http://127.0.0.1/login' } };
+        return { record, detail: { url: 'http://127.0.0.1/login', setCookies: [] } };
       },
       sink,
       { concurrency: 3, rampUpMs: 1000, clock, sleep, signal: new AbortController().signal },

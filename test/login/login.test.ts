@@ -101,7 +101,7 @@ describe('logIn', () => {
   it('counts a rejected login as login_failed with its status', async () => {
     const { result, vu } = await loginWith({ credentials: { password: 'secret' } }, {}, 'wrong');
     expect(result.record).toMatchObject({ outcome: 'login_failed', status: 401, reason: 'status 401' });
-    expect(result.detail.bodyStart).toContain('bad credentials');
+    expect(result.detail.body).toContain('bad credentials');
     expect(vu.loggedIn).toBe(false);
   });
 

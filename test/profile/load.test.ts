@@ -14,10 +14,16 @@ describe('resolvePlan', () => {
       thinkTime: 0,
       seed: 1,
     });
-    expect(profile.traffic.mix).toEqual([{ method: 'GET', path: '/me', weight: 1, headers: {} }]);
+    expect(profile.traffic.mix).toEqual([
+      { method: 'GET', path: '/me', weight: 1, headers: {}, public: false },
+    ]);
     expect(profile.auth.login).toMatchObject({ method: 'POST', url: '/login', format: 'form' });
     expect(profile.relogin).toEqual({ policy: 'relogin' });
     expect(profile.classify.backend).toEqual({ from: 'header', name: 'x-backend-id' });
+    // Left to preflight, which learns it from the target's own answers.
+    expect(profile.classify.loggedOut).toBeUndefined();
+    expect(profile.auth.login).toMatchObject({ negativeControl: true });
+    expect(profile.auth.login.success).toBeUndefined();
   });
 
   it('leaves the duration unset when only a request count bounds the run', () => {

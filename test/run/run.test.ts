@@ -35,10 +35,10 @@ describe('executeRun', () => {
     expect(result.traffic.sent).toBe(200);
     expect(sink.logins.filter((login) => login.outcome === 'login_ok')).toHaveLength(5);
     expect(sink.responses).toHaveLength(200);
-    const seen = new Map(
-      backend.seen.filter((request) => request.path === '/me').map((r) => [r.requestId, r]),
-    );
-    expect(seen.size).toBe(200);
+    const me = backend.seen.filter((request) => request.path === '/me');
+    // Preflight's controls asked twice before the run: once without a session, once with the probe's.
+    expect(me).toHaveLength(202);
+    const seen = new Map(me.map((r) => [r.requestId, r]));
     for (const { record, classification } of sink.responses) {
       const truth = seen.get(record.requestId);
       expect(truth).toMatchObject({
@@ -56,7 +56,8 @@ describe('executeRun', () => {
     const backend = await serve();
     await executeRun(planFor(backend.url, { traffic: { users: 3, requests: 30 } }));
     const plain = backend.seen.filter((request) => request.path === '/me');
-    expect(plain).toHaveLength(30);
+    expect(plain).toHaveLength(32); // 2 of them preflight's controls
+
     expect(plain.every((request) => request.headerNames.includes('x-request-id'))).toBe(true);
     expect(plain.some((request) => request.headerNames.includes('x-vu-id'))).toBe(false);
 
@@ -132,10 +133,11 @@ describe('executeRun', () => {
         requests: 40,
         mix: [
           { path: '/me' },
-          { path: '/stall' },
-          { path: '/reset' },
-          { path: '/garbage' },
-          { path: '/huge' },
+          // Answers without a session as with one: public, which preflight does not ask to tell them apart.
+          { path: '/stall', public: true },
+          { path: '/reset', public: true },
+          { path: '/garbage', public: true },
+          { path: '/huge', public: true },
         ],
       },
     });
@@ -160,7 +162,7 @@ describe('executeRun', () => {
     const backend = await serve();
     const sink = new CollectingSink();
     const plan = planFor(backend.url, {
-      traffic: { users: 1, model: 'open', rate: 50, requests: 20, mix: [{ path: '/slow' }] },
+      traffic: { users: 1, model: 'open', rate: 50, requests: 20, mix: [{ path: '/slow', public: true }] },
     });
     await executeRun(plan, { sinks: [sink] });
     const records = sink.responses.map(({ record }) => record);
@@ -176,7 +178,7 @@ describe('executeRun', () => {
   it('open model: counts the arrivals that were due but never sent when the run ends', async () => {
     const backend = await serve();
     const plan = planFor(backend.url, {
-      traffic: { users: 1, model: 'open', rate: 50, duration: '1s', mix: [{ path: '/slow' }] },
+      traffic: { users: 1, model: 'open', rate: 50, duration: '1s', mix: [{ path: '/slow', public: true }] },
     });
     const result = await executeRun(plan);
     // About 50 arrivals are due in 1 s; one user answering every 100 ms starts about 10 of them.

@@ -4,8 +4,8 @@ import { createVirtualUser } from '../../src/traffic/virtual-user.js';
 import { nextRandom, seededRandom } from '../../src/util/random.js';
 
 const requests = [
-  { method: 'GET' as const, path: '/me', weight: 9, headers: {}, name: 'profile' },
-  { method: 'POST' as const, path: '/stats?x=1', weight: 1, headers: {} },
+  { method: 'GET' as const, path: '/me', weight: 9, headers: {}, public: false, name: 'profile' },
+  { method: 'POST' as const, path: '/stats?x=1', weight: 1, headers: {}, public: false },
 ];
 
 describe('compileMix', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headers, httpStatus, regex, strictObject, urlOrPath } from './common.js';
+import { duration, headers, httpStatus, regex, strictObject, urlOrPath } from './common.js';
 
 const tokenSource = z.discriminatedUnion('from', [
   strictObject({
@@ -36,6 +36,27 @@ const loginSchema = strictObject({
     .describe('Body fields; {username}, {password}, {i} and extracted {names} are replaced.'),
   headers: headers.default({}),
   successStatus: z.array(httpStatus).min(1).default([200, 201, 204, 302, 303]),
+  success: strictObject({
+    redirectTo: regex.optional().describe('A successful login redirects to a Location matching this regex.'),
+    bodyPattern: regex.optional().describe("A successful login's body matches this regex."),
+    cookie: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A successful login sets this cookie, or gives it a new value (the session cookie).'),
+  })
+    .optional()
+    .describe(
+      'What tells a successful login beyond its status. Unset: learned in preflight from a right and a wrong ' +
+        'password, when the status alone cannot tell them apart.',
+    ),
+  negativeControl: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Preflight logs in once with a wrong password and requires it to be judged failed. false for targets ' +
+        'that lock accounts after failed logins (the output says the control is off).',
+    ),
   token: tokenSource.optional().describe('Where the bearer token is read (auth.mode bearer).'),
   prepare: strictObject({
     method: z.enum(['GET', 'POST']).default('GET'),
@@ -53,10 +74,23 @@ const credentialsSchema = strictObject({
   start: z.number().int().min(0).default(1).describe('The first {i}.'),
 });
 
+/** How long the server keeps a session, when it says so nowhere the client can read (no cookie expiry). */
+const sessionSchema = strictObject({
+  idleTimeout: duration
+    .optional()
+    .describe("The server's idle session lifetime: a session unused this long ends on the server."),
+  absoluteTimeout: duration
+    .optional()
+    .describe("The server's absolute session lifetime, counted from the login, however busy the session."),
+});
+
 export const authSchema = strictObject({
   mode: z.enum(['cookie', 'bearer']).default('cookie'),
   login: loginSchema.prefault({}),
   credentials: credentialsSchema.prefault({}),
+  session: sessionSchema
+    .prefault({})
+    .describe('Answers "not logged in" past these lifetimes are `expired`, not mismatches.'),
 }).superRefine((auth, ctx) => {
   if (auth.mode === 'bearer' && auth.login.token === undefined) {
     ctx.addIssue({ code: 'custom', path: ['login', 'token'], message: 'required when auth.mode is bearer' });
@@ -72,3 +106,4 @@ export const authSchema = strictObject({
 });
 export type Auth = z.output<typeof authSchema>;
 export type LoginRequest = Auth['login'];
+export type LoginSuccess = NonNullable<LoginRequest['success']>;

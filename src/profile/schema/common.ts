@@ -103,7 +103,11 @@ export const headers = z
 /** Where a value is read from in a response: used for the user's identity and for the backend's. */
 export const extractor = z.discriminatedUnion('from', [
   strictObject({ from: z.literal('header'), name: z.string().min(1), pattern: regex.optional() }),
-  strictObject({ from: z.literal('cookie'), name: z.string().min(1) }),
+  strictObject({
+    from: z.literal('cookie'),
+    name: z.string().min(1),
+    pattern: regex.optional().describe("A regex whose first capture group is read (Tomcat's jvmRoute)."),
+  }),
   strictObject({ from: z.literal('json'), path: z.string().min(1) }),
   strictObject({ from: z.literal('regex'), pattern: regex }),
 ]);

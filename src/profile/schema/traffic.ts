@@ -9,6 +9,13 @@ const requestSchema = strictObject({
   weight: z.number().positive().default(1),
   headers: headers.default({}),
   body: z.string().optional(),
+  public: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Answers the same with and without a session (a public page): preflight does not ask it to tell ' +
+        'logged-in from logged-out, and it cannot show a mismatch.',
+    ),
 });
 
 const connectionSchema = strictObject({
