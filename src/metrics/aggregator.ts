@@ -59,6 +59,8 @@ export interface Aggregates {
   /** Pairs of consecutive known-backend responses of a VU, summed over VUs. */
   transitions: number;
   latency: { overall: Histogram; byClass: Readonly<Record<ResponseClass, Histogram>> };
+  /** Each session's age (ms since its login) at its first mismatch outside every chaos window. */
+  sessionAgeAtLoss: Histogram;
   /** Earliest intended start and latest end among responses; undefined before the first. */
   span: { first: number; last: number } | undefined;
   /** Keyed by the second (floor(end / 1000)). */
@@ -94,6 +96,7 @@ export class MetricsAggregator {
   private readonly classLatency = Object.fromEntries(
     responseClasses.map((name) => [name, newLatencyHistogram()]),
   ) as Record<ResponseClass, Histogram>;
+  private readonly sessionAgeAtLoss = newLatencyHistogram();
   private firstStart = Number.POSITIVE_INFINITY;
   private lastEnd = Number.NEGATIVE_INFINITY;
   private readonly timeline = new Map<number, TimelineCounts>();
@@ -154,11 +157,18 @@ export class MetricsAggregator {
       this.outsideChaos.total++;
       if (responseClass === 'error') this.outsideChaos.errors++;
     }
+    if (responseClass === 'mismatch') {
+      // A session is lost once: its age then says whether the server ends sessions at a fixed lifetime.
+      const since = this.vus.sessionStart[vu] ?? Number.NaN;
+      if (!inChaos && !Number.isNaN(since)) recordLatencyMs(this.sessionAgeAtLoss, record.end - since);
+      this.vus.sessionStart[vu] = Number.NaN;
+    }
   }
 
   login(record: LoginRecord): void {
     this.vus.touch(record.vu);
     this.logins[record.outcome]++;
+    if (record.outcome === 'login_ok') this.vus.sessionStart[record.vu] = record.end;
     const bucket = this.bucket(record.end);
     bucket.logins++;
     if (record.cause !== 'initial') {
@@ -198,6 +208,7 @@ export class MetricsAggregator {
       transitions: this.transitions,
       // Every response is in exactly one class: the overall histogram is their sum, not a second record.
       latency: { overall: mergedLatency(Object.values(this.classLatency)), byClass: this.classLatency },
+      sessionAgeAtLoss: this.sessionAgeAtLoss,
       span: this.lastEnd >= this.firstStart ? { first: this.firstStart, last: this.lastEnd } : undefined,
       timeline: this.timeline,
       impacts: this.impacts,

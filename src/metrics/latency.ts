@@ -25,6 +25,11 @@ export function recordLatencyMs(histogram: Histogram, ms: number): void {
 
 const roundMs = (micros: number): number => Math.round(micros) / microsPerMs;
 
+/** A percentile (0..100) of a histogram of milliseconds, in milliseconds. */
+export function percentileMs(histogram: Histogram, percentile: number): number {
+  return histogram.totalCount === 0 ? 0 : roundMs(histogram.getValueAtPercentile(percentile));
+}
+
 export function latencyStats(histogram: Histogram): LatencyStats {
   const count = histogram.totalCount;
   if (count === 0) return { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };

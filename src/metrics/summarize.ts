@@ -1,7 +1,8 @@
+import type { Histogram } from 'hdr-histogram-js';
 import { type ResponseClass, responseClasses } from '../classify/types.js';
 import type { Aggregates } from './aggregator.js';
-import { latencyStats } from './latency.js';
-import type { BackendShare, Summary, TimelineBucket } from './summary.js';
+import { latencyStats, percentileMs } from './latency.js';
+import type { BackendShare, SessionAges, Summary, TimelineBucket } from './summary.js';
 import { wilsonInterval } from './wilson.js';
 
 const ratio = (numerator: number, denominator: number): number | null =>
@@ -78,6 +79,11 @@ function timelineOf(aggregates: Aggregates): TimelineBucket[] {
         ...(stats.count === 0 ? {} : { latency: { p50: stats.p50, p99: stats.p99 } }),
       };
     });
+}
+
+function sessionAges(histogram: Histogram): SessionAges {
+  const { count, p50, p90, max } = latencyStats(histogram);
+  return { count, p10: percentileMs(histogram, 10), p50, p90, max };
 }
 
 /** The summary: a pure function of the aggregates, a plain JSON value. */
@@ -161,6 +167,7 @@ export function summarize(aggregates: Aggregates): Summary {
       okPerSecond: perSecond(classes.ok),
     },
     vus: { total: vuTotal, withResponses: vusWithResponses },
+    sessionAgeAtLoss: sessionAges(aggregates.sessionAgeAtLoss),
     timeline: timelineOf(aggregates),
     pins: aggregates.pins.pinMap(backends),
     impact: aggregates.impacts.map((tracker) => tracker.impact()),

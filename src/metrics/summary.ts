@@ -32,6 +32,11 @@ export interface Summary {
   latency: Latency;
   throughput: Throughput;
   vus: VuCounts;
+  /**
+   * How old each session was (ms since its login) when it was first lost to a mismatch outside every chaos
+   * window. A narrow spread is a server ending sessions at a fixed lifetime. Absent before schemaVersion 2.
+   */
+  sessionAgeAtLoss?: SessionAges;
   /** Per-second buckets by response end time. */
   timeline: TimelineBucket[];
   /** Per-VU, per-second backends for the HTML report's pin map; absent in results before schemaVersion 3. */
@@ -99,6 +104,15 @@ export interface LatencyStats {
   p99: number;
   max: number;
   mean: number;
+}
+
+/** Milliseconds. All 0 when count is 0. */
+export interface SessionAges {
+  count: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  max: number;
 }
 
 export interface Latency extends LatencyStats {

@@ -14,6 +14,8 @@ export class VuTable {
   relogins: Uint32Array;
   /** Index of the backend of the VU's last response with a known backend; -1 before the first. */
   lastBackend: Int16Array;
+  /** When the VU's current session began (its last successful login, run clock); NaN when none is open. */
+  sessionStart: Float64Array;
   /** One column per known backend index: responses of each VU from that backend. */
   perBackend: Uint32Array[] = [];
 
@@ -23,6 +25,7 @@ export class VuTable {
     this.responses = new Uint32Array(this.capacity);
     this.relogins = new Uint32Array(this.capacity);
     this.lastBackend = new Int16Array(this.capacity).fill(-1);
+    this.sessionStart = new Float64Array(this.capacity).fill(Number.NaN);
   }
 
   /** Makes room for `vu` and marks it seen. */
@@ -51,6 +54,9 @@ export class VuTable {
     const lastBackend = new Int16Array(capacity).fill(-1);
     lastBackend.set(this.lastBackend);
     this.lastBackend = lastBackend;
+    const sessionStart = new Float64Array(capacity).fill(Number.NaN);
+    sessionStart.set(this.sessionStart);
+    this.sessionStart = sessionStart;
     this.perBackend = this.perBackend.map((column) => widen(column, (n) => new Uint32Array(n)));
     this.capacity = capacity;
   }

@@ -40,7 +40,17 @@ function testcase(threshold: ThresholdVerdict): string {
   ].join('\n');
 }
 
-/** The run as JUnit XML: one test case per threshold, and a failing `run` case when it ended early. */
+/** The findings as the suite's output, one sentence a line, which CI test views show beside the cases. */
+function findingsOutput(result: RunResult): string[] {
+  if (result.findings.length === 0) return [];
+  const lines = result.findings.map((found) => `${found.severity}: ${found.text}`);
+  return [`    <system-out>${escapeXml(['Findings:', ...lines].join('\n'))}</system-out>`];
+}
+
+/**
+ * The run as JUnit XML: one test case per threshold, a failing `run` case when it ended early, and the
+ * findings as the suite's system-out.
+ */
 export function renderJunit(result: RunResult): string {
   const { verdict } = result;
   const seconds = (result.durationMs / 1000).toFixed(3);
@@ -63,6 +73,7 @@ export function renderJunit(result: RunResult): string {
     `<testsuites${attributes({ name: 'session-chaos', ...counts, time: seconds })}>`,
     `  <testsuite${attributes({ name: buildReportView(result).title, ...counts, skipped: 0, time: seconds, timestamp: result.startedAt })}>`,
     ...cases,
+    ...findingsOutput(result),
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -24,14 +24,18 @@ function cell(value: Cell): string {
 
 function renderSection(section: Section): string {
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const lines = [
-    `### ${section.title}`,
-    '',
-    row(section.head.map(escapeCell)),
-    row(section.align.map((align) => (align === 'right' ? '---:' : '---'))),
-    ...section.rows.map((cells) => row(cells.map(cell))),
-  ];
-  if (section.notes.length > 0) lines.push('', ...section.notes.map((note) => toneText(note)));
+  const lines = [`### ${section.title}`];
+  if (section.head.length > 0) {
+    lines.push(
+      '',
+      row(section.head.map(escapeCell)),
+      row(section.align.map((align) => (align === 'right' ? '---:' : '---'))),
+      ...section.rows.map((cells) => row(cells.map(cell))),
+    );
+  }
+  // A section of lines alone is a list, so that each sentence stays a paragraph of its own.
+  const bullet = section.head.length > 0 ? '' : '- ';
+  if (section.notes.length > 0) lines.push('', ...section.notes.map((note) => `${bullet}${toneText(note)}`));
   return lines.join('\n');
 }
 

@@ -9,13 +9,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * An older document in the current shape. Version 1 lacks `summary.counts.statuses` and `outsideChaos`
- * (optional since) and the findings (none were derived then); versions 1 and 2 lack the per-second latency
- * and the pin map (optional: the HTML report says so).
+ * An older document in the current shape. Version 1 lacks `summary.counts.statuses`, `outsideChaos` and
+ * `sessionAgeAtLoss` (optional since); versions 1 and 2 lack the per-second latency and the pin map (optional:
+ * the HTML report says so). The findings came within version 3 (a reader that does not know them ignores
+ * them); a document without them has none.
  */
 function upgrade(value: Record<string, unknown>, version: number): Record<string, unknown> {
-  if (version >= resultSchemaVersion) return value;
-  return { ...value, schemaVersion: resultSchemaVersion };
+  if (version >= resultSchemaVersion) return { findings: [], ...value };
+  return { ...value, schemaVersion: resultSchemaVersion, findings: [] };
 }
 
 /** Checks a saved result: that this tool wrote it, in a version this one reads, with every field in place. */

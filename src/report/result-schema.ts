@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findingSeverities } from '../findings/types.js';
 import { operators } from '../thresholds/expression.js';
 import type { RunResult } from './result.js';
 import { resultSchemaVersion, toolName } from './result.js';
@@ -108,6 +109,14 @@ export const runResultSchema = z
     engine: engineSchema.optional(),
     controls: controlsSchema.optional(),
     chaos: z.array(journalEntrySchema),
+    findings: z.array(
+      z.object({
+        rule: z.string(),
+        severity: z.enum(findingSeverities),
+        text: z.string(),
+        evidence: z.record(z.string(), z.number()),
+      }),
+    ),
     thresholds: z.array(thresholdSchema),
     verdict: z.object({
       status: z.enum(['passed', 'thresholds_failed', 'aborted', 'interrupted']),

@@ -1,5 +1,6 @@
 import type { ControlsReport } from '../controls/report.js';
 import { ExitCode } from '../errors.js';
+import type { Finding } from '../findings/types.js';
 import type { Summary } from '../metrics/summary.js';
 import type { Plan } from '../profile/load.js';
 import { evaluateThresholds, type ThresholdResult } from '../thresholds/evaluate.js';
@@ -86,6 +87,8 @@ export interface RunResult {
   /** Preflight's controls and the rules the run classified by, learned ones included (absent before them). */
   controls?: ControlsReport;
   chaos: ChaosJournalEntry[];
+  /** Plain sentences derived from the summary by the findings rules, most severe first. */
+  findings: Finding[];
   thresholds: ThresholdVerdict[];
   verdict: Verdict;
 }
@@ -103,6 +106,7 @@ export interface ResultInput {
   controls?: ControlsReport;
   thresholds: readonly ResolvedThreshold[];
   journal?: readonly ChaosJournalEntry[];
+  findings?: readonly Finding[];
   startedAt: Date;
   endedAt: Date;
   earlyEnd?: EarlyEnd;
@@ -169,6 +173,8 @@ export function buildResult(input: ResultInput): RunResult {
       ...(entry.target === undefined ? {} : { target: redact(entry.target, secrets) }),
       ...(entry.message === undefined ? {} : { message: redact(entry.message, secrets) }),
     })),
+    // Their sentences quote backend and container names, which come from the target.
+    findings: (input.findings ?? []).map((found) => ({ ...found, text: redact(found.text, secrets) })),
     thresholds,
     verdict: decideVerdict(
       thresholds,

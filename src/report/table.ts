@@ -83,13 +83,13 @@ export function trimLines(text: string): string {
 }
 
 function renderSection(section: Section, style: Style, color: boolean): string {
-  const table = newTable(section.head, section.align, style, color);
-  for (const row of section.rows) table.push(row.map((value) => cell(value, style, color)));
-  const lines = [
-    style.bold(section.title),
-    table.toString(),
-    ...section.notes.map((note) => tone(style, note)),
-  ];
+  const lines = [style.bold(section.title)];
+  if (section.head.length > 0) {
+    const table = newTable(section.head, section.align, style, color);
+    for (const row of section.rows) table.push(row.map((value) => cell(value, style, color)));
+    lines.push(table.toString());
+  }
+  lines.push(...section.notes.map((note) => tone(style, note)));
   return lines.join('\n');
 }
 

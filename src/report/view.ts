@@ -1,4 +1,5 @@
 import { type ResponseClass, responseClasses } from '../classify/types.js';
+import type { Finding } from '../findings/types.js';
 import type { LatencyStats, Summary } from '../metrics/summary.js';
 import { findMetric } from '../thresholds/metrics.js';
 import {
@@ -33,7 +34,7 @@ export interface Section {
   /** Per column; numbers are right-aligned. */
   align: Array<'left' | 'right'>;
   rows: Cell[][];
-  /** Lines after the table. */
+  /** Lines after the table (a section with no columns is its lines alone). */
   notes: Text[];
 }
 
@@ -290,6 +291,22 @@ export function thresholdRow(threshold: ThresholdVerdict): Cell[] {
   ];
 }
 
+const severityTone = { critical: 'bad', warning: 'warn', info: undefined } as const;
+
+/** The findings as sentences under their severity; a run they found nothing in says so. */
+function findingsSection(findings: readonly Finding[]): Section {
+  return {
+    title: 'Findings',
+    head: [],
+    align: [],
+    rows: [],
+    notes:
+      findings.length === 0
+        ? [text('none: no rule found a problem in these numbers')]
+        : findings.map((found) => text(`${found.severity}: ${found.text}`, severityTone[found.severity])),
+  };
+}
+
 function thresholdsSection(thresholds: readonly ThresholdVerdict[]): Section {
   return {
     title: 'Thresholds',
@@ -369,6 +386,7 @@ export function buildReportView(result: RunResult): ReportView {
       backendsSection(summary),
       latencySection(summary),
       ...(chaos === undefined ? [] : [chaos]),
+      findingsSection(result.findings),
       thresholdsSection(result.thresholds),
     ],
     verdict: describeVerdict(result.verdict, result.thresholds.length),

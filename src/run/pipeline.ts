@@ -1,6 +1,7 @@
 import type { ChaosOutcome, LeftDown } from '../chaos/session.js';
 import type { ControlsReport } from '../controls/report.js';
 import { describeFatal, ExitCode } from '../errors.js';
+import { deriveFindings } from '../findings/rules.js';
 import { MetricsAggregator } from '../metrics/aggregator.js';
 import { summarize } from '../metrics/summarize.js';
 import type { Summary } from '../metrics/summary.js';
@@ -78,8 +79,8 @@ function earlyEndOf(
 }
 
 /**
- * The one run pipeline: plan -> preflight -> login -> traffic -> drain -> summary -> thresholds -> result
- * document. `run`, `matrix`, `demo` and the bench all call it, so none of them can differ in what is
+ * The one run pipeline: plan -> preflight -> login -> traffic -> drain -> summary -> findings -> thresholds
+ * -> result document. `run`, `matrix`, `demo` and the bench all call it, so none of them can differ in what is
  * checked, counted or judged. Renderers are outside it: they read the document.
  *
  * A bad `--fail-on`, a profile problem or a failed preflight throws (exit 2 or 3: there was no run to report);
@@ -119,6 +120,7 @@ export async function runPipeline(plan: Plan, options: PipelineOptions = {}): Pr
   const { thresholds: _settings, onMetrics: _onMetrics, now: _now, timer: _timer, ...deps } = options;
   const startedAt = now();
   let partial: PartialRun | undefined;
+  /** summary -> findings -> thresholds -> result document: the pure end of the pipeline. */
   const document = (
     seen: {
       summary: Summary;
@@ -127,18 +129,27 @@ export async function runPipeline(plan: Plan, options: PipelineOptions = {}): Pr
       controls?: ControlsReport | undefined;
     },
     earlyEnd: EarlyEnd | undefined,
-  ): ResultDocument =>
-    buildResult({
+  ): ResultDocument => {
+    const journal = seen.chaos === undefined ? [] : journalEntries(seen.chaos.journal);
+    const findings = deriveFindings({
+      summary: seen.summary,
+      listedBackends: classify.backends ?? [],
+      sourceAddressesSpread: traffic.sourceAddresses !== undefined,
+      chaosActions: journal.filter((entry) => entry.kind === 'action'),
+    });
+    return buildResult({
       plan,
       summary: seen.summary,
       engine: seen.engine,
       ...(seen.controls === undefined ? {} : { controls: seen.controls }),
       thresholds,
-      journal: seen.chaos === undefined ? [] : journalEntries(seen.chaos.journal),
+      journal,
+      findings,
       startedAt,
       endedAt: now(),
       ...(earlyEnd === undefined ? {} : { earlyEnd }),
     });
+  };
   try {
     const run = await executeRun(plan, {
       ...deps,

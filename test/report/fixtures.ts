@@ -1,3 +1,4 @@
+import { deriveFindings } from '../../src/findings/rules.js';
 import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import type { Summary } from '../../src/metrics/summary.js';
@@ -155,12 +156,19 @@ export function fixedResult(
   options: { summary?: Summary; engine?: EngineFacts; earlyEnd?: EarlyEnd; failOn?: string[] } = {},
 ): RunResult {
   const plan = fixedPlan();
+  const summary = options.summary ?? fixedSummary();
   return buildResult({
     plan,
-    summary: options.summary ?? fixedSummary(),
+    summary,
     engine: options.engine ?? fixedEngine,
     thresholds: resolveThresholds(plan.profile.thresholds, { failOn: options.failOn ?? ['loadSkew<1.5'] }),
     journal: fixedJournal,
+    findings: deriveFindings({
+      summary,
+      listedBackends: [],
+      sourceAddressesSpread: false,
+      chaosActions: fixedJournal.filter((entry) => entry.kind === 'action'),
+    }),
     startedAt: new Date('2026-01-02T03:04:05.000Z'),
     endedAt: new Date('2026-01-02T03:04:17.500Z'),
     ...(options.earlyEnd === undefined ? {} : { earlyEnd: options.earlyEnd }),

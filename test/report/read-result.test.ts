@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FileUnreadableError, ResultFileError } from '../../src/errors.js';
 import { serializeResult } from '../../src/report/formats.js';
 import { parseResultText, readResult } from '../../src/report/read-result.js';
+import { renderSummaryTable } from '../../src/report/table.js';
 import { writeTempFile } from '../profile/fixtures.js';
 import { fixedResult } from './fixtures.js';
 
@@ -19,6 +20,19 @@ describe('reading a saved result', () => {
   it('reads a result this version wrote', async () => {
     const path = writeTempFile('r.json', serializeResult(fixedResult()));
     expect((await readResult(path)).verdict.status).toBe('thresholds_failed');
+  });
+
+  it('reads a result of schemaVersion 1 (no findings, statuses, errors outside chaos or session ages) and renders it', () => {
+    const { findings: _findings, ...current } = fixedResult();
+    const { statuses: _statuses, outsideChaos: _outside, ...counts } = current.summary.counts;
+    const { sessionAgeAtLoss: _ages, ...summary } = current.summary;
+    const older = { ...current, schemaVersion: 1, summary: { ...summary, counts } };
+    const read = parseResultText('old.json', JSON.stringify(older));
+    expect(read.findings).toEqual([]);
+    expect(read.summary.counts.outsideChaos).toBeUndefined();
+    const text = renderSummaryTable(read, { color: false });
+    expect(text).toContain('Findings\nnone: no rule found a problem');
+    expect(text).toContain('FAILED: 1 of 6 thresholds failed');
   });
 
   it('refuses text that is not JSON', () => {

@@ -1,0 +1,236 @@
+import type { Summary } from '../metrics/summary.js';
+import type { Finding, FindingRule, FindingsInput } from './types.js';
+import { list, percent, seconds } from './words.js';
+
+/**
+ * The bounds the rules judge by. Each is far from what a working setup shows (a clean sticky run has no
+ * mismatch, no switch, one backend per user), so that no rule fires on one.
+ */
+export const findingBounds = {
+  /** Mismatch rate from which sessions are being lost wholesale, not by a few unlucky requests. */
+  lostSessions: 0.05,
+  /** Share of consecutive requests changing backend from which a balancer is not sticky. */
+  notSticky: 0.2,
+  /** Affinity from which users count as pinned (and switch rate up to which). */
+  pinned: 0.9,
+  pinnedSwitches: 0.1,
+  /** Mismatch rate that pinned users would not show unless they were pinned to the wrong backend. */
+  pinnedButLost: 0.2,
+  /** Share of one backend from which every user is on it; users needed before that means anything. */
+  oneBackend: 0.99,
+  oneBackendUsers: 5,
+  /** Lost sessions needed to speak of their age; the spread (p90 - p10) / p50 below which it is regular. */
+  regularAgeLosses: 5,
+  regularAgeSpread: 0.2,
+  /** A server lifetime shorter than this is not a lifetime. */
+  regularAgeMinMs: 1000,
+} as const;
+
+/** Backends with a known share (listed ones that answered nothing included), in the summary's order. */
+function backends(summary: Summary): Array<{ name: string; count: number; share: number }> {
+  return Object.entries(summary.backendShare).map(([name, share]) => ({ name, ...share }));
+}
+
+function finding(
+  rule: string,
+  severity: Finding['severity'],
+  text: string,
+  evidence: Finding['evidence'],
+): Finding {
+  return { rule, severity, text, evidence };
+}
+
+const notStickyNotShared: FindingRule = {
+  id: 'not-sticky-not-shared',
+  derive({ summary }) {
+    const mismatch = summary.mismatchRate.value;
+    const switches = summary.switchRate;
+    if (mismatch === null || switches === null || backends(summary).length < 2) return [];
+    if (mismatch < findingBounds.lostSessions || switches < findingBounds.notSticky) return [];
+    return [
+      finding(
+        this.id,
+        'critical',
+        `Not sticky and not shared: a user's requests moved between backends (${percent(switches)} of ` +
+          `consecutive requests changed backend) and the backend they reached did not know the session ` +
+          `(${percent(mismatch)} of authenticated answers were mismatches). Pin users to a backend (a balancer ` +
+          'cookie) or share the sessions (an external store, replication, signed tokens).',
+        { mismatchRate: mismatch, switchRate: switches, mismatches: summary.mismatchRate.mismatches },
+      ),
+    ];
+  },
+};
+
+const pinnedElsewhere: FindingRule = {
+  id: 'pinned-elsewhere',
+  derive({ summary }) {
+    const mismatch = summary.mismatchRate.value;
+    const { affinity, switchRate } = summary;
+    if (mismatch === null || affinity === null || switchRate === null) return [];
+    if (affinity < findingBounds.pinned || switchRate > findingBounds.pinnedSwitches) return [];
+    if (mismatch < findingBounds.pinnedButLost) return [];
+    return [
+      finding(
+        this.id,
+        'critical',
+        `Users are pinned, but not to the backend that holds their session: ${percent(affinity)} of each ` +
+          `user's requests went to one backend, yet ${percent(mismatch)} of authenticated answers were ` +
+          'mismatches. The stickiness key is likely unknown when the login is routed (a hash of the session ' +
+          'cookie, which the login request does not carry yet), so the login lands on another backend than ' +
+          "the user's later requests.",
+        { affinity, switchRate, mismatchRate: mismatch },
+      ),
+    ];
+  },
+};
+
+const everyoneOnOneBackend: FindingRule = {
+  id: 'one-backend',
+  derive({ summary, sourceAddressesSpread }) {
+    const known = backends(summary);
+    if (known.length < 2 || summary.vus.withResponses < findingBounds.oneBackendUsers) return [];
+    const top = known.reduce((best, backend) => (backend.share > best.share ? backend : best));
+    if (top.share < findingBounds.oneBackend) return [];
+    const others = known.filter((backend) => backend !== top).map((backend) => backend.name);
+    const cause = sourceAddressesSpread
+      ? 'check that the balancer sees the spread client addresses and that the other backends are in its pool'
+      : 'every virtual user comes from one client address (traffic.sourceAddresses is not set), and an ' +
+        'address hash sends one address to one backend; spread the users with traffic.sourceAddresses';
+    return [
+      finding(
+        this.id,
+        'warning',
+        `Every user was served by one backend: ${top.name} answered ${percent(top.share)} of the requests ` +
+          `of ${summary.vus.withResponses} users, ${list(others)} almost none. Behind an address hash, ${cause}.`,
+        { share: top.share, backends: known.length, users: summary.vus.withResponses },
+      ),
+    ];
+  },
+};
+
+const fewerBackendsThanListed: FindingRule = {
+  id: 'fewer-backends-than-listed',
+  derive({ summary, listedBackends }) {
+    if (listedBackends.length === 0) return [];
+    const counts = summary.backendShare;
+    const silent = listedBackends.filter((name) => (counts[name]?.count ?? 0) === 0);
+    if (silent.length === 0) return [];
+    const listed = new Set(listedBackends);
+    const unlisted = Object.keys(counts).filter(
+      (name) => !listed.has(name) && (counts[name]?.count ?? 0) > 0,
+    );
+    const answered = listedBackends.length - silent.length;
+    const skew = summary.loadSkew === null ? '' : ` Load skew (${summary.loadSkew.toFixed(2)}) counts them.`;
+    const strangers =
+      unlisted.length === 0
+        ? ''
+        : ` Answers came from backends not listed: ${list(unlisted)} (does classify.backend read the same names?).`;
+    return [
+      finding(
+        this.id,
+        'warning',
+        `Fewer backends answered than listed: ${answered} of ${listedBackends.length} ` +
+          `(${list(silent)} answered nothing).${skew}${strangers}`,
+        { listed: listedBackends.length, answered, unlisted: unlisted.length },
+      ),
+    ];
+  },
+};
+
+const regularSessionAge: FindingRule = {
+  id: 'regular-session-age',
+  derive({ summary }) {
+    const ages = summary.sessionAgeAtLoss;
+    if (ages === undefined || ages.count < findingBounds.regularAgeLosses) return [];
+    if (ages.p50 < findingBounds.regularAgeMinMs) return [];
+    const spread = (ages.p90 - ages.p10) / ages.p50;
+    if (spread > findingBounds.regularAgeSpread) return [];
+    return [
+      finding(
+        this.id,
+        'warning',
+        `Sessions end on the server at a regular age: ${ages.count} sessions were lost between ` +
+          `${seconds(ages.p10)} and ${seconds(ages.p90)} after their login (median ${seconds(ages.p50)}), ` +
+          `outside any chaos window. The server likely ends sessions after about ${seconds(ages.p50)}; state ` +
+          "the server's session lifetime in the profile so that these count as expired, not lost.",
+        { sessions: ages.count, p10: ages.p10, p50: ages.p50, p90: ages.p90 },
+      ),
+    ];
+  },
+};
+
+const cookieDropped: FindingRule = {
+  id: 'session-cookie-dropped',
+  derive({ summary }) {
+    // The reason exists where the classifier tells a cleared cookie apart (Set-Cookie with a past expiry).
+    const cleared = (summary.counts.reasons as Readonly<Record<string, number>>).session_cleared ?? 0;
+    if (cleared === 0) return [];
+    return [
+      finding(
+        this.id,
+        'warning',
+        `The server dropped the session cookie: ${cleared} requests were sent after an answer cleared the ` +
+          "user's session cookie (Set-Cookie with a past expiry or Max-Age=0); they are counted apart from " +
+          'mismatches.',
+        { requests: cleared },
+      ),
+    ];
+  },
+};
+
+const errorsDuringChaos: FindingRule = {
+  id: 'errors-during-chaos',
+  derive({ summary, chaosActions }) {
+    return summary.impact
+      .filter((impact) => impact.errors > 0)
+      .map((impact) => {
+        // A rolling action's steps are `chaos-2.1`, `chaos-2.2`: each names the action `chaos-2`.
+        const action = chaosActions.find(
+          (candidate) => impact.id === candidate.id || impact.id.startsWith(`${candidate.id}.`),
+        );
+        const what = [action?.action, action?.target].filter((part) => part !== undefined).join(' ');
+        const recovered =
+          impact.vusRecovered === 0
+            ? 'none got an ok again'
+            : `${impact.vusRecovered} got an ok again (median ${seconds(impact.recovery.p50)} after the action)`;
+        return finding(
+          this.id,
+          'warning',
+          `Errors while chaos acted: ${what === '' ? impact.id : `${what} (${impact.id})`} was followed by ` +
+            `${impact.errors} errors in its ${seconds(impact.windowMs)} window; ${impact.vusAffected} users ` +
+            `were affected, ${recovered}.`,
+          {
+            errors: impact.errors,
+            mismatches: impact.mismatches,
+            usersAffected: impact.vusAffected,
+            usersRecovered: impact.vusRecovered,
+            windowMs: impact.windowMs,
+          },
+        );
+      });
+  },
+};
+
+/** Every rule, in the order their findings are shown. Adding a rule is adding it here. */
+export const findingRules: readonly FindingRule[] = [
+  notStickyNotShared,
+  pinnedElsewhere,
+  everyoneOnOneBackend,
+  fewerBackendsThanListed,
+  regularSessionAge,
+  cookieDropped,
+  errorsDuringChaos,
+];
+
+/** The findings of a run: every rule over the same input, most severe first (rule order within). */
+export function deriveFindings(
+  input: FindingsInput,
+  rules: readonly FindingRule[] = findingRules,
+): Finding[] {
+  const rank = { critical: 0, warning: 1, info: 2 } as const;
+  return rules
+    .flatMap((rule) => rule.derive(input))
+    .map((found, order) => ({ found, order }))
+    .sort((a, b) => rank[a.found.severity] - rank[b.found.severity] || a.order - b.order)
+    .map(({ found }) => found);
+}

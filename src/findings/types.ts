@@ -1,0 +1,39 @@
+import type { Summary } from '../metrics/summary.js';
+
+/** `critical`: users lose their sessions or the setup cannot work; `warning`: worth a look; `info`: context. */
+export const findingSeverities = ['critical', 'warning', 'info'] as const;
+export type FindingSeverity = (typeof findingSeverities)[number];
+
+/** A plain sentence about the run, with the numbers it rests on. */
+export interface Finding {
+  /** The rule that made it (stable: `not-sticky-not-shared`, `errors-during-chaos`, ...). */
+  rule: string;
+  severity: FindingSeverity;
+  text: string;
+  /** The evidence, by metric name (ratios as 0..1, times in ms). */
+  evidence: Record<string, number>;
+}
+
+/** A chaos action as the findings name it: its id (as in `summary.impact`), what it did, to what. */
+export interface ChaosActionRef {
+  id: string;
+  action?: string;
+  target?: string;
+}
+
+/** Everything a rule may read: the summary, and the few facts of the plan the numbers cannot carry. */
+export interface FindingsInput {
+  summary: Summary;
+  /** `classify.backends`: the backends said to stand behind the balancer. */
+  listedBackends: readonly string[];
+  /** Whether `traffic.sourceAddresses` spreads the users over client addresses. */
+  sourceAddressesSpread: boolean;
+  /** The run's chaos actions, to name the action behind each impact. */
+  chaosActions: readonly ChaosActionRef[];
+}
+
+/** One rule: pure, the summary in, at most a few findings out (none when the run gives it no cause). */
+export interface FindingRule {
+  id: string;
+  derive(input: FindingsInput): Finding[];
+}

@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import type { Classification } from '../../src/classify/types.js';
+import { deriveFindings, findingRules } from '../../src/findings/rules.js';
+import type { FindingsInput } from '../../src/findings/types.js';
+import { MetricsAggregator } from '../../src/metrics/aggregator.js';
+import { summarize } from '../../src/metrics/summarize.js';
+import type { Summary } from '../../src/metrics/summary.js';
+import { loginRecord, responseRecord } from '../helpers/records.js';
+
+const listed = ['app1', 'app2', 'app3'];
+
+interface Scripted {
+  /** The backend of VU `vu`'s `step`th request, and its class. */
+  answer: (vu: number, step: number) => Classification;
+  users?: number;
+  steps?: number;
+  /** A chaos action followed from this time (ms), for this long. */
+  chaos?: { at: number; windowMs: number };
+  backends?: readonly string[];
+}
+
+/** A run of `users` VUs, one request each every 100 ms, logged in at 0, summarized by the real metrics. */
+function scriptedSummary(script: Scripted): Summary {
+  const users = script.users ?? 12;
+  const aggregator = new MetricsAggregator({ vus: users, expectedBackends: script.backends ?? listed });
+  for (let vu = 1; vu <= users; vu++) aggregator.login(loginRecord({ vu, user: `user${vu}`, end: 0 }));
+  if (script.chaos !== undefined) aggregator.trackEvent('chaos-1', script.chaos.at, script.chaos.windowMs);
+  for (let step = 0; step < (script.steps ?? 50); step++) {
+    for (let vu = 1; vu <= users; vu++) {
+      const start = step * 100 + vu;
+      const classification = script.answer(vu, step);
+      const failed = classification.class === 'error';
+      aggregator.response(
+        responseRecord({
+          vu,
+          user: `user${vu}`,
+          intendedStart: start,
+          start,
+          end: start + 5,
+          ...(failed ? { status: 502 } : classification.class === 'mismatch' ? { status: 401 } : {}),
+        }),
+        classification,
+      );
+    }
+  }
+  return summarize(aggregator.aggregates());
+}
+
+const pinnedBackend = (vu: number): string => listed[vu % listed.length] ?? 'app1';
+
+/** Cookie stickiness over memory sessions, nothing wrong: every user on its own backend, every answer ok. */
+const cleanSticky = (): Summary =>
+  scriptedSummary({ answer: (vu) => ({ class: 'ok', backend: pinnedBackend(vu) }) });
+
+function input(summary: Summary, overrides: Partial<FindingsInput> = {}): FindingsInput {
+  return { summary, listedBackends: listed, sourceAddressesSpread: false, chaosActions: [], ...overrides };
+}
+
+const rulesOf = (summary: Summary, overrides: Partial<FindingsInput> = {}) =>
+  deriveFindings(input(summary, overrides)).map((found) => found.rule);
+
+describe('the findings rules', () => {
+  it('find nothing in a clean sticky run', () => {
+    expect(deriveFindings(input(cleanSticky()))).toEqual([]);
+    // Nor with spread addresses, or without a list of backends.
+    expect(deriveFindings(input(cleanSticky(), { sourceAddressesSpread: true, listedBackends: [] }))).toEqual(
+      [],
+    );
+  });
+
+  it('find nothing in a clean sticky run whose restart caused a few errors and lost no session... but the errors', () => {
+    const summary = scriptedSummary({
+      chaos: { at: 2000, windowMs: 1000 },
+      answer: (vu, step) =>
+        pinnedBackend(vu) === 'app2' && step >= 20 && step < 23
+          ? { class: 'error', reason: 'http_5xx', backend: 'unknown' }
+          : { class: 'ok', backend: pinnedBackend(vu) },
+    });
+    expect(rulesOf(summary)).toEqual(['errors-during-chaos']);
+  });
+
+  it('not sticky and not shared: round robin over memory sessions', () => {
+    const summary = scriptedSummary({
+      answer: (vu, step) => {
+        const backend = listed[(vu + step) % listed.length] ?? 'app1';
+        return { class: backend === pinnedBackend(vu) ? 'ok' : 'mismatch', backend };
+      },
+    });
+    const [found] = deriveFindings(input(summary));
+    expect(found).toMatchObject({ rule: 'not-sticky-not-shared', severity: 'critical' });
+    expect(found?.text).toMatch(
+      /^Not sticky and not shared: .*\(100% of consecutive requests changed backend\)/,
+    );
+    expect(found?.text).toContain('(66% of authenticated answers were mismatches)');
+    expect(found?.evidence).toMatchObject({ switchRate: 1 });
+    expect(found?.evidence.mismatchRate).toBeCloseTo(2 / 3, 1);
+    // Round robin spreads the users evenly: no other rule has cause.
+    expect(rulesOf(summary)).toEqual(['not-sticky-not-shared']);
+  });
+
+  it('pinned, but not where the session is: a hash of the session cookie routes the login elsewhere', () => {
+    const summary = scriptedSummary({
+      answer: (vu) => ({ class: 'mismatch', backend: listed[(vu + 1) % listed.length] ?? 'app1' }),
+    });
+    const found = deriveFindings(input(summary));
+    expect(found.map((entry) => entry.rule)).toEqual(['pinned-elsewhere']);
+    expect(found[0]?.text).toMatch(
+      /^Users are pinned, but not to the backend that holds their session: 100% /,
+    );
+    expect(found[0]?.evidence).toEqual({ affinity: 1, switchRate: 0, mismatchRate: 1 });
+  });
+
+  it('every user on one backend: an address hash seeing one client address', () => {
+    const summary = scriptedSummary({ answer: () => ({ class: 'ok', backend: 'app1' }) });
+    const found = deriveFindings(input(summary));
+    expect(found.map((entry) => entry.rule)).toEqual(['one-backend', 'fewer-backends-than-listed']);
+    expect(found[0]?.text).toContain(
+      'app1 answered 100% of the requests of 12 users, app2 and app3 almost none',
+    );
+    expect(found[0]?.text).toContain('traffic.sourceAddresses is not set');
+    expect(found[0]?.evidence).toEqual({ share: 1, backends: 3, users: 12 });
+    const spread = deriveFindings(input(summary, { sourceAddressesSpread: true }));
+    expect(spread[0]?.text).toContain('sees the spread client addresses');
+  });
+
+  it('fewer backends answered than listed, and load skew counts the silent one', () => {
+    const summary = scriptedSummary({
+      answer: (vu) => ({ class: 'ok', backend: vu % 2 === 0 ? 'app1' : 'app2' }),
+    });
+    // Two backends share the load evenly; the third of the three listed answered nothing: 1.5, not 1.
+    expect(summary.loadSkew).toBeCloseTo(1.5, 5);
+    const found = deriveFindings(input(summary));
+    expect(found.map((entry) => entry.rule)).toEqual(['fewer-backends-than-listed']);
+    expect(found[0]?.text).toBe(
+      'Fewer backends answered than listed: 2 of 3 (app3 answered nothing). Load skew (1.50) counts them.',
+    );
+    expect(found[0]?.evidence).toEqual({ listed: 3, answered: 2, unlisted: 0 });
+  });
+
+  it('names the backends that answered without being listed (the list and the rule disagree)', () => {
+    const summary = scriptedSummary({
+      backends: listed,
+      answer: (vu) => ({ class: 'ok', backend: `lab-${pinnedBackend(vu)}` }),
+    });
+    const found = deriveFindings(input(summary)).find((entry) => entry.rule === 'fewer-backends-than-listed');
+    expect(found?.text).toContain('0 of 3 (app1, app2 and app3 answered nothing)');
+    expect(found?.text).toContain('not listed: lab-app2, lab-app3 and lab-app1');
+  });
+
+  it('sessions ending on the server at a regular age', () => {
+    // Every session is lost 3 s after its login (request 30 of each user, about 3.0 s in), never before.
+    const summary = scriptedSummary({
+      answer: (vu, step) => ({ class: step === 30 ? 'mismatch' : 'ok', backend: pinnedBackend(vu) }),
+    });
+    const found = deriveFindings(input(summary));
+    expect(found.map((entry) => entry.rule)).toEqual(['regular-session-age']);
+    expect(found[0]?.text).toMatch(
+      /^Sessions end on the server at a regular age: 12 sessions were lost between 3\.0 s and 3\.0 s after their login \(median 3\.0 s\)/,
+    );
+    expect(found[0]?.evidence.p50).toBeGreaterThan(3000);
+  });
+
+  it('lost sessions at scattered ages are not a lifetime, nor are losses inside a chaos window', () => {
+    const scattered = scriptedSummary({
+      answer: (vu, step) => ({ class: step === 10 + vu * 3 ? 'mismatch' : 'ok', backend: pinnedBackend(vu) }),
+    });
+    expect(rulesOf(scattered)).toEqual([]);
+    const restart = scriptedSummary({
+      chaos: { at: 2900, windowMs: 1000 },
+      answer: (vu, step) => ({ class: step === 30 ? 'mismatch' : 'ok', backend: pinnedBackend(vu) }),
+    });
+    expect(restart.sessionAgeAtLoss?.count).toBe(0);
+    expect(rulesOf(restart)).toEqual([]);
+  });
+
+  it('the server dropped the session cookie', () => {
+    const summary = cleanSticky();
+    const reasons = { ...summary.counts.reasons, session_cleared: 7 } as Summary['counts']['reasons'];
+    const found = deriveFindings(input({ ...summary, counts: { ...summary.counts, reasons } }));
+    expect(found.map((entry) => entry.rule)).toEqual(['session-cookie-dropped']);
+    expect(found[0]?.text).toMatch(/^The server dropped the session cookie: 7 requests were sent after/);
+    expect(found[0]?.evidence).toEqual({ requests: 7 });
+  });
+
+  it('errors while chaos acted, naming the action from the journal', () => {
+    const summary = scriptedSummary({
+      chaos: { at: 2000, windowMs: 1000 },
+      answer: (vu, step) =>
+        pinnedBackend(vu) === 'app2' && step >= 20 && step < 23
+          ? { class: 'error', reason: 'reset', backend: 'unknown' }
+          : { class: 'ok', backend: pinnedBackend(vu) },
+    });
+    const found = deriveFindings(
+      input(summary, { chaosActions: [{ id: 'chaos-1', action: 'restart', target: 'lab-app2' }] }),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ rule: 'errors-during-chaos', severity: 'warning' });
+    expect(found[0]?.text).toBe(
+      'Errors while chaos acted: restart lab-app2 (chaos-1) was followed by 12 errors in its 1.0 s window; ' +
+        '4 users were affected, 4 got an ok again (median 0.3 s after the action).',
+    );
+  });
+
+  it('lists the most severe first, and every rule has a distinct id', () => {
+    const summary = scriptedSummary({ answer: () => ({ class: 'mismatch', backend: 'app1' }) });
+    const found = deriveFindings(input(summary));
+    expect(found[0]?.severity).toBe('critical');
+    expect(found.map((entry) => entry.severity)).toEqual(
+      [...found.map((entry) => entry.severity)].sort((a, b) => (a === b ? 0 : a === 'critical' ? -1 : 1)),
+    );
+    const ids = findingRules.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
