@@ -9,10 +9,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * An older document in the current shape. Version 1 lacks `summary.counts.statuses`, `outsideChaos` and
- * `sessionAgeAtLoss` (optional since); versions 1 and 2 lack the per-second latency and the pin map (optional:
- * the HTML report says so). The findings came within version 3 (a reader that does not know them ignores
- * them); a document without them has none.
+ * An older document in the current shape. Version 1 lacks `summary.counts.statuses` and `outsideChaos`,
+ * versions 1 and 2 the per-second latency and the pin map, and the first builds of version 3
+ * `sessionAgeAtLoss` (all optional: the reports say so where they miss them). The findings also came within
+ * version 3 (a reader that does not know them ignores them); a document without them has none.
  */
 function upgrade(value: Record<string, unknown>, version: number): Record<string, unknown> {
   if (version >= resultSchemaVersion) return { findings: [], ...value };
