@@ -23,6 +23,8 @@ const exitCodeByErrorCode = {
   SC_DOCKER_UNREACHABLE: ExitCode.preflightFailed,
   SC_LAB_COMPONENT_MISSING: ExitCode.preflightFailed,
   SC_DOCKER_API: ExitCode.aborted,
+  SC_DOCKER_TIMEOUT: ExitCode.aborted,
+  SC_CHAOS_RESTORE: ExitCode.aborted,
   SC_LAB: ExitCode.aborted,
   SC_RUN_ABORTED: ExitCode.aborted,
   SC_OUTPUT_WRITE: ExitCode.aborted,
@@ -119,6 +121,24 @@ export class DockerApiError extends SessionChaosError {
     super('SC_DOCKER_API', `Docker ${operation}${on} failed with HTTP ${status}: ${dockerMessage}`);
     this.status = status;
     this.container = container;
+  }
+}
+
+/** Docker took the request and gave no answer within the request's deadline (a hung engine). */
+export class DockerTimeoutError extends SessionChaosError {
+  constructor(method: string, path: string, timeoutMs: number) {
+    super('SC_DOCKER_TIMEOUT', `Docker did not answer ${method} ${path} within ${formatSeconds(timeoutMs)}`);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Chaos took a target down and could not bring it back (rollback or `recover`); what is left is named. */
+export class ChaosRestoreError extends SessionChaosError {
+  constructor(message: string) {
+    super('SC_CHAOS_RESTORE', message, { hint: 'see what is left with: session-chaos recover --dry-run' });
   }
 }
 

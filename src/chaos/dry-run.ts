@@ -1,6 +1,7 @@
 import { DockerUnreachableError, PreflightError } from '../errors.js';
 import type { Plan } from '../profile/load.js';
-import { chaosPreflight, dockerClientFor, needsDocker } from './preflight.js';
+import { openDrivers } from './drivers.js';
+import { chaosPreflight } from './preflight.js';
 import { renderChaosPlan } from './render.js';
 import { planChaos } from './schedule.js';
 
@@ -11,19 +12,19 @@ export interface ChaosDryRun {
 }
 
 /**
- * The chaos plan as `run --dry-run` prints it. Docker is only read (ping, list); when it cannot resolve the
- * targets, the timeline is still shown, with the selectors, and the reason is returned.
+ * The chaos plan as `run --dry-run` prints it. The drivers only read (ping, list); when they cannot resolve
+ * the targets, the timeline is still shown, with the selectors, and the reason is returned.
  */
 export async function chaosDryRun(plan: Plan, env: NodeJS.ProcessEnv = process.env): Promise<ChaosDryRun> {
-  const client = needsDocker(plan) ? dockerClientFor(plan, env) : undefined;
+  const drivers = openDrivers(plan, env);
   try {
-    return { text: renderChaosPlan((await chaosPreflight(plan, client)).actions) };
+    return { text: renderChaosPlan((await chaosPreflight(plan, drivers)).actions) };
   } catch (error) {
     if (!(error instanceof DockerUnreachableError || error instanceof PreflightError)) throw error;
     const { chaos, traffic } = plan.profile;
     const actions = planChaos({ chaos, seed: traffic.seed, horizonMs: traffic.duration, matches: new Map() });
     return { text: renderChaosPlan(actions), preflightError: error };
   } finally {
-    await client?.close();
+    await drivers.close();
   }
 }

@@ -18,6 +18,9 @@ export interface ExecOptions {
   maxOutputBytes?: number;
   /** Aborting kills the command, as the run ending does. */
   signal?: AbortSignal;
+  /** Called once, when stdout first contains this text (the command's "it is done now" line). */
+  marker?: string;
+  onMarker?: () => void;
 }
 
 const defaultMaxOutputBytes = 8192;
@@ -46,6 +49,19 @@ export function runExec(command: readonly string[], options: ExecOptions): Promi
       size[stream] += part.length;
     };
     child.stdout.on('data', keep('stdout'));
+    const { marker, onMarker } = options;
+    if (marker !== undefined && onMarker !== undefined) {
+      // Searched over what came lately, so a marker split between chunks is found, and output beyond the
+      // kept bytes is still searched.
+      let recent = '';
+      const watch = (chunk: Buffer): void => {
+        recent = (recent + chunk.toString('utf8')).slice(-(marker.length + 65_536));
+        if (!recent.includes(marker)) return;
+        child.stdout.off('data', watch);
+        onMarker();
+      };
+      child.stdout.on('data', watch);
+    }
     child.stderr.on('data', keep('stderr'));
     const started = Date.now();
     child.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,16 +1,17 @@
-import type { ActionOutcome } from './docker/types.js';
+import type { ActionOutcome, ChaosTarget, RestoreResult } from './driver.js';
 import type { ExecResult } from './exec.js';
-import type { ChaosAction, ContainerRef } from './schedule.js';
+import type { ChaosAction } from './schedule.js';
 
 /**
- * The journal: what chaos did and what Docker saw, on the run's clock (milliseconds since the run started,
+ * The journal: what chaos did and what the runtime saw, on the run's clock (milliseconds since the run started,
  * the clock ResponseRecord and LoginRecord use), so that impact can be joined with the requests by time.
  */
 
 /** Why an action record exists beyond the plan: the undo of a `for`, or the rollback at the end of the run. */
 export type ActionOrigin = 'planned' | 'undo' | 'rollback';
 
-export type ActionRecordOutcome = ActionOutcome | 'failed' | 'skipped';
+/** A rollback record's outcome is the restore's, said as it is: restored, already-fine, gone or failed. */
+export type ActionRecordOutcome = ActionOutcome | 'failed' | 'skipped' | RestoreResult['outcome'];
 
 export interface ActionRecord {
   /** The planned action's seq (undo and rollback records carry the seq of what they undo, 0 for none). */
@@ -23,9 +24,11 @@ export interface ActionRecord {
   label: string;
   origin: ActionOrigin;
   action: ChaosAction;
+  /** The driver that acted; undefined for exec. */
+  driver?: string;
   /** Undefined for exec. */
-  container?: ContainerRef;
-  /** When the plan wanted it, when it was sent, when Docker (or the command) answered. */
+  target?: ChaosTarget;
+  /** When the plan wanted it, when it was sent, when the driver (or the command) answered. */
   plannedMs?: number;
   issuedMs: number;
   doneMs?: number;
@@ -37,29 +40,45 @@ export interface ActionRecord {
   /** Waited waitTimeout for the target to be back, and it was not. */
   recoveryTimedOut?: boolean;
   outcome?: ActionRecordOutcome;
-  /** Docker's message for a failure or a conflict. */
+  /** Docker's message (or the driver's) for a failure or a conflict. */
   error?: string;
+  /** What a rollback found, when there was nothing to do (`it was running`, `no such container`). */
+  note?: string;
+  /**
+   * When its impact window starts: when it was sent (an exec with a marker: when it printed it); the window
+   * lasts chaos.impactWindow from doneMs (the marker, for such an exec).
+   */
+  impactFromMs?: number;
   exec?: ExecResult;
 }
 
-export interface DockerEventRecord {
-  /** Docker's own time for the event, on the run's clock. */
+/** An event the runtime reported about a target (Docker's event stream). */
+export interface TargetEventRecord {
+  driver: string;
+  /** The runtime's own time for the event, on the run's clock. */
   atMs: number;
   /** When the event reached us, on the run's clock. */
   receivedMs: number;
   action: string;
-  containerId: string;
-  containerName?: string;
+  targetId: string;
+  targetName?: string;
+}
+
+/** Something that went wrong beside the actions (an event stream breaking), with when it did. */
+export interface JournalProblem {
+  atMs: number;
+  message: string;
 }
 
 export interface ChaosJournal {
+  /** When the traffic phase started, on the run's clock: the origin of the profile's `at` and of reports. */
+  trafficStartMs?: number;
   readonly actions: ActionRecord[];
-  readonly dockerEvents: DockerEventRecord[];
-  /** What went wrong beside the actions (the event stream breaking), for the report. */
-  readonly problems: string[];
+  readonly targetEvents: TargetEventRecord[];
+  readonly problems: JournalProblem[];
   /** Adds a record and returns it, to be completed in place as the action proceeds. */
   begin(record: ActionRecord): ActionRecord;
-  addDockerEvent(event: DockerEventRecord): void;
+  addTargetEvent(event: TargetEventRecord): void;
 }
 
 /**
@@ -71,22 +90,22 @@ export function impactId(record: Pick<ActionRecord, 'seq' | 'step'>): string {
   return record.step === undefined ? `chaos-${record.seq}` : `chaos-${record.seq}.${record.step}`;
 }
 
-/** At most this many Docker events are kept; a flapping container must not grow the journal without bound. */
-export const maxDockerEvents = 10_000;
+/** At most this many runtime events are kept; a flapping container must not grow the journal without bound. */
+export const maxTargetEvents = 10_000;
 
 export function createChaosJournal(): ChaosJournal {
   const actions: ActionRecord[] = [];
-  const dockerEvents: DockerEventRecord[] = [];
+  const targetEvents: TargetEventRecord[] = [];
   return {
     actions,
-    dockerEvents,
+    targetEvents,
     problems: [],
     begin: (record) => {
       actions.push(record);
       return record;
     },
-    addDockerEvent: (event) => {
-      if (dockerEvents.length < maxDockerEvents) dockerEvents.push(event);
+    addTargetEvent: (event) => {
+      if (targetEvents.length < maxTargetEvents) targetEvents.push(event);
     },
   };
 }

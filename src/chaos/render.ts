@@ -6,14 +6,16 @@ const undoOf = { stop: 'start', pause: 'unpause' } as const;
 function targetsText(action: PlannedAction): string {
   if (action.action === 'exec') return (action.command ?? []).join(' ');
   if (action.targets.length === 0) return `(not resolved: ${action.selector ?? 'no selector'})`;
-  const names = action.targets.map((target) => `${target.name} (${target.id.slice(0, 12)})`);
+  const names = action.targets.map((target) =>
+    target.name.includes(target.id) ? target.name : `${target.name} (${target.id.slice(0, 12)})`,
+  );
   return action.rolling ? `rolling: ${names.join(' -> ')}` : names.join(', ');
 }
 
 function notes(action: PlannedAction): string[] {
   const notes: string[] = [];
   if (action.signal !== undefined) notes.push(`signal ${action.signal}`);
-  if (action.stopTimeoutS !== undefined) notes.push(`grace ${action.stopTimeoutS}s`);
+  if (action.stopTimeoutMs !== undefined) notes.push(`grace ${formatDuration(action.stopTimeoutMs)}`);
   if (action.execTimeoutMs !== undefined) notes.push(`timeout ${formatDuration(action.execTimeoutMs)}`);
   if (action.undoAfterMs !== undefined && (action.action === 'stop' || action.action === 'pause')) {
     notes.push(`${undoOf[action.action]} after ${formatDuration(action.undoAfterMs)}`);
@@ -23,6 +25,8 @@ function notes(action: PlannedAction): string[] {
       `waits for ${action.waitFor ?? 'healthy or running'} up to ${formatDuration(action.waitTimeoutMs)} each`,
     );
   }
+  if (action.driver !== undefined && action.driver !== 'docker') notes.push(`${action.driver} driver`);
+  if (action.marker !== undefined) notes.push(`impact from the line "${action.marker}"`);
   if (action.selector !== undefined && action.targets.length > 0) notes.push(`from ${action.selector}`);
   return notes;
 }

@@ -1,32 +1,52 @@
 import type { Clock } from '../util/clock.js';
 import { retryUntil, type Sleep, systemSleep } from '../util/retry.js';
-import type { ActionOutcome, ContainerAction, ContainerState, DockerClient } from './docker/types.js';
+import type { ActionOutcome, ChaosDriver, ChaosTarget, DriverLookup, TargetAction } from './driver.js';
 import { execSucceeded, runExec } from './exec.js';
 import type { ActionOrigin, ActionRecord, ChaosJournal } from './journal.js';
-import type { ContainerRef, PlannedAction } from './schedule.js';
+import type { Ledger } from './ledger.js';
+import type { PlannedAction } from './schedule.js';
 
 export interface ChaosRunnerOptions {
-  /** Required when any planned action acts on a container. */
-  client?: DockerClient;
+  /** The drivers by name; required when any planned action acts on a target. */
+  drivers?: DriverLookup;
   clock: Clock;
   sleep?: Sleep;
-  /** Epoch milliseconds, to place Docker's event times on the run's clock. */
+  /** Epoch milliseconds, to place the runtime's event times on the run's clock. */
   wallClock?: () => number;
   actions: readonly PlannedAction[];
   journal: ChaosJournal;
+  /** Written before each action that takes a target down; undefined: nothing is written (unit tests). */
+  ledger?: Ledger;
   /** The clock reading at the run's time 0 (ResponseRecord times count from it); default: now. */
   runStartedAt?: number;
-  /** How often a target is inspected while waiting for it to be back. */
+  /** How often a target is checked while waiting for it to be back. */
   pollMs?: number;
-  /** Whether to record Docker's event stream for the targets; default true when there are targets. */
-  recordDockerEvents?: boolean;
-  /**
-   * Called as each planned action is sent to a container (undo and rollback excluded) or an exec starts,
-   * before the answer: the run starts following its impact from there.
-   */
+  /** Whether to record the runtime's event stream for the targets; default true when there are targets. */
+  recordTargetEvents?: boolean;
+  /** How long stop() waits for actions under way (the run's chaos drain budget); default 60 s. */
+  settleTimeoutMs?: number;
+  /** Called as each planned action is sent to a target (undo and rollback excluded) or an exec starts. */
   onIssued?: (record: ActionRecord) => void;
+  /**
+   * Called once per planned action (per step of a rolling one) when its impact starts, `record.impactFromMs`:
+   * when it is sent (its effect begins there: a restart stops the target first), or when an exec with a
+   * marker printed it.
+   */
+  onImpactStart?: (record: ActionRecord) => void;
+  /**
+   * Called once per planned action (per step) when it is done, at `atMs` on the run clock: the driver
+   * answered (a restart: the target runs again), an exec exited or printed its marker. The impact window
+   * lasts its length from here.
+   */
+  onImpactDone?: (record: ActionRecord, atMs: number) => void;
   /** Called at once when an action fails, so the run can decide whether to abort; start() rejects with it too. */
   onFault?: (error: unknown) => void;
+}
+
+/** A target this run took down and has not brought back, with the driver that did it. */
+export interface TakenDown {
+  driver: string;
+  target: ChaosTarget;
 }
 
 export interface ChaosRunner {
@@ -36,38 +56,35 @@ export interface ChaosRunner {
    * recovery wait) is over, or after stop(); rejects with the first failure once everything has settled.
    */
   start(): Promise<void>;
-  /** Stops the timeline: no new action starts, waits are cut short; actions already sent to Docker finish. */
+  /** Stops the timeline: no new action starts, waits are cut short; actions already sent finish. */
   stop(): Promise<void>;
   /**
-   * Stops, then starts every container the run stopped or killed and unpauses every one it paused, whatever
-   * state the timeline left them in. Idempotent; returns the rollback's own journal records.
+   * Stops, then restores every target the run stopped, killed or paused, whatever state the timeline left it
+   * in. Idempotent; returns the rollback's own journal records, each with its outcome as it is.
    */
   rollback(): Promise<ActionRecord[]>;
-  /** Containers the run stopped, killed or paused and has not restored yet. */
-  pending(): ContainerRef[];
+  /** Targets the run took down and has not restored yet. */
+  pending(): TakenDown[];
 }
 
 const undoOf = { stop: 'start', pause: 'unpause' } as const;
-/** Actions that leave a container down until someone brings it back. */
-const downing = new Set<ContainerAction>(['stop', 'kill', 'pause']);
+/** Actions that leave a target down until someone brings it back. */
+const downing = new Set<TargetAction>(['stop', 'kill', 'pause']);
+/** Actions the ledger writes down first: a restart killed half-way (a process's) leaves the target down. */
+const ledgered = new Set<TargetAction>(['stop', 'kill', 'pause', 'restart']);
 /** Actions after which the target is expected back by itself (kill: when a restart policy applies). */
-const recovering = new Set<ContainerAction>(['restart', 'start', 'unpause', 'kill']);
-/** Docker answers a stop within its grace period; this bounds how long stop() waits for in-flight actions. */
-const settleTimeoutMs = 60_000;
+const recovering = new Set<TargetAction>(['restart', 'start', 'unpause', 'kill']);
+const defaultSettleTimeoutMs = 60_000;
 const eventsGraceMs = 250;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function isBack(state: ContainerState, waitFor: PlannedAction['waitFor']): boolean {
-  if (state.status !== 'running') return false;
-  if (waitFor === 'running' || state.health === undefined) return true;
-  return state.health === 'healthy';
-}
+const keyOf = (driver: string, target: ChaosTarget): string => `${driver}\0${target.id}`;
 
 export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
-  const { clock, journal, actions } = options;
+  const { clock, journal, actions, ledger } = options;
   const sleep = options.sleep ?? systemSleep;
   const pollMs = options.pollMs ?? 100;
   const runStartedAt = options.runStartedAt ?? clock.now();
@@ -77,22 +94,21 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
   const stopping = new AbortController();
   const eventsStream = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
-  /** Containers this run took down, by id, in the order it did. */
-  const takenDown = new Map<string, ContainerRef>();
+  /** Targets this run took down, in the order it did, with their open ledger entries. */
+  const takenDown = new Map<string, TakenDown & { ledgerIds: string[] }>();
   let firstFault: unknown;
-  let eventsDone: Promise<void> = Promise.resolve();
+  let eventsDone: Promise<unknown> = Promise.resolve();
   let stopped: Promise<void> | undefined;
   let rolledBack: Promise<ActionRecord[]> | undefined;
   /** The run's time when start() was called: planned times count from it. */
   let trafficStartMs = 0;
 
-  const targetIds = [...new Set(actions.flatMap((action) => action.targets.map((target) => target.id)))];
-  const recordingEvents = options.recordDockerEvents ?? targetIds.length > 0;
+  const recordingEvents = options.recordTargetEvents ?? actions.some((action) => action.targets.length > 0);
 
-  function client(): DockerClient {
-    if (options.client === undefined)
-      throw new Error('a chaos action needs a Docker client, and none was given');
-    return options.client;
+  function driver(name: string | undefined): ChaosDriver {
+    if (options.drivers === undefined || name === undefined)
+      throw new Error('a chaos action needs a driver, and none was given');
+    return options.drivers(name);
   }
 
   function track<T>(promise: Promise<T>): Promise<T> {
@@ -119,59 +135,96 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     }
   }
 
+  /** The target is back or restored: it is no longer this run's to restore, and its ledger entries close. */
+  function released(driverName: string, target: ChaosTarget): void {
+    const key = keyOf(driverName, target);
+    for (const id of takenDown.get(key)?.ledgerIds ?? []) ledger?.close(id);
+    takenDown.delete(key);
+  }
+
   async function send(
-    planned: Pick<PlannedAction, 'seq' | 'label' | 'stopTimeoutS' | 'signal'> & {
+    planned: Pick<PlannedAction, 'seq' | 'label' | 'stopTimeoutMs' | 'signal' | 'driver'> & {
       plannedMs?: number;
       step?: number;
     },
     origin: ActionOrigin,
-    action: ContainerAction,
-    target: ContainerRef,
+    action: TargetAction,
+    target: ChaosTarget,
   ): Promise<ActionRecord> {
-    const wasDown = takenDown.has(target.id);
-    if (downing.has(action)) takenDown.set(target.id, target);
+    const driverName = planned.driver ?? '';
+    const acting = driver(driverName);
+    const key = keyOf(driverName, target);
+    const wasDown = takenDown.has(key);
+    let ledgerId: string | undefined;
+    if (ledgered.has(action) && ledger !== undefined) {
+      // On disk before the action is sent: a run killed from here on leaves recover a way back.
+      ledgerId = ledger.open({
+        seq: planned.seq,
+        driver: driverName,
+        config: acting.config,
+        target,
+        action,
+        undo: action === 'pause' ? 'unpause' : 'start',
+      });
+    }
+    const entry = takenDown.get(key) ?? { driver: driverName, target, ledgerIds: [] };
+    if (ledgerId !== undefined) entry.ledgerIds.push(ledgerId);
+    if (ledgered.has(action)) takenDown.set(key, entry);
     const record = journal.begin({
       seq: planned.seq,
       ...(planned.step === undefined ? {} : { step: planned.step }),
       label: planned.label,
       origin,
       action,
-      container: target,
+      driver: driverName,
+      target,
       ...(planned.plannedMs === undefined ? {} : { plannedMs: planned.plannedMs }),
       issuedMs: runNow(),
     });
-    if (origin === 'planned') options.onIssued?.(record);
+    if (origin === 'planned') {
+      options.onIssued?.(record);
+      record.impactFromMs = record.issuedMs;
+      options.onImpactStart?.(record);
+    }
     let outcome: ActionOutcome;
     try {
-      outcome = await client().act(target.id, action, {
-        ...(planned.stopTimeoutS === undefined ? {} : { timeoutS: planned.stopTimeoutS }),
+      outcome = await acting.act(target, action, {
+        ...(planned.stopTimeoutMs === undefined ? {} : { timeoutMs: planned.stopTimeoutMs }),
         ...(planned.signal === undefined ? {} : { signal: planned.signal }),
       });
     } catch (error) {
       record.doneMs = runNow();
       record.outcome = 'failed';
       record.error = errorText(error);
+      if (origin === 'planned') options.onImpactDone?.(record, record.doneMs);
       throw error;
     }
     record.doneMs = runNow();
     record.outcome = outcome;
-    if (!downing.has(action)) takenDown.delete(target.id);
-    else if (outcome !== 'done' && !wasDown) takenDown.delete(target.id);
+    if (origin === 'planned') options.onImpactDone?.(record, record.doneMs);
+    // A restart the driver finished, an undo, a start: the target is no longer down.
+    if (!downing.has(action) && outcome === 'done') released(driverName, target);
+    else if (!downing.has(action) && !wasDown) released(driverName, target);
+    else if (downing.has(action) && outcome !== 'done' && !wasDown) released(driverName, target);
     return record;
   }
 
   async function watchRecovery(
     record: ActionRecord,
     planned: PlannedAction,
-    target: ContainerRef,
+    target: ChaosTarget,
   ): Promise<void> {
+    const acting = driver(planned.driver);
     try {
       const back = await retryUntil(
-        async () => (isBack(await client().inspect(target.id), planned.waitFor) ? runNow() : undefined),
+        async () => ((await acting.isBack(target, planned.waitFor)) ? runNow() : undefined),
         { clock, sleep, timeoutMs: planned.waitTimeoutMs, intervalMs: pollMs, signal: stopping.signal },
       );
-      if (back !== undefined) record.recoveredMs = back;
-      else record.recoveryTimedOut = true;
+      if (back !== undefined) {
+        record.recoveredMs = back;
+        // A killed target that came back by itself (a restart policy) needs no restore.
+        if (planned.action === 'kill') released(planned.driver ?? '', target);
+      } else record.recoveryTimedOut = true;
     } catch (error) {
       if (!stopping.signal.aborted) record.error = `while waiting for it to be back: ${errorText(error)}`;
     }
@@ -183,11 +236,11 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
    */
   async function actOn(
     planned: PlannedAction,
-    target: ContainerRef,
+    target: ChaosTarget,
     awaitRecovery: boolean,
     step?: number,
   ): Promise<boolean> {
-    const action = planned.action as ContainerAction;
+    const action = planned.action as TargetAction;
     const plannedMs = planned.atMs + trafficStartMs;
     const record = await send(
       { ...planned, plannedMs, ...(step === undefined ? {} : { step }) },
@@ -202,7 +255,12 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
       record.outcome === 'done'
     ) {
       if (!(await until((record.doneMs ?? runNow()) + planned.undoAfterMs))) return false;
-      await send({ seq: planned.seq, label: planned.label }, 'undo', undoOf[action], target);
+      await send(
+        { seq: planned.seq, label: planned.label, driver: planned.driver },
+        'undo',
+        undoOf[action],
+        target,
+      );
       expectBack = true;
     }
     if (!expectBack) return true;
@@ -215,26 +273,51 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     return record.recoveredMs !== undefined;
   }
 
+  async function performExec(planned: PlannedAction): Promise<void> {
+    const record = journal.begin({
+      seq: planned.seq,
+      label: planned.label,
+      origin: 'planned',
+      action: 'exec',
+      plannedMs: planned.atMs + trafficStartMs,
+      issuedMs: runNow(),
+    });
+    options.onIssued?.(record);
+    let impactDone = false;
+    const impactStarts = (): void => {
+      if (record.impactFromMs !== undefined) return;
+      record.impactFromMs = runNow();
+      options.onImpactStart?.(record);
+    };
+    const impactIsDone = (): void => {
+      if (impactDone) return;
+      impactDone = true;
+      options.onImpactDone?.(record, runNow());
+    };
+    // Without a marker, the command's effect may begin as soon as it runs; with one, at the marker.
+    if (planned.marker === undefined) impactStarts();
+    const result = await runExec(planned.command ?? [], {
+      timeoutMs: planned.execTimeoutMs ?? 60_000,
+      signal: stopping.signal,
+      ...(planned.marker === undefined
+        ? {}
+        : {
+            marker: planned.marker,
+            onMarker: () => {
+              impactStarts();
+              impactIsDone();
+            },
+          }),
+    });
+    record.doneMs = runNow();
+    record.outcome = execSucceeded(result) ? 'done' : 'failed';
+    record.exec = result;
+    impactStarts();
+    impactIsDone();
+  }
+
   async function perform(planned: PlannedAction): Promise<void> {
-    if (planned.action === 'exec') {
-      const record = journal.begin({
-        seq: planned.seq,
-        label: planned.label,
-        origin: 'planned',
-        action: 'exec',
-        plannedMs: planned.atMs + trafficStartMs,
-        issuedMs: runNow(),
-      });
-      options.onIssued?.(record);
-      const result = await runExec(planned.command ?? [], {
-        timeoutMs: planned.execTimeoutMs ?? 60_000,
-        signal: stopping.signal,
-      });
-      record.doneMs = runNow();
-      record.outcome = execSucceeded(result) ? 'done' : 'failed';
-      record.exec = result;
-      return;
-    }
+    if (planned.action === 'exec') return performExec(planned);
     if (!planned.rolling) {
       await Promise.all(planned.targets.map((target) => actOn(planned, target, false)));
       return;
@@ -249,7 +332,8 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
           label: planned.label,
           origin: 'planned',
           action: planned.action,
-          container: skipped,
+          ...(planned.driver === undefined ? {} : { driver: planned.driver }),
+          target: skipped,
           issuedMs: runNow(),
           outcome: 'skipped',
           error: `${target.name} was not back within ${planned.waitTimeoutMs}ms`,
@@ -259,29 +343,45 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     }
   }
 
-  async function recordDockerEvents(): Promise<void> {
+  /** The runtime's own events, for each driver that has them, over the targets it acts on. */
+  async function recordTargetEvents(driverName: string, targets: ChaosTarget[]): Promise<void> {
+    const source = driver(driverName);
+    if (source.events === undefined) return;
     try {
-      for await (const event of client().events({
-        containers: targetIds,
-        sinceMs: wallAtRunStart + runNow(),
-        signal: eventsStream.signal,
-      })) {
-        journal.addDockerEvent({
+      for await (const event of source.events(targets, wallAtRunStart + runNow(), eventsStream.signal)) {
+        journal.addTargetEvent({
+          driver: driverName,
           atMs: event.timeMs - wallAtRunStart,
           receivedMs: runNow(),
           action: event.action,
-          containerId: event.id,
-          ...(event.name === undefined ? {} : { containerName: event.name }),
+          targetId: event.targetId,
+          ...(event.targetName === undefined ? {} : { targetName: event.targetName }),
         });
       }
     } catch (error) {
-      if (!eventsStream.signal.aborted) journal.problems.push(`Docker event stream: ${errorText(error)}`);
+      if (!eventsStream.signal.aborted) {
+        journal.problems.push({ atMs: runNow(), message: `${driverName} event stream: ${errorText(error)}` });
+      }
     }
+  }
+
+  function startEventStreams(): Promise<unknown> {
+    const byDriver = new Map<string, Map<string, ChaosTarget>>();
+    for (const action of actions) {
+      if (action.driver === undefined) continue;
+      const targets = byDriver.get(action.driver) ?? new Map<string, ChaosTarget>();
+      for (const target of action.targets) targets.set(target.id, target);
+      byDriver.set(action.driver, targets);
+    }
+    return Promise.all(
+      [...byDriver].map(([name, targets]) => recordTargetEvents(name, [...targets.values()])),
+    );
   }
 
   async function start(): Promise<void> {
     trafficStartMs = runNow();
-    if (recordingEvents) eventsDone = recordDockerEvents();
+    journal.trafficStartMs = trafficStartMs;
+    if (recordingEvents) eventsDone = startEventStreams();
     for (const planned of actions) {
       if (!(await until(trafficStartMs + planned.atMs))) break;
       track(perform(planned).catch(fault));
@@ -294,45 +394,41 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     stopped ??= (async () => {
       stopping.abort();
       const settled = Promise.allSettled([...inFlight]);
-      const bound = new Promise<void>((resolve) => setTimeout(resolve, settleTimeoutMs).unref());
+      const bound = new Promise<void>((resolve) =>
+        setTimeout(resolve, options.settleTimeoutMs ?? defaultSettleTimeoutMs).unref(),
+      );
       await Promise.race([settled, bound]);
     })();
     return stopped;
   }
 
-  async function restore(target: ContainerRef): Promise<ActionRecord | undefined> {
-    const rollbackOf = { seq: 0, label: 'rollback' };
-    let state: ContainerState;
-    try {
-      state = await client().inspect(target.id);
-    } catch (error) {
-      return journal.begin({
-        ...rollbackOf,
-        origin: 'rollback',
-        action: 'start',
-        container: target,
-        issuedMs: runNow(),
-        outcome: 'failed',
-        error: errorText(error),
-      });
-    }
-    if (state.status === 'running' || state.status === 'restarting') {
-      takenDown.delete(target.id);
-      return undefined;
-    }
-    const action = state.status === 'paused' ? 'unpause' : 'start';
-    // send() journals a failure itself; the rollback goes on with the next container.
-    return send(rollbackOf, 'rollback', action, target).catch(() => journal.actions.at(-1));
+  async function restore(down: TakenDown): Promise<ActionRecord> {
+    const issuedMs = runNow();
+    const result = await driver(down.driver).restore(down.target);
+    const record = journal.begin({
+      seq: 0,
+      label: 'rollback',
+      origin: 'rollback',
+      action:
+        result.outcome === 'restored' || result.outcome === 'failed' ? (result.action ?? 'start') : 'start',
+      driver: down.driver,
+      target: down.target,
+      issuedMs,
+      doneMs: runNow(),
+      outcome: result.outcome,
+      ...(result.outcome === 'failed' ? { error: result.error } : {}),
+      ...(result.outcome === 'gone' ? { note: result.reason } : {}),
+      ...(result.outcome === 'already-fine' ? { note: result.state } : {}),
+    });
+    if (result.outcome !== 'failed') released(down.driver, down.target);
+    return record;
   }
 
   function rollback(): Promise<ActionRecord[]> {
     rolledBack ??= (async () => {
       await stop();
       const records: ActionRecord[] = [];
-      for (const target of [...takenDown.values()]) {
-        const record = await restore(target);
-        if (record !== undefined) records.push(record);
-      }
+      for (const down of [...takenDown.values()]) records.push(await restore(down));
       if (recordingEvents) {
         // Docker publishes the rollback's own events a moment after answering; keep them in the journal.
         await sleep(eventsGraceMs).catch(() => undefined);
@@ -349,6 +445,6 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     start,
     stop,
     rollback,
-    pending: () => [...takenDown.values()],
+    pending: () => [...takenDown.values()].map(({ driver: name, target }) => ({ driver: name, target })),
   };
 }

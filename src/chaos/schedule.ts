@@ -1,16 +1,11 @@
 import type { Problem } from '../errors.js';
 import type { Chaos, ChaosEvent } from '../profile/schema/chaos.js';
 import { deriveSeed, type Random, seededRandom } from '../util/random.js';
-import type { ContainerAction, ContainerSummary } from './docker/types.js';
+import type { ChaosTarget, TargetAction, WaitFor } from './driver.js';
 import { parsePick, pickTargets } from './pick.js';
 import { describeSelector } from './targets.js';
 
-export type ChaosAction = ContainerAction | 'exec';
-
-export interface ContainerRef {
-  id: string;
-  name: string;
-}
+export type ChaosAction = TargetAction | 'exec';
 
 /** One occurrence of a profile event, with its time and its targets decided: a line of the timeline. */
 export interface PlannedAction {
@@ -25,20 +20,24 @@ export interface PlannedAction {
   /** Milliseconds from the start of the traffic phase. */
   atMs: number;
   action: ChaosAction;
+  /** The driver that acts on the targets (chaos.driver, or the event's own); undefined for exec. */
+  driver?: string;
   /** The selector as written, for the dry run. */
   selector?: string;
   /** In order; rolling acts on them one at a time, otherwise all at once. Empty for exec. */
-  targets: ContainerRef[];
+  targets: ChaosTarget[];
   rolling: boolean;
   /** stop or pause: start or unpause this long after. */
   undoAfterMs?: number;
   signal?: string;
-  /** restart or stop: Docker's grace period, in seconds. */
-  stopTimeoutS?: number;
+  /** restart or stop: the grace period after SIGTERM. */
+  stopTimeoutMs?: number;
   command?: string[];
   execTimeoutMs?: number;
-  /** What "back" means for the targets; undefined: healthy when the container has a health check. */
-  waitFor?: 'running' | 'healthy';
+  /** exec: the impact starts at the first output line containing this, else when the command exits. */
+  marker?: string;
+  /** What "back" means for the targets; undefined: healthy when the target has a health check. */
+  waitFor?: WaitFor;
   waitTimeoutMs: number;
 }
 
@@ -48,10 +47,10 @@ export interface ScheduleInput {
   /** The traffic phase's length; `every` repeats until then. Undefined when the run is bounded by requests. */
   horizonMs: number | undefined;
   /**
-   * The containers each event's selector matched, by event index (see resolveSelector). An event missing here
-   * is planned without targets: the dry run shows it that way when Docker cannot be asked.
+   * The targets each event's selector matched, by event index (ChaosDriver.resolve). An event missing here
+   * is planned without targets: the dry run shows it that way when the driver cannot be asked.
    */
-  matches: ReadonlyMap<number, readonly ContainerSummary[]>;
+  matches: ReadonlyMap<number, readonly ChaosTarget[]>;
 }
 
 export const defaultExecTimeoutMs = 60_000;
@@ -107,27 +106,24 @@ export function planChaos(input: ScheduleInput): PlannedAction[] {
     const pick = parsePick(event.pick);
     const candidates = input.matches.get(index) ?? [];
     occurrenceTimes(event, input.horizonMs, randoms.times).forEach((atMs, k) => {
-      const targets =
-        event.action === 'exec'
-          ? []
-          : pickTargets(pick, candidates, randoms.picks).map(({ id, name }) => ({ id, name }));
+      const targets = event.action === 'exec' ? [] : pickTargets(pick, candidates, randoms.picks);
       unordered.push({
         event: index,
         label: event.name ?? `events[${index}]`,
         occurrence: k + 1,
         atMs,
         action: event.action,
+        ...(event.action === 'exec' ? {} : { driver: event.driver ?? input.chaos.driver }),
         ...(event.target === undefined ? {} : { selector: describeSelector(event.target) }),
         targets,
         rolling: pick.kind === 'rolling' && event.action !== 'exec',
         ...(event.for === undefined ? {} : { undoAfterMs: event.for }),
         ...(event.action === 'kill' ? { signal: event.signal ?? 'SIGKILL' } : {}),
-        ...(event.timeout !== undefined && event.action !== 'exec'
-          ? { stopTimeoutS: Math.round(event.timeout / 1000) }
-          : {}),
+        ...(event.timeout !== undefined && event.action !== 'exec' ? { stopTimeoutMs: event.timeout } : {}),
         ...(event.command === undefined
           ? {}
           : { command: event.command, execTimeoutMs: event.timeout ?? defaultExecTimeoutMs }),
+        ...(event.marker === undefined ? {} : { marker: event.marker }),
         ...(event.waitFor === undefined ? {} : { waitFor: event.waitFor }),
         waitTimeoutMs: event.waitTimeout,
       });

@@ -19,7 +19,7 @@ const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /**
  * Rolls chaos back on SIGINT or SIGTERM before anything else happens, then hands over to `onSignal`. A second
- * signal during the rollback exits at once, naming the containers left down. Returns the uninstaller.
+ * signal during the rollback exits at once, naming the targets left down. Returns the uninstaller.
  */
 export function installChaosSignalHook(runner: ChaosRunner, options: SignalHookOptions = {}): () => void {
   const warn = options.warn ?? ((text: string) => process.stderr.write(`${text}\n`));
@@ -31,13 +31,17 @@ export function installChaosSignalHook(runner: ChaosRunner, options: SignalHookO
       return;
     }
     if (rollingBack) {
-      const left = runner.pending().map((container) => container.name);
-      if (left.length > 0) warn(`session-chaos: ${signal} again; left down: ${left.join(', ')}`);
+      const left = runner.pending().map((down) => down.target.name);
+      if (left.length > 0) {
+        warn(
+          `session-chaos: ${signal} again; left down: ${left.join(', ')}; bring them back with: session-chaos recover`,
+        );
+      }
       process.exit(130);
     }
     rollingBack = true;
     const left = runner.pending().length;
-    if (left > 0) warn(`session-chaos: ${signal}: restoring ${left} container(s) chaos took down`);
+    if (left > 0) warn(`session-chaos: ${signal}: restoring ${left} target(s) chaos took down`);
     void runner
       .rollback()
       .catch((error: unknown) => warn(`session-chaos: chaos rollback failed: ${String(error)}`))

@@ -4,6 +4,7 @@ import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { labCommand } from './commands/lab.js';
 import { matrixCommand } from './commands/matrix.js';
+import { recoverCommand } from './commands/recover.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
@@ -28,6 +29,7 @@ export function buildProgram(outcome: Outcome): Command {
   program.addCommand(compareCommand(outcome));
   program.addCommand(matrixCommand(outcome));
   program.addCommand(demoCommand(outcome));
+  program.addCommand(recoverCommand(outcome));
   program.commands.forEach((command) => {
     command.exitOverride().showHelpAfterError('(add --help for usage)');
   });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { LabError } from '../errors.js';
+import { processStartTime } from '../util/proc.js';
 
 /**
  * A process the lab started. The kernel's start time (in clock ticks since boot) goes with the pid so that a
@@ -35,18 +36,6 @@ export function spawnOwned(command: string, args: readonly string[], options: Sp
     return { pid: child.pid, startTime };
   } finally {
     closeSync(output);
-  }
-}
-
-function processStartTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') return undefined;
-    return Number(fields[19]);
-  } catch {
-    return undefined;
   }
 }
 

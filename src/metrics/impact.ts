@@ -14,6 +14,7 @@ const failureClasses: ReadonlySet<ResponseClass> = new Set(['mismatch', 'error',
  */
 export class ImpactTracker {
   private end: number;
+  private cut = false;
   private mismatches = 0;
   private errors = 0;
   private expired = 0;
@@ -37,6 +38,15 @@ export class ImpactTracker {
    */
   endAt(runMs: number): void {
     this.end = Math.max(this.at, Math.min(this.end, runMs));
+    this.cut = true;
+  }
+
+  /**
+   * The action was done only at `runMs` (a restart answers once the target runs again; a script exits after
+   * its restart): the window lasts its length from then. A window a later step cut short stays cut.
+   */
+  endNoSoonerThan(runMs: number): void {
+    if (!this.cut) this.end = Math.max(this.end, runMs);
   }
 
   /** Whether a record ending at `end` falls in the window. */

@@ -3,7 +3,7 @@ import type { ChaosJournalEntry } from './result.js';
 
 function execMessage(record: ActionRecord): string | undefined {
   const exec = record.exec;
-  if (exec === undefined) return record.error;
+  if (exec === undefined) return record.error ?? record.note;
   if (exec.spawnError !== undefined) return `could not start: ${exec.spawnError}`;
   const ended = exec.timedOut
     ? 'timed out'
@@ -14,37 +14,49 @@ function execMessage(record: ActionRecord): string | undefined {
   return stderr === undefined || stderr === '' ? ended : `${ended}: ${stderr}`;
 }
 
-function actionEntry(record: ActionRecord): ChaosJournalEntry {
+/** Times from the start of the traffic phase: the origin of the profile's `at` and of `--dry-run`. */
+function actionEntry(record: ActionRecord, origin: number): ChaosJournalEntry {
   const message = execMessage(record);
   const outcome =
     record.recoveryTimedOut === true ? `${record.outcome ?? 'done'}, not back in time` : record.outcome;
   return {
     id: record.origin === 'planned' ? impactId(record) : `${record.origin}-${record.seq}`,
     kind: record.origin === 'planned' ? 'action' : record.origin,
-    at: record.issuedMs,
+    at: record.issuedMs - origin,
     action: record.action,
-    target: record.container?.name ?? record.label,
-    ...(record.doneMs === undefined ? {} : { doneAt: record.doneMs }),
-    ...(record.recoveredMs === undefined ? {} : { backAt: record.recoveredMs }),
+    target: record.target?.name ?? record.label,
+    ...(record.driver === undefined ? {} : { driver: record.driver }),
+    ...(record.doneMs === undefined ? {} : { doneAt: record.doneMs - origin }),
+    ...(record.impactFromMs === undefined ? {} : { impactFrom: record.impactFromMs - origin }),
+    ...(record.recoveredMs === undefined ? {} : { backAt: record.recoveredMs - origin }),
     ...(outcome === undefined ? {} : { outcome }),
     ...(message === undefined ? {} : { message }),
   };
 }
 
-/** The chaos journal in the result file's terms: actions, Docker's events and problems, in time order. */
+/**
+ * The chaos journal in the result file's terms: actions, the runtime's events and problems, in time order,
+ * each time in ms from the start of the traffic phase (negative: before it).
+ */
 export function journalEntries(journal: ChaosJournal): ChaosJournalEntry[] {
-  const actions = journal.actions.map(actionEntry);
-  const events = journal.dockerEvents.map(
+  const origin = journal.trafficStartMs ?? 0;
+  const actions = journal.actions.map((record) => actionEntry(record, origin));
+  const events = journal.targetEvents.map(
     (event, index): ChaosJournalEntry => ({
-      id: `docker-${index + 1}`,
-      kind: 'docker_event',
-      at: event.atMs,
+      id: `${event.driver}-${index + 1}`,
+      kind: `${event.driver}_event`,
+      at: event.atMs - origin,
       action: event.action,
-      target: event.containerName ?? event.containerId,
+      target: event.targetName ?? event.targetId,
     }),
   );
   const problems = journal.problems.map(
-    (message, index): ChaosJournalEntry => ({ id: `problem-${index + 1}`, kind: 'problem', at: 0, message }),
+    (problem, index): ChaosJournalEntry => ({
+      id: `problem-${index + 1}`,
+      kind: 'problem',
+      at: problem.atMs - origin,
+      message: problem.message,
+    }),
   );
   return [...actions, ...events].sort((a, b) => a.at - b.at).concat(problems);
 }

@@ -7,16 +7,19 @@ import { summarySchema } from './summary-schema.js';
 
 export const resultSchemaFile = 'schema/result.schema.json';
 
-const runClockMs = z.number();
+/** Journal times count from the start of the traffic phase, the origin of the profile's `at`. */
+const trafficClockMs = z.number();
 
 const journalEntrySchema = z.object({
   id: z.string(),
   kind: z.string(),
-  at: runClockMs,
+  at: trafficClockMs,
   action: z.string().optional(),
   target: z.string().optional(),
-  doneAt: runClockMs.optional(),
-  backAt: runClockMs.optional(),
+  driver: z.string().optional(),
+  doneAt: trafficClockMs.optional(),
+  impactFrom: trafficClockMs.optional(),
+  backAt: trafficClockMs.optional(),
   outcome: z.string().optional(),
   message: z.string().optional(),
 });

@@ -15,23 +15,28 @@ export const resultSchemaVersion = 3;
 export const toolName = 'session-chaos';
 
 /**
- * One line of the chaos journal: an action the run took on a backend, or an event Docker reported, on the
- * run's clock (ms from its start). `id` matches `Summary.impact[].id` for actions whose impact was measured.
+ * One line of the chaos journal: an action the run took on a backend, or an event the runtime reported, in ms
+ * from the start of the traffic phase (the origin of the profile's `at` and of `--dry-run`). `id` matches
+ * `Summary.impact[].id` for actions whose impact was measured.
  */
 export interface ChaosJournalEntry {
   id: string;
-  /** `action` (restart, stop, ... or exec), `docker_event`, or `rollback` (undone when the run ended). */
+  /** `action` (restart, stop, ... or exec), `docker_event`, `problem`, or `rollback` (when the run ended). */
   kind: string;
   /** When it was issued. */
   at: number;
   action?: string;
-  /** Container names (or the command of an exec hook), comma-separated. */
+  /** The target's name (or the command of an exec hook). */
   target?: string;
-  /** When Docker (or the hook) answered. */
+  /** The driver that acted: docker, process. */
+  driver?: string;
+  /** When the driver (or the hook) answered. */
   doneAt?: number;
+  /** When its impact window started: when it was done, or when an exec printed its marker. */
+  impactFrom?: number;
   /** When the target was back (running or healthy). */
   backAt?: number;
-  /** `done`, `already` (Docker's 304/409), `failed`, ... */
+  /** `done`, `already-stopped` (Docker's 304/409), `failed`; a rollback's `restored`, `already-fine`, `gone`. */
   outcome?: string;
   message?: string;
 }

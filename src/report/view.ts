@@ -227,7 +227,7 @@ function chaosSection(result: RunResult): Section | undefined {
       text(`${formatRunTime(entry.at)} ${entry.action ?? entry.kind} failed: ${entry.message}`, 'bad'),
     );
   return {
-    title: 'Chaos',
+    title: 'Chaos (times from the start of the traffic phase)',
     head: [
       'at',
       'action',

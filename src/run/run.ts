@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { DockerClient } from '../chaos/docker/types.js';
+import type { ChaosDriver } from '../chaos/driver.js';
 import type { ActionRecord } from '../chaos/journal.js';
 import {
   type ChaosOutcome,
@@ -60,8 +60,8 @@ export interface RunDependencies {
   /** The aggregator the records are counted in; default: one of the run's own (the pipeline passes its). */
   metrics?: MetricsAggregator;
   requestIds?: RequestIds;
-  /** The Docker client chaos uses (tests); default: the one the profile and DOCKER_HOST name. */
-  dockerClient?: DockerClient;
+  /** Chaos drivers by name (tests); default: those the profile names (Docker as DOCKER_HOST says). */
+  chaosDrivers?: Readonly<Partial<Record<string, ChaosDriver>>>;
   /** Each chaos action as it is issued (the progress line shows it). */
   onChaosIssued?: (record: ActionRecord) => void;
   /**
@@ -191,7 +191,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     const outcome = await untilAborted(chaos.finish(), hurry.signal);
     if (outcome !== undefined) return outcome;
     leftDown = chaos.leftDown();
-    return { journal: chaos.journal };
+    return { journal: chaos.journal, restoreFailures: [] };
   };
   try {
     phase('preflight');
@@ -199,7 +199,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     const preparing = prepareChaosSession(plan, {
       clock: baseClock,
       runStartedAt: origin,
-      ...(deps.dockerClient === undefined ? {} : { dockerClient: deps.dockerClient }),
+      ...(deps.chaosDrivers === undefined ? {} : { drivers: deps.chaosDrivers }),
       followImpact: (id, at, windowMs) => metrics.trackEvent(id, at, windowMs),
       ...(deps.onChaosIssued === undefined ? {} : { onIssued: deps.onChaosIssued }),
       onSignal: () => interrupt.abort(),

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../src/chaos/docker/client.js';
+import { dockerDriver } from '../../src/chaos/docker/driver.js';
 import { resolveDockerEndpoint } from '../../src/chaos/docker/endpoint.js';
+import { resolveSelector } from '../../src/chaos/docker/targets.js';
 import type { ContainerState, DockerClient } from '../../src/chaos/docker/types.js';
 import { createChaosJournal } from '../../src/chaos/journal.js';
 import { createChaosRunner } from '../../src/chaos/runner.js';
-import { resolveSelector } from '../../src/chaos/targets.js';
 import { DockerApiError } from '../../src/errors.js';
 import { freePort } from '../../src/lab/ports.js';
 import { systemClock } from '../../src/util/clock.js';
@@ -116,7 +117,7 @@ describe('the chaos runner on the real engine', () => {
     const hc = { id: ids.healthy, name: names.healthy };
     const runStartedAt = systemClock.now() - 1_000;
     const runner = createChaosRunner({
-      client,
+      drivers: () => dockerDriver(client),
       clock: systemClock,
       runStartedAt,
       journal,
@@ -128,6 +129,7 @@ describe('the chaos runner on the real engine', () => {
           occurrence: 1,
           atMs: 0,
           action: 'pause',
+          driver: 'docker',
           targets: [b1],
           rolling: false,
           undoAfterMs: 300,
@@ -140,9 +142,10 @@ describe('the chaos runner on the real engine', () => {
           occurrence: 1,
           atMs: 100,
           action: 'restart',
+          driver: 'docker',
           targets: [hc],
           rolling: false,
-          stopTimeoutS: 1,
+          stopTimeoutMs: 1_000,
           waitTimeoutMs: 20_000,
         },
       ],
@@ -150,20 +153,20 @@ describe('the chaos runner on the real engine', () => {
     await runner.start();
     await runner.rollback();
     const [pause, restart, unpause] = journal.actions;
-    expect(pause).toMatchObject({ action: 'pause', container: b1, outcome: 'done' });
-    expect(restart).toMatchObject({ action: 'restart', container: hc, outcome: 'done' });
+    expect(pause).toMatchObject({ action: 'pause', target: b1, outcome: 'done' });
+    expect(restart).toMatchObject({ action: 'restart', target: hc, outcome: 'done' });
     expect(unpause).toMatchObject({ origin: 'undo', action: 'unpause', outcome: 'done' });
     // The run clock: the traffic phase started 1 s into the run.
     expect(pause?.issuedMs).toBeGreaterThanOrEqual(1_000);
     expect(pause?.recoveredMs).toBeGreaterThanOrEqual((pause?.issuedMs ?? 0) + 300);
     // healthy, not merely running: the health check takes at least a second after the restart.
     expect(restart?.recoveredMs).toBeGreaterThan((restart?.doneMs ?? 0) + 500);
-    const seen = journal.dockerEvents.map((e) => `${e.containerName} ${e.action}`);
+    const seen = journal.targetEvents.map((e) => `${e.targetName} ${e.action}`);
     expect(seen).toEqual(
       expect.arrayContaining([`${names.b1} pause`, `${names.b1} unpause`, `${names.healthy} restart`]),
     );
     expect(seen).toContain(`${names.healthy} health_status: healthy`);
-    const pauseEvent = journal.dockerEvents.find((e) => e.action === 'pause');
+    const pauseEvent = journal.targetEvents.find((e) => e.action === 'pause');
     // Docker's time and ours agree within the request's own duration (same host, same clock).
     expect(pauseEvent?.atMs).toBeGreaterThanOrEqual((pause?.issuedMs ?? 0) - 50);
     expect(pauseEvent?.atMs).toBeLessThanOrEqual((pause?.doneMs ?? 0) + 50);

@@ -88,7 +88,7 @@ describe('chaos on the lab', () => {
     expect(restart).toMatchObject({
       action: 'restart',
       outcome: 'done',
-      container: { name: target.container },
+      target: { name: target.container },
     });
     expect(restart?.recoveredMs).toBeGreaterThanOrEqual(restart?.doneMs ?? Number.NaN);
     const pins = pinsBefore(sink, restart?.issuedMs ?? 0);
@@ -210,7 +210,7 @@ describe('chaos on the lab', () => {
       }),
     );
     const restarts = planned(journal);
-    expect(restarts.map((r) => [r.container?.name.replace(/^sc-lab-[^-]+-/, ''), r.outcome])).toEqual([
+    expect(restarts.map((r) => [r.target?.name.replace(/^sc-lab-[^-]+-/, ''), r.outcome])).toEqual([
       ['b1', 'done'],
       ['b2', 'done'],
       ['b3', 'done'],
@@ -279,7 +279,7 @@ describe('chaos on the lab', () => {
       expect(await exited, output).toBe(130);
       expect((await docker.inspect(paused)).status).toBe('running');
       expect((await docker.inspect(stopped)).status).toBe('running');
-      expect(output).toContain('restoring 2 container(s) chaos took down');
+      expect(output).toContain('restoring 2 target(s) chaos took down');
     } finally {
       child.kill('SIGKILL');
       await docker.close();

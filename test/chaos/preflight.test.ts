@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { dockerDriver } from '../../src/chaos/docker/driver.js';
+import { openDrivers } from '../../src/chaos/drivers.js';
 import { chaosPreflight } from '../../src/chaos/preflight.js';
 import { renderChaosPlan } from '../../src/chaos/render.js';
 import { DockerUnreachableError, ExitCode, PreflightError, ProfileError } from '../../src/errors.js';
@@ -23,6 +25,9 @@ function planWith(chaos: Record<string, unknown>, duration = '30s') {
   return resolvePlan('test.json', text, { env: {} });
 }
 
+const preflight = (plan: ReturnType<typeof planWith>, client = docker()) =>
+  chaosPreflight(plan, openDrivers(plan, {}, { docker: dockerDriver(client) }));
+
 describe('chaosPreflight', () => {
   it('resolves every selector and plans the timeline', async () => {
     const plan = planWith({
@@ -32,8 +37,8 @@ describe('chaosPreflight', () => {
         { action: 'stop', at: '9s', target: { name: 'backend-*' }, pick: 'all' },
       ],
     });
-    const prepared = await chaosPreflight(plan, docker());
-    expect(prepared.apiVersion).toBe('1.41');
+    const prepared = await preflight(plan);
+    expect(prepared.reached).toEqual(['Docker at fake://docker, API 1.41']);
     // An exact name does not catch backend-10, which Docker's own filter would.
     expect(prepared.matches.get(0)?.map((c) => c.name)).toEqual(['backend-1']);
     expect(prepared.matches.get(1)).toHaveLength(3);
@@ -54,7 +59,7 @@ describe('chaosPreflight', () => {
         { action: 'restart', at: '1s', target: { label: 'role=store' }, pick: 'random 2' },
       ],
     });
-    const error = await chaosPreflight(plan, docker()).catch((e: unknown) => e);
+    const error = await preflight(plan).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as PreflightError).exitCode).toBe(ExitCode.preflightFailed);
     expect((error as Error).message).toBe(
@@ -73,7 +78,7 @@ describe('chaosPreflight', () => {
       throw new DockerUnreachableError('unix:///nowhere.sock', 'connect ENOENT');
     };
     const plan = planWith({ events: [{ action: 'restart', at: '1s', target: { name: 'backend-1' } }] });
-    const error = await chaosPreflight(plan, client).catch((e: unknown) => e);
+    const error = await preflight(plan, client).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DockerUnreachableError);
     expect((error as DockerUnreachableError).exitCode).toBe(ExitCode.preflightFailed);
     expect(client.calls).toEqual([]);
@@ -85,7 +90,7 @@ describe('chaosPreflight', () => {
       { events: [{ action: 'restart', at: '40s', target: { name: 'backend-1' } }] },
       '30s',
     );
-    const error = await chaosPreflight(plan, client).catch((e: unknown) => e);
+    const error = await preflight(plan, client).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProfileError);
     expect((error as ProfileError).exitCode).toBe(ExitCode.usage);
     expect(client.calls).toEqual([]);
@@ -93,8 +98,8 @@ describe('chaosPreflight', () => {
 
   it('needs no Docker for exec-only chaos', async () => {
     const plan = planWith({ events: [{ action: 'exec', at: '1s', command: ['true'] }] });
-    const prepared = await chaosPreflight(plan, undefined);
-    expect(prepared.apiVersion).toBeUndefined();
+    const prepared = await preflight(plan);
+    expect(prepared.reached).toEqual([]);
     expect(prepared.actions).toHaveLength(1);
   });
 });
@@ -112,7 +117,7 @@ describe('renderChaosPlan', () => {
       },
       '2m',
     );
-    const { actions } = await chaosPreflight(plan, docker());
+    const { actions } = await preflight(plan);
     expect(renderChaosPlan(actions)).toBe(
       [
         'chaos: 4 actions planned, times from the start of the traffic phase',

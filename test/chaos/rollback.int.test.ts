@@ -79,7 +79,7 @@ describe('rollback when a run is interrupted', () => {
         expect((await client.inspect(paused)).status).toBe('paused');
         expect((await client.inspect(stopped)).status).toBe('exited');
       });
-      expect(result.stderr).toContain(`${signal}: restoring 2 container(s) chaos took down`);
+      expect(result.stderr).toContain(`${signal}: restoring 2 target(s) chaos took down`);
       expect(result.stdout).toBe(`ready\nrolled back on ${signal}: 2\n`);
       expect(result.code).toBe(130);
       expect((await client.inspect(paused)).status).toBe('running');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dockerDriver } from '../../src/chaos/docker/driver.js';
 import { createChaosJournal } from '../../src/chaos/journal.js';
 import { createChaosRunner } from '../../src/chaos/runner.js';
 import type { PlannedAction } from '../../src/chaos/schedule.js';
@@ -17,6 +18,7 @@ function planned(overrides: Partial<PlannedAction> & Pick<PlannedAction, 'action
     label: 'e',
     occurrence: 1,
     targets: [b1],
+    driver: 'docker',
     rolling: false,
     waitTimeoutMs: 5_000,
     ...overrides,
@@ -32,14 +34,14 @@ function setup(actions: PlannedAction[], containers: FakeContainer[] = [b1, b2, 
   // The run started 1 s before the traffic phase: journal times count from the run's start. The fake engine
   // publishes no events; the integration tests record real ones.
   const runner = createChaosRunner({
-    client: docker,
+    drivers: () => dockerDriver(docker),
     clock,
     sleep,
     actions,
     journal,
     runStartedAt: 0,
     pollMs: 100,
-    recordDockerEvents: false,
+    recordTargetEvents: false,
   });
   return { docker, time, journal, runner };
 }
@@ -56,7 +58,7 @@ describe('createChaosRunner', () => {
       expect.objectContaining({
         seq: 1,
         action: 'restart',
-        container: b1,
+        target: b1,
         plannedMs: 3_000,
         issuedMs: 3_000,
         doneMs: 3_000,
@@ -72,13 +74,20 @@ describe('createChaosRunner', () => {
         recoveryTimedOut: true,
       }),
     ]);
-    expect(runner.pending()).toEqual([b2]);
+    expect(runner.pending().map((down) => down.target)).toEqual([b2]);
   });
 
   it('undoes a stop or a pause after `for`, and marks the target recovered then', async () => {
     const { docker, journal, runner } = setup([
       planned({ action: 'pause', atMs: 1_000, undoAfterMs: 2_000 }),
-      planned({ seq: 2, action: 'stop', atMs: 1_500, targets: [b2], undoAfterMs: 1_000, stopTimeoutS: 1 }),
+      planned({
+        seq: 2,
+        action: 'stop',
+        atMs: 1_500,
+        targets: [b2],
+        undoAfterMs: 1_000,
+        stopTimeoutMs: 1_000,
+      }),
     ]);
     await runner.start();
     expect(docker.calls).toEqual(['pause id-b1', 'stop id-b2 t=1', 'start id-b2', 'unpause id-b1']);
@@ -107,7 +116,7 @@ describe('createChaosRunner', () => {
     );
     await runner.start();
     expect(docker.calls).toEqual(['restart id-b1', 'restart id-b2', 'restart id-b3']);
-    expect(journal.actions.map((a) => [a.container?.name, a.step, a.issuedMs, a.recoveredMs])).toEqual([
+    expect(journal.actions.map((a) => [a.target?.name, a.step, a.issuedMs, a.recoveredMs])).toEqual([
       ['b1', 1, 1_000, 1_000],
       ['b2', 2, 1_000, 1_500],
       ['b3', 3, 1_500, 1_500],
@@ -122,7 +131,7 @@ describe('createChaosRunner', () => {
     await runner.start();
     expect(docker.calls).toEqual(['restart id-b1', 'restart id-b2']);
     expect(
-      journal.actions.map((a) => [a.container?.name, a.step, a.outcome, a.recoveryTimedOut ?? false]),
+      journal.actions.map((a) => [a.target?.name, a.step, a.outcome, a.recoveryTimedOut ?? false]),
     ).toEqual([
       ['b1', 1, 'done', false],
       ['b2', 2, 'done', true],
@@ -140,12 +149,12 @@ describe('createChaosRunner', () => {
       [b1, { ...b2, status: 'exited' }],
     );
     await runner.start();
-    expect(journal.actions.map((a) => [a.action, a.container?.name, a.outcome])).toEqual([
+    expect(journal.actions.map((a) => [a.action, a.target?.name, a.outcome])).toEqual([
       ['stop', 'b1', 'done'],
       ['stop', 'b2', 'already-stopped'],
       ['unpause', 'b2', 'not-paused'],
     ]);
-    expect(runner.pending()).toEqual([b1]);
+    expect(runner.pending().map((down) => down.target)).toEqual([b1]);
   });
 
   it('journals a failed action and rejects start() with it once the rest is over', async () => {
@@ -153,7 +162,7 @@ describe('createChaosRunner', () => {
     const { docker, journal } = setup([]);
     const { clock, sleep } = virtualTime();
     const runner = createChaosRunner({
-      client: docker,
+      drivers: () => dockerDriver(docker),
       clock,
       sleep,
       journal,
@@ -166,7 +175,7 @@ describe('createChaosRunner', () => {
     docker.failNext('id-b1', 500);
     await expect(runner.start()).rejects.toThrow(DockerApiError);
     expect(faults).toHaveLength(1);
-    expect(journal.actions.map((a) => [a.container?.name, a.outcome, a.error])).toEqual([
+    expect(journal.actions.map((a) => [a.target?.name, a.outcome, a.error])).toEqual([
       ['b1', 'failed', 'Docker restart on container id-b1 failed with HTTP 500: injected failure'],
       ['b2', 'done', undefined],
     ]);
@@ -182,13 +191,13 @@ describe('createChaosRunner', () => {
     time.freezeAt(10_000);
     const started = runner.start();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(runner.pending().map((c) => c.name)).toEqual(['b1', 'b2', 'b3']);
+    expect(runner.pending().map((c) => c.target.name)).toEqual(['b1', 'b2', 'b3']);
     const records = await runner.rollback();
     await started;
-    expect(records.map((r) => [r.action, r.container?.name, r.outcome, r.origin])).toEqual([
-      ['unpause', 'b1', 'done', 'rollback'],
-      ['start', 'b2', 'done', 'rollback'],
-      ['start', 'b3', 'done', 'rollback'],
+    expect(records.map((r) => [r.action, r.target?.name, r.outcome, r.origin])).toEqual([
+      ['unpause', 'b1', 'restored', 'rollback'],
+      ['start', 'b2', 'restored', 'rollback'],
+      ['start', 'b3', 'restored', 'rollback'],
     ]);
     expect(['id-b1', 'id-b2', 'id-b3'].map((id) => docker.state(id))).toEqual([
       'running',

@@ -123,7 +123,7 @@ describe('planChaos', () => {
       { action: 'exec', at: '3s', command: ['kubectl', 'rollout', 'restart'], timeout: '20s' },
     ]);
     expect(actions[0]).toMatchObject({ signal: 'SIGKILL' });
-    expect(actions[1]).toMatchObject({ stopTimeoutS: 3 });
+    expect(actions[1]).toMatchObject({ stopTimeoutMs: 3_000 });
     expect(actions[2]).toMatchObject({
       targets: [],
       command: ['kubectl', 'rollout', 'restart'],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dockerDriver } from '../../src/chaos/docker/driver.js';
 import { createChaosJournal } from '../../src/chaos/journal.js';
 import { prepareChaosSession } from '../../src/chaos/session.js';
 import { PreflightError } from '../../src/errors.js';
@@ -27,7 +28,9 @@ const containers = () =>
 
 describe('prepareChaosSession', () => {
   it('is nothing for a profile without chaos', async () => {
-    expect(await prepareChaosSession(planWith([]), { clock: systemClock, runStartedAt: 0 })).toBeUndefined();
+    expect(
+      await prepareChaosSession(planWith([]), { clock: systemClock, runStartedAt: 0, ledger: false }),
+    ).toBeUndefined();
   });
 
   it('follows each planned action once, however many containers it touches, and restores at the end', async () => {
@@ -42,7 +45,8 @@ describe('prepareChaosSession', () => {
       {
         clock: systemClock,
         runStartedAt: systemClock.now(),
-        dockerClient: docker,
+        drivers: { docker: dockerDriver(docker) },
+        ledger: false,
         followImpact: (id, _at, windowMs) => {
           followed.push([id, windowMs]);
           return undefined;
@@ -75,7 +79,8 @@ describe('prepareChaosSession', () => {
       {
         clock: systemClock,
         runStartedAt,
-        dockerClient: docker,
+        drivers: { docker: dockerDriver(docker) },
+        ledger: false,
         followImpact: (id, at, windowMs) => {
           followed.push({ id, at });
           return metrics.trackEvent(id, at, windowMs);
@@ -97,16 +102,23 @@ describe('prepareChaosSession', () => {
       ['chaos-1.2', 'web-2'],
     ]);
     expect(followed.map((event) => event.id)).toEqual(['chaos-1.1', 'chaos-1.2']);
-    expect(followed.map((event) => event.at)).toEqual(actions.map((entry) => entry.at));
+    // Each step's window starts when its restart was sent; the journal shows that time from the traffic start.
+    const trafficStart = outcome?.journal.trafficStartMs ?? 0;
+    expect(followed.map((event) => event.at)).toEqual(
+      actions.map((entry) => (entry.impactFrom ?? Number.NaN) + trafficStart),
+    );
     // web-2 waited for web-1 to be healthy (two 100 ms polls): its window starts later.
     expect((followed[1]?.at ?? 0) - (followed[0]?.at ?? 0)).toBeGreaterThanOrEqual(150);
     const impact = summarize(metrics.aggregates()).impact;
     // A step's window ends when the next step is issued, so no record counts for two steps; the last gets it all.
     const [first, second] = followed;
-    expect(impact.map((entry) => [entry.id, entry.at, entry.windowMs])).toEqual([
-      [first?.id, first?.at, (second?.at ?? 0) - (first?.at ?? 0)],
-      [second?.id, second?.at, 3_000],
+    expect(impact.map((entry) => [entry.id, entry.at])).toEqual([
+      [first?.id, first?.at],
+      [second?.id, second?.at],
     ]);
+    expect(impact[0]?.windowMs).toBeCloseTo((second?.at ?? 0) - (first?.at ?? 0), 6);
+    // The last lasts the impact window from when its restart was done.
+    expect(impact[1]?.windowMs).toBeCloseTo((actions[1]?.doneAt ?? 0) - (actions[1]?.at ?? 0) + 3_000, 6);
   });
 
   it('reports a refused action as the failure, after restoring', async () => {
@@ -117,7 +129,8 @@ describe('prepareChaosSession', () => {
       {
         clock: systemClock,
         runStartedAt: systemClock.now(),
-        dockerClient: docker,
+        drivers: { docker: dockerDriver(docker) },
+        ledger: false,
       },
     );
     session?.startTimeline();
@@ -125,6 +138,45 @@ describe('prepareChaosSession', () => {
     expect((await session?.finish())?.failure).toBe(
       'Docker restart on container a1 failed with HTTP 500: injected failure',
     );
+  });
+
+  it('says each restore as it is: restored, already fine, or failed with Docker answer (a fault)', async () => {
+    const docker = fakeDocker([
+      { id: 'a1', name: 'web-1', labels: { app: 'web' } },
+      { id: 'a2', name: 'web-2', labels: { app: 'web' } },
+      { id: 'a3', name: 'web-3', labels: { app: 'web' } },
+    ]);
+    const lines: string[] = [];
+    const session = await prepareChaosSession(
+      planWith([{ action: 'stop', at: '0s', target: { label: 'app=web' }, pick: 'all' }]),
+      {
+        clock: systemClock,
+        runStartedAt: systemClock.now(),
+        drivers: { docker: dockerDriver(docker) },
+        ledger: false,
+        log: (line) => lines.push(line),
+      },
+    );
+    session?.startTimeline();
+    for (let wait = 0; wait < 100 && docker.state('a3') !== 'exited'; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Someone else started web-2 meanwhile; the engine refuses to start web-3.
+    await docker.act('a2', 'start');
+    docker.failNext('a3', 500);
+    const outcome = await session?.finish();
+    expect(lines.filter((line) => !line.startsWith('preflight') && !line.includes('planned'))).toEqual([
+      'chaos: restored web-1 (start)',
+      'chaos: web-2 was already fine (running)',
+      'chaos: could not restore web-3 (start): Docker start on container a3 failed with HTTP 500: injected failure',
+    ]);
+    expect(outcome?.restoreFailures).toEqual([
+      'web-3: Docker start on container a3 failed with HTTP 500: injected failure',
+    ]);
+    expect(outcome?.failure).toBe(
+      'could not restore web-3: Docker start on container a3 failed with HTTP 500: injected failure',
+    );
+    expect(docker.state('a3')).toBe('exited');
   });
 
   it('closes the client when preflight fails', async () => {
@@ -138,7 +190,8 @@ describe('prepareChaosSession', () => {
       {
         clock: systemClock,
         runStartedAt: 0,
-        dockerClient: docker,
+        drivers: { docker: dockerDriver(docker) },
+        ledger: false,
       },
     );
     await expect(preparing).rejects.toThrow(PreflightError);

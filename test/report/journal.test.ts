@@ -10,7 +10,7 @@ describe('journalEntries', () => {
       label: 'restart app2',
       origin: 'planned',
       action: 'restart',
-      container: { id: 'abc', name: 'lab-app2' },
+      target: { id: 'abc', name: 'lab-app2' },
       issuedMs: 4000,
       doneMs: 4420,
       recoveredMs: 4900,
@@ -31,51 +31,54 @@ describe('journalEntries', () => {
       label: 'pause app1',
       origin: 'rollback',
       action: 'unpause',
-      container: { id: 'def', name: 'lab-app1' },
+      target: { id: 'def', name: 'lab-app1' },
       issuedMs: 9000,
       outcome: 'done',
       recoveryTimedOut: true,
     });
-    journal.addDockerEvent({
+    journal.addTargetEvent({
+      driver: 'docker',
       atMs: 4010,
       receivedMs: 4012,
       action: 'die',
-      containerId: 'abc',
-      containerName: 'lab-app2',
+      targetId: 'abc',
+      targetName: 'lab-app2',
     });
-    journal.problems.push('Docker event stream: socket hang up');
+    journal.problems.push({ atMs: 8500, message: 'docker event stream: socket hang up' });
+    // The traffic phase started 1 s into the run: every time counts from there, as the profile's `at` does.
+    journal.trafficStartMs = 1000;
 
     expect(journalEntries(journal)).toEqual([
       {
         id: 'chaos-1',
         kind: 'action',
-        at: 4000,
+        at: 3000,
         action: 'restart',
         target: 'lab-app2',
-        doneAt: 4420,
-        backAt: 4900,
+        doneAt: 3420,
+        backAt: 3900,
         outcome: 'done',
       },
-      { id: 'docker-1', kind: 'docker_event', at: 4010, action: 'die', target: 'lab-app2' },
+      { id: 'docker-1', kind: 'docker_event', at: 3010, action: 'die', target: 'lab-app2' },
       {
         id: 'chaos-2',
         kind: 'action',
-        at: 8000,
+        at: 7000,
         action: 'exec',
         target: 'notify',
-        doneAt: 8050,
+        doneAt: 7050,
         outcome: 'failed',
         message: 'exit 3: no route',
       },
       {
         id: 'rollback-3',
         kind: 'rollback',
-        at: 9000,
+        at: 8000,
         action: 'unpause',
         target: 'lab-app1',
         outcome: 'done, not back in time',
       },
-      { id: 'problem-1', kind: 'problem', at: 0, message: 'Docker event stream: socket hang up' },
+      { id: 'problem-1', kind: 'problem', at: 7500, message: 'docker event stream: socket hang up' },
     ]);
     expect(impactId({ seq: 1 })).toBe('chaos-1');
   });
@@ -89,7 +92,7 @@ describe('journalEntries', () => {
         label: 'roll',
         origin: 'planned',
         action: 'restart',
-        container: { id: name, name },
+        target: { id: name, name },
         issuedMs: 1000 * (step + 1),
         outcome: 'done',
       });

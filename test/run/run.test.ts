@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dockerDriver } from '../../src/chaos/docker/driver.js';
 import { PreflightError, ProfileError, RunAbortedError } from '../../src/errors.js';
 import { engineFacts } from '../../src/run/report.js';
 import { executeRun, type PartialRun } from '../../src/run/run.js';
@@ -333,7 +334,10 @@ describe('executeRun', () => {
       chaos: { events: [{ action: 'restart', at: '1s', target: { name: 'web-1' } }] },
     });
     const partials: PartialRun[] = [];
-    const run = executeRun(plan, { dockerClient: docker, onFailed: (partial) => partials.push(partial) });
+    const run = executeRun(plan, {
+      chaosDrivers: { docker: dockerDriver(docker) },
+      onFailed: (partial) => partials.push(partial),
+    });
     await expect(run).rejects.toThrow(RunAbortedError);
     await expect(run).rejects.toThrow('no virtual user logged in (3 tried)');
     expect(partials).toHaveLength(1);

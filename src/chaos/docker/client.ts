@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
-import { DockerApiError, DockerUnreachableError, PreflightError } from '../../errors.js';
+import { DockerApiError, DockerTimeoutError, DockerUnreachableError, PreflightError } from '../../errors.js';
 import type { DockerEndpoint } from './endpoint.js';
 import {
   containerInspectSchema,
@@ -33,7 +33,10 @@ export const newestApiVersion: [number, number] = [1, 52];
 /** An event line longer than this is not an event; the stream is broken. */
 const maxEventLineBytes = 1 << 20;
 const pingTimeoutMs = 5_000;
-const queryTimeoutMs = 30_000;
+/** Every request has a deadline: a hung engine must not hang the run (its end waits for chaos to settle). */
+export const defaultRequestTimeoutMs = 10_000;
+/** Docker's own default grace period, used to bound a stop or restart that gives none. */
+const dockerDefaultGraceS = 10;
 
 function compareVersions(a: [number, number], b: [number, number]): number {
   return a[0] - b[0] || a[1] - b[1];
@@ -130,34 +133,76 @@ interface Exchange {
   text: string;
 }
 
+export interface DockerClientOptions {
+  /** The deadline of each request (a stop or restart gets its grace period on top). */
+  requestTimeoutMs?: number;
+}
+
 /** A DockerClient over undici: a Unix socket, or TCP with TLS. */
-export function createDockerClient(endpoint: DockerEndpoint): DockerClient {
+export function createDockerClient(
+  endpoint: DockerEndpoint,
+  options: DockerClientOptions = {},
+): DockerClient {
   const { origin, agent } = createDispatcher(endpoint);
+  const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   let negotiated: Promise<string> | undefined;
 
+  /**
+   * One request under a deadline. `shown` is the path as messages name it, without the version prefix. The
+   * deadline covers the whole answer unless `headOnly` (the event stream, open for the whole run).
+   */
   async function send(
     method: Dispatcher.HttpMethod,
     path: string,
-    headersTimeout: number,
-    signal?: AbortSignal,
-  ): Promise<Dispatcher.ResponseData> {
+    shown: string,
+    timeoutMs: number,
+    options: { signal?: AbortSignal; headOnly?: boolean } = {},
+  ): Promise<{ response: Dispatcher.ResponseData; timedOut: () => boolean }> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    timer.unref();
+    const { signal } = options;
+    const timedOut = (): boolean => deadline.signal.aborted && !signal?.aborted;
     try {
-      return await request(`${origin}${path}`, {
+      const response = await request(`${origin}${path}`, {
         method,
         dispatcher: agent,
-        headersTimeout,
+        headersTimeout: 0,
         bodyTimeout: 0,
-        ...(signal === undefined ? {} : { signal }),
+        signal: signal === undefined ? deadline.signal : AbortSignal.any([signal, deadline.signal]),
       });
+      if (options.headOnly) clearTimeout(timer);
+      else response.body.once('close', () => clearTimeout(timer));
+      return { response, timedOut };
     } catch (error) {
+      clearTimeout(timer);
       if (signal?.aborted) throw error;
+      if (timedOut()) {
+        if (shown === '/_ping') {
+          throw new DockerUnreachableError(
+            endpoint.label,
+            `it did not answer GET /_ping within ${timeoutMs / 1000} s`,
+          );
+        }
+        throw new DockerTimeoutError(method, shown, timeoutMs);
+      }
       throw new DockerUnreachableError(endpoint.label, transportReason(error));
     }
   }
 
-  async function exchange(method: Dispatcher.HttpMethod, path: string, timeoutMs: number): Promise<Exchange> {
-    const response = await send(method, `/v${await apiVersion()}${path}`, timeoutMs);
-    return { status: response.statusCode, text: await response.body.text() };
+  async function exchange(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    timeoutMs = requestTimeoutMs,
+  ): Promise<Exchange> {
+    const shown = path.split('?')[0] ?? path;
+    const { response, timedOut } = await send(method, `/v${await apiVersion()}${path}`, shown, timeoutMs);
+    try {
+      return { status: response.statusCode, text: await response.body.text() };
+    } catch (error) {
+      if (timedOut()) throw new DockerTimeoutError(method, shown, timeoutMs);
+      throw new DockerUnreachableError(endpoint.label, transportReason(error));
+    }
   }
 
   function apiVersion(): Promise<string> {
@@ -166,7 +211,7 @@ export function createDockerClient(endpoint: DockerEndpoint): DockerClient {
   }
 
   async function ping(): Promise<{ apiVersion: string }> {
-    const response = await send('GET', '/_ping', pingTimeoutMs);
+    const { response } = await send('GET', '/_ping', '/_ping', Math.min(pingTimeoutMs, requestTimeoutMs));
     const body = await response.body.text();
     if (response.statusCode !== 200) {
       throw new DockerUnreachableError(
@@ -210,7 +255,7 @@ export function createDockerClient(endpoint: DockerEndpoint): DockerClient {
     if (filter.id !== undefined) filters.id = [filter.id];
     if (filter.label !== undefined) filters.label = [filter.label];
     const query = new URLSearchParams({ all: 'true', filters: JSON.stringify(filters) });
-    const answer = await exchange('GET', `/containers/json?${query}`, queryTimeoutMs);
+    const answer = await exchange('GET', `/containers/json?${query}`);
     if (answer.status !== 200)
       throw new DockerApiError('list containers', answer.status, dockerMessage(answer.text));
     return parse(containerListSchema, answer, 'list containers').map((container) => ({
@@ -224,7 +269,7 @@ export function createDockerClient(endpoint: DockerEndpoint): DockerClient {
   }
 
   async function inspect(id: string): Promise<ContainerState> {
-    const answer = await exchange('GET', `/containers/${encodeURIComponent(id)}/json`, queryTimeoutMs);
+    const answer = await exchange('GET', `/containers/${encodeURIComponent(id)}/json`);
     if (answer.status !== 200)
       throw new DockerApiError('inspect', answer.status, dockerMessage(answer.text), id);
     const container = parse(containerInspectSchema, answer, 'inspect', id);
@@ -243,16 +288,16 @@ export function createDockerClient(endpoint: DockerEndpoint): DockerClient {
     options: ActionOptions = {},
   ): Promise<ActionOutcome> {
     const query = new URLSearchParams();
-    if ((action === 'stop' || action === 'restart') && options.timeoutS !== undefined) {
-      query.set('t', String(Math.round(options.timeoutS)));
-    }
+    const stopping = action === 'stop' || action === 'restart';
+    if (stopping && options.timeoutS !== undefined) query.set('t', String(Math.round(options.timeoutS)));
     if (action === 'kill' && options.signal !== undefined) query.set('signal', options.signal);
     const suffix = query.size === 0 ? '' : `?${query}`;
-    // Docker answers a stop or restart only after its own grace period; the default headers timeout covers it.
+    // Docker answers a stop or restart only after its grace period: the deadline is that on top of the usual.
+    const grace = stopping ? (options.timeoutS ?? dockerDefaultGraceS) * 1000 : 0;
     const answer = await exchange(
       'POST',
       `/containers/${encodeURIComponent(id)}/${action}${suffix}`,
-      300_000,
+      requestTimeoutMs + grace,
     );
     if (answer.status === 204 || answer.status === 200) return 'done';
     const message = dockerMessage(answer.text);
@@ -265,11 +310,16 @@ export function createDockerClient(endpoint: DockerEndpoint): DockerClient {
     const filters = JSON.stringify({ type: ['container'], container: [...query.containers] });
     const params = new URLSearchParams({ filters });
     if (query.sinceMs !== undefined) params.set('since', (query.sinceMs / 1000).toFixed(3));
-    const response = await send(
+    // The stream stays open for the whole run: only its head has a deadline.
+    const { response } = await send(
       'GET',
       `/v${await apiVersion()}/events?${params}`,
-      queryTimeoutMs,
-      query.signal,
+      '/events',
+      requestTimeoutMs,
+      {
+        signal: query.signal,
+        headOnly: true,
+      },
     );
     if (response.statusCode !== 200) {
       throw new DockerApiError('events', response.statusCode, dockerMessage(await response.body.text()));

@@ -1,7 +1,9 @@
 /** The container-client contract the rest of chaos uses; tests inject a fake (testcontainers-style). */
 
-export const containerActions = ['restart', 'stop', 'start', 'kill', 'pause', 'unpause'] as const;
-export type ContainerAction = (typeof containerActions)[number];
+import type { ActionOutcome, TargetAction } from '../driver.js';
+
+export type { ActionOutcome } from '../driver.js';
+export type ContainerAction = TargetAction;
 
 export interface ContainerSummary {
   id: string;
@@ -38,19 +40,6 @@ export interface ActionOptions {
   /** kill: the signal. */
   signal?: string;
 }
-
-/**
- * What an action came to. 304 and 409 answers are outcomes, not failures: the container was already where the
- * action would have put it, or in a state where the action means nothing (`conflict`, with Docker's message).
- */
-export type ActionOutcome =
-  | 'done'
-  | 'already-running'
-  | 'already-stopped'
-  | 'already-paused'
-  | 'not-paused'
-  | 'not-running'
-  | 'conflict';
 
 export interface DockerEvent {
   /** Docker's clock: milliseconds since the epoch. */

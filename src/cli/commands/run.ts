@@ -99,7 +99,7 @@ export function runCommand(outcome: Outcome): Command {
           },
           onPhase: (phase) => live.phase(phase),
           onChaosIssued: (record) =>
-            live.chaosIssued(`${record.action} ${record.container?.name ?? record.label}`),
+            live.chaosIssued(`${record.action} ${record.target?.name ?? record.label}`),
         });
         progress.stop();
         if (run !== undefined) {

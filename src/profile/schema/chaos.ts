@@ -2,12 +2,33 @@ import { z } from 'zod';
 import { duration, positiveInt, shortDuration, strictObject } from './common.js';
 import { atMost, limits } from './limits.js';
 
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1).max(64)]);
+const port = z.number().int().min(1).max(65_535);
+
+export const chaosDrivers = ['docker', 'process'] as const;
+/** The selector keys each driver reads; any other key is refused, so a selector means one thing only. */
+export const selectorKeysOf = {
+  docker: ['name', 'id', 'label'],
+  process: ['pid', 'pidFile', 'port'],
+} as const satisfies Record<(typeof chaosDrivers)[number], readonly string[]>;
+
 const selectorSchema = strictObject({
-  name: z.string().min(1).optional().describe('The container name, exactly, or a glob with * (backend-*).'),
-  id: z.string().min(1).optional().describe('A container id or a prefix of one.'),
-  label: z.string().min(1).optional().describe('key or key=value'),
+  name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('docker: the container name, exactly, or a glob with * (backend-*).'),
+  id: z.string().min(1).optional().describe('docker: a container id or a prefix of one.'),
+  label: z.string().min(1).optional().describe('docker: key or key=value'),
+  pid: oneOrMany(z.number().int().min(2)).optional().describe('process: a process id, or a list of them.'),
+  pidFile: oneOrMany(z.string().min(1))
+    .optional()
+    .describe('process: a file holding the process id (read at each action), or a list of them.'),
+  port: oneOrMany(port)
+    .optional()
+    .describe('process: the 127.0.0.1 port the process listens on (found in /proc), or a list of them.'),
 }).refine((selector) => Object.values(selector).some((value) => value !== undefined), {
-  error: 'expected at least one of name, id, label',
+  error: 'expected at least one of name, id, label (docker) or pid, pidFile, port (process)',
 });
 
 const pickPattern = /^(one|all|rolling|random [1-9]\d*)$/;
@@ -16,6 +37,7 @@ const undoable = new Set(['stop', 'pause']);
 
 export const chaosEventSchema = strictObject({
   name: z.string().min(1).optional(),
+  driver: z.enum(chaosDrivers).optional().describe('What acts on the target; default chaos.driver.'),
   action: z.enum(['restart', 'stop', 'start', 'kill', 'pause', 'unpause', 'exec']),
   at: duration.optional().describe('When, from the start of the traffic phase; with every, the first time.'),
   every: duration.optional().describe('Repeat at this interval (first at `at`, else after one interval).'),
@@ -35,7 +57,21 @@ export const chaosEventSchema = strictObject({
   timeout: shortDuration
     .optional()
     .describe(
-      'restart or stop: how long Docker waits before it kills (whole seconds); exec: the time limit.',
+      'restart or stop: how long to wait after SIGTERM before killing (Docker rounds it to whole seconds); exec: the time limit.',
+    ),
+  start: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe(
+      'process: the command (no shell) that starts a target again, for restart and for rollback of a stop or kill; {port}, {pid} and {pidFile} are replaced.',
+    ),
+  marker: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'exec: the impact window starts when the command prints a line containing this, else when it exits.',
     ),
   waitFor: z
     .enum(['running', 'healthy'])
@@ -57,8 +93,14 @@ export const chaosEventSchema = strictObject({
   if (event.action === 'exec' && event.command === undefined) {
     ctx.addIssue({ code: 'custom', path: ['command'], message: 'required when action is exec' });
   }
-  if (event.action !== 'exec' && event.command !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['command'], message: 'only used when action is exec' });
+  for (const field of ['command', 'marker'] as const) {
+    if (event.action !== 'exec' && event[field] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [field], message: 'only used when action is exec' });
+    }
+  }
+  if (event.action === 'exec' && (event.start !== undefined || event.driver !== undefined)) {
+    const field = event.start === undefined ? 'driver' : 'start';
+    ctx.addIssue({ code: 'custom', path: [field], message: 'not used when action is exec' });
   }
   if (event.action !== 'exec' && event.target === undefined) {
     ctx.addIssue({ code: 'custom', path: ['target'], message: `required when action is ${event.action}` });
@@ -86,6 +128,12 @@ export const chaosEventSchema = strictObject({
 });
 
 export const chaosSchema = strictObject({
+  driver: z
+    .enum(chaosDrivers)
+    .default('docker')
+    .describe(
+      'What acts on targets: docker (Engine API, also Podman) or process (signals by pid, pid file, port).',
+    ),
   docker: strictObject({
     host: z.string().min(1).optional().describe('Overrides DOCKER_HOST.'),
   }).prefault({}),
@@ -96,10 +144,35 @@ export const chaosSchema = strictObject({
   impactWindow: shortDuration
     .prefault('10s')
     .describe('Mismatches, errors and re-logins this long after an action count as its impact.'),
+  drainBudget: shortDuration
+    .prefault('30s')
+    .describe('The longest the run waits at its end for chaos: actions under way, then the rollback.'),
   events: z
     .array(chaosEventSchema)
     .max(limits.chaosEvents, { error: atMost(limits.chaosEvents, ' events') })
     .default([]),
+}).superRefine((chaos, ctx) => {
+  chaos.events.forEach((event, index) => {
+    const driver = event.driver ?? chaos.driver;
+    if (event.target !== undefined) {
+      const allowed: readonly string[] = selectorKeysOf[driver];
+      for (const key of Object.keys(event.target)) {
+        if (event.target[key as keyof typeof event.target] === undefined || allowed.includes(key)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', index, 'target', key],
+          message: `not a ${driver} selector (${driver} selects by ${allowed.join(', ')})`,
+        });
+      }
+    }
+    if (event.start !== undefined && driver !== 'process') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['events', index, 'start'],
+        message: 'only used with the process driver',
+      });
+    }
+  });
 });
 export type Chaos = z.output<typeof chaosSchema>;
 export type ChaosEvent = Chaos['events'][number];

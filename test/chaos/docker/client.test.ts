@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDockerClient, negotiateApiVersion } from '../../../src/chaos/docker/client.js';
 import type { DockerClient, DockerEvent } from '../../../src/chaos/docker/types.js';
-import { DockerApiError, DockerUnreachableError, ExitCode, PreflightError } from '../../../src/errors.js';
+import {
+  DockerApiError,
+  DockerTimeoutError,
+  DockerUnreachableError,
+  ExitCode,
+  PreflightError,
+} from '../../../src/errors.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -243,6 +249,60 @@ describe('an engine that is not there', () => {
     routes.set('GET /_ping', reply(500, { message: 'daemon is shutting down' }));
     await expect(client.ping()).rejects.toThrow(
       /unreachable: \/_ping answered HTTP 500: daemon is shutting down/,
+    );
+  });
+});
+
+describe('an engine that takes a request and never answers', () => {
+  function hung(): DockerClient {
+    const socketPath = join(dir, 'docker.sock');
+    return createDockerClient(
+      { kind: 'unix', socketPath, label: `unix://${socketPath}` },
+      { requestTimeoutMs: 200 },
+    );
+  }
+
+  it('is reported as such after the request deadline, naming the request (exit 4)', async () => {
+    // Accepted, never answered, as a wedged dockerd does.
+    routes.set('POST /v1.41/containers/abc/pause', () => undefined);
+    const client = hung();
+    const started = Date.now();
+    const error = await client.act('abc', 'pause').catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(DockerTimeoutError);
+    expect((error as DockerTimeoutError).exitCode).toBe(ExitCode.aborted);
+    expect((error as Error).message).toBe('Docker did not answer POST /containers/abc/pause within 0.2 s');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives a stop its grace period on top of the deadline', async () => {
+    routes.set('POST /v1.41/containers/abc/stop', () => undefined);
+    const client = hung();
+    const error = await client.act('abc', 'stop', { timeoutS: 1 }).catch((e: unknown) => e);
+    await client.close();
+    expect((error as Error).message).toBe('Docker did not answer POST /containers/abc/stop within 1.2 s');
+  });
+
+  it('counts a body that stops half-way against the same deadline', async () => {
+    routes.set('GET /v1.41/containers/abc/json', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"Id":');
+    });
+    const client = hung();
+    await expect(client.inspect('abc')).rejects.toThrow(
+      'Docker did not answer GET /containers/abc/json within 0.2 s',
+    );
+    await client.close();
+  });
+
+  it('says a ping that never answers is an unreachable engine (exit 3)', async () => {
+    routes.set('GET /_ping', () => undefined);
+    const client = hung();
+    const error = await client.ping().catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(DockerUnreachableError);
+    expect((error as Error).message).toBe(
+      `Docker Engine at unix://${join(dir, 'docker.sock')} is unreachable: it did not answer GET /_ping within 0.2 s`,
     );
   });
 });

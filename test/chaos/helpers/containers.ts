@@ -8,17 +8,20 @@ const run = promisify(execFile);
 // The classic builder builds FROM scratch without buildx, which Debian's docker.io may lack.
 const dockerEnv = { ...process.env, DOCKER_BUILDKIT: '0' };
 
-export const testImage = 'session-chaos-chaos-test:1';
+export const testImage = 'session-chaos-chaos-test:2';
 /** The same with a health check (exec form: there is no shell FROM scratch). */
-export const testHealthImage = 'session-chaos-chaos-test:1-health';
+export const testHealthImage = 'session-chaos-chaos-test:2-health';
 export const testLabel = 'session-chaos.chaos-test';
 
-/** Listens on 127.0.0.1:$PORT, answers 200, exits at once on SIGTERM (as a well-behaved backend does). */
+/**
+ * Listens on 127.0.0.1:$PORT, answers 200, exits at once on SIGTERM (as a well-behaved backend does), or with
+ * ON_SIGTERM=ignore ignores it (as PID 1 without a handler does), so that a stop takes its whole grace period.
+ */
 const serverScript = `
 const http = require('node:http');
 const server = http.createServer((req, res) => res.end('ok'));
 server.listen(Number(process.env.PORT), '127.0.0.1');
-process.on('SIGTERM', () => process.exit(0));
+if (process.env.ON_SIGTERM !== 'ignore') process.on('SIGTERM', () => process.exit(0));
 `;
 
 const healthScript = `
@@ -80,6 +83,8 @@ export interface TestContainerOptions {
   labels?: Record<string, string>;
   /** Adds a health check that asks the server on its port. */
   healthCheck?: boolean;
+  /** The server ignores SIGTERM: a stop lasts its whole grace period. */
+  ignoreSigterm?: boolean;
 }
 
 /** Starts a test container on the host network (the only kind this machine allows); returns its id. */
@@ -94,6 +99,7 @@ export async function runTestContainer(options: TestContainerOptions): Promise<s
     options.name,
     '--env',
     `PORT=${options.port}`,
+    ...(options.ignoreSigterm ? ['--env', 'ON_SIGTERM=ignore'] : []),
     '--stop-timeout',
     '2',
     ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
