@@ -17,12 +17,12 @@ const timeoutMs = 300;
 /** The headers the engine is asked for, as a profile's rules would ask (the framing ones are read anyway). */
 const kept = ['set-cookie', 'x-backend-id', 'x-user', 'location', 'content-encoding', 'x-trailer', 'link'];
 
-export function optionsOf(c: Case, keep: readonly string[] | undefined): ReadOptions {
+function optionsOf(c: Case, keep: readonly string[] | undefined): ReadOptions {
   return { method: c.method ?? 'GET', requests: c.requests ?? 1, timeoutMs, keep, pauseMs: c.pauseMs ?? 0 };
 }
 
 /** "200", "200/reset", "-/parse": what the design's classes see of an outcome. */
-export function summary(outcomes: readonly Outcome[]): string {
+function summary(outcomes: readonly Outcome[]): string {
   return outcomes.map((o) => `${o.status ?? '-'}${o.failure === undefined ? '' : `/${o.failure}`}`).join(',');
 }
 
