@@ -57,6 +57,8 @@ export function carriesCsrfField(body: string | undefined): boolean {
 export function describeAnswer(answer: Answer, secrets: readonly string[]): string[] {
   const status = answer.status === undefined ? (answer.errorCode ?? 'no response') : `${answer.status}`;
   const location = answer.location === undefined ? '' : `, Location: ${answer.location}`;
-  const lines = [`${answer.request} -> ${status}${location}`, `  body: ${explainBody(answer.body)}`];
+  // Redacted before explainBody cuts it: a secret across the cut would leave its first characters.
+  const body = answer.body === undefined ? undefined : redact(answer.body, secrets);
+  const lines = [`${answer.request} -> ${status}${location}`, `  body: ${explainBody(body)}`];
   return lines.map((line) => redact(line, secrets));
 }

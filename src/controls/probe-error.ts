@@ -23,7 +23,8 @@ export function probeLoginError(
   const lines = [
     `the probe login as ${probe.username} failed (${record.reason ?? record.outcome})`,
     `  ${auth.login.method} ${detail.url} -> ${status}${location}`,
-    `  body: ${explainBody(detail.body)}`,
+    // Redacted before it is cut: a secret across the cut would leave its first characters.
+    `  body: ${explainBody(detail.body === undefined ? undefined : redact(detail.body, allSecrets))}`,
   ];
   const csrf =
     auth.login.prepare === undefined &&

@@ -7,6 +7,7 @@ import { loadPlan } from '../../profile/load.js';
 import { type OverrideValues, overrides } from '../../profile/overrides.js';
 import { LiveRun } from '../../report/live.js';
 import { createProgress } from '../../report/progress.js';
+import { redactDocument } from '../../report/redact-document.js';
 import { reportRun } from '../../report/run-report.js';
 import { listenForInterrupts } from '../../run/interrupts.js';
 import { runPipeline } from '../../run/pipeline.js';
@@ -61,7 +62,8 @@ export function runCommand(outcome: Outcome): Command {
       const plan = applyChaosFlags(await loadPlan(path, { flags }), chaos);
       const settings = thresholdSettings({ failOn, defaultThresholds });
       if (dryRun) {
-        process.stdout.write(`${redact(JSON.stringify(plan.profile, null, 2), plan.secrets)}\n`);
+        // Redacted value by value: a secret "a" must not turn the key "name" into "n[redacted]me".
+        process.stdout.write(`${JSON.stringify(redactDocument(plan.profile, plan.secrets), null, 2)}\n`);
         process.stdout.write(
           redact(formatThresholdPlan(resolveThresholds(plan.profile.thresholds, settings)), plan.secrets),
         );
