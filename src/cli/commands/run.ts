@@ -64,9 +64,13 @@ export function runCommand(outcome: Outcome): Command {
       if (dryRun) {
         // Redacted value by value: a secret "a" must not turn the key "name" into "n[redacted]me".
         process.stdout.write(`${JSON.stringify(redactDocument(plan.profile, plan.secrets), null, 2)}\n`);
-        process.stdout.write(
-          redact(formatThresholdPlan(resolveThresholds(plan.profile.thresholds, settings)), plan.secrets),
+        // The defaults are the tool's own text; only what the profile or a flag wrote can hold a secret.
+        const thresholdPlan = resolveThresholds(plan.profile.thresholds, settings).map((threshold) =>
+          threshold.origin === 'default'
+            ? threshold
+            : { ...threshold, expression: redact(threshold.expression, plan.secrets) },
         );
+        process.stdout.write(formatThresholdPlan(thresholdPlan));
         if (plan.profile.chaos.events.length > 0) {
           const chaosPlan = await chaosDryRun(plan);
           process.stdout.write(redact(chaosPlan.text, plan.secrets));
