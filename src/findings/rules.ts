@@ -162,8 +162,7 @@ const regularSessionAge: FindingRule = {
 const cookieDropped: FindingRule = {
   id: 'session-cookie-dropped',
   derive({ summary }) {
-    // The reason exists where the classifier tells a cleared cookie apart (Set-Cookie with a past expiry).
-    const cleared = (summary.counts.reasons as Readonly<Record<string, number>>).session_cleared ?? 0;
+    const cleared = summary.counts.reasons.session_cleared;
     if (cleared === 0) return [];
     return [
       finding(

@@ -54,7 +54,7 @@ export function describeLeftDown(leftDown: readonly LeftDown[] | undefined): str
   if (leftDown.length === 0)
     return 'the chaos rollback was cut short by a second signal; nothing was left down';
   const names = leftDown.map((entry) => entry.container).join(', ');
-  const commands = leftDown.map((entry) => entry.command).join('; ');
+  const commands = [...new Set(leftDown.map((entry) => entry.command))].join('; ');
   return `the chaos rollback was cut short by a second signal; left down: ${names} (bring back with: ${commands})`;
 }
 

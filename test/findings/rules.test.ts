@@ -175,7 +175,7 @@ describe('the findings rules', () => {
 
   it('the server dropped the session cookie', () => {
     const summary = cleanSticky();
-    const reasons = { ...summary.counts.reasons, session_cleared: 7 } as Summary['counts']['reasons'];
+    const reasons = { ...summary.counts.reasons, session_cleared: 7 };
     const found = deriveFindings(input({ ...summary, counts: { ...summary.counts, reasons } }));
     expect(found.map((entry) => entry.rule)).toEqual(['session-cookie-dropped']);
     expect(found[0]?.text).toMatch(/^The server dropped the session cookie: 7 requests were sent after/);

@@ -1,0 +1,244 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { runCliChild } from './signal-child.js';
+
+/**
+ * SIGINT and SIGTERM in each phase of a real child process: the run ends soon after the phase's own cleanup,
+ * writes every report (verdict interrupted) and exits 130. Each run would otherwise last far longer (a 30 s
+ * traffic phase, a 20 s target timeout, a rollback that never answers).
+ */
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'session-chaos-signals-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function scripted(): Promise<ScriptedServer> {
+  const server = await startScriptedServer();
+  cleanups.push(() => server.close());
+  return server;
+}
+
+interface Written {
+  verdict: { status: string; exitCode: number; message?: string };
+  summary: { counts: { total: number } };
+  engine?: { loggedIn?: number };
+}
+
+/** Starts the run, waits for `phase` on stderr, sends the signals, and returns what the child left behind. */
+async function interruptAt(
+  profileText: string,
+  phase: RegExp,
+  signals: NodeJS.Signals[],
+  env: NodeJS.ProcessEnv = {},
+  afterMs = 300,
+) {
+  const dir = tempDir();
+  const profile = join(dir, 'p.yaml');
+  writeFileSync(profile, profileText);
+  const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
+  const run = runCliChild(
+    [
+      'run',
+      '-p',
+      profile,
+      '--quiet',
+      '--json',
+      files.json,
+      '--junit',
+      files.junit,
+      '--markdown',
+      files.markdown,
+    ],
+    env,
+  );
+  cleanups.push(() => {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+  });
+  await run.waitFor(phase);
+  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  const sentAt = Date.now();
+  for (const [index, signal] of signals.entries()) {
+    if (index > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    run.child.kill(signal);
+  }
+  const exit = await run.exited;
+  const read = (path: string): string => readFileSync(path, 'utf8');
+  return {
+    ...exit,
+    elapsedMs: exit.at - sentAt,
+    result: JSON.parse(read(files.json)) as Written,
+    junit: read(files.junit),
+    markdown: read(files.markdown),
+  };
+}
+
+const profileFor = (url: string, extra: string) =>
+  `target:\n  url: ${url}\n  timeout: 20s\nauth:\n  credentials:\n    password: secret\n${extra}`;
+
+describe('session-chaos run interrupted by a signal', () => {
+  it('in preflight (a target that never answers): exit 130, every report written, verdict interrupted', async () => {
+    const sockets = new Set<Socket>();
+    const silent: TcpServer = createTcpServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          silent.close(() => resolve());
+        }),
+    );
+    const address = silent.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const outcome = await interruptAt(
+      profileFor(`http://127.0.0.1:${address.port}`, 'traffic:\n  users: 2\n  duration: 30s\n'),
+      /preflight: /,
+      ['SIGINT'],
+    );
+    expect(outcome.code).toBe(130);
+    expect(outcome.result.verdict).toMatchObject({
+      status: 'interrupted',
+      exitCode: 130,
+      message: 'interrupted by SIGINT',
+    });
+    expect(outcome.junit).toContain('type="interrupted"');
+    expect(outcome.markdown).toContain('INTERRUPTED: interrupted by SIGINT');
+    // Not the target's 20 s timeout.
+    expect(outcome.elapsedMs).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('in the login phase: no traffic phase follows, exit 130, the reports say what logged in', async () => {
+    const server = await scripted();
+    const outcome = await interruptAt(
+      profileFor(
+        server.url,
+        'traffic:\n  users: 40\n  duration: 30s\n  thinkTime: 10ms\n  login:\n    rampUp: 20s\n    concurrency: 1\n',
+      ),
+      /login phase: /,
+      ['SIGINT'],
+      {},
+      1000,
+    );
+    expect(outcome.code).toBe(130);
+    expect(outcome.result.verdict).toMatchObject({ status: 'interrupted', message: 'interrupted by SIGINT' });
+    // Before the fix, the users logged in so far sent traffic for the whole 30 s.
+    expect(outcome.result.summary.counts.total).toBe(0);
+    expect(outcome.result.engine?.loggedIn).toBeGreaterThan(0);
+    expect(outcome.result.engine?.loggedIn).toBeLessThan(40);
+    expect(outcome.elapsedMs).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('in the traffic phase (SIGTERM): exit 130 with what was measured', async () => {
+    const server = await scripted();
+    const outcome = await interruptAt(
+      profileFor(server.url, 'traffic:\n  users: 4\n  duration: 30s\n  thinkTime: 20ms\n'),
+      /traffic phase: /,
+      ['SIGTERM'],
+      {},
+      1000,
+    );
+    expect(outcome.code).toBe(130);
+    expect(outcome.result.verdict).toMatchObject({
+      status: 'interrupted',
+      message: 'interrupted by SIGTERM',
+    });
+    expect(outcome.result.summary.counts.total).toBeGreaterThan(0);
+    expect(outcome.elapsedMs).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('a second signal during a chaos rollback that hangs: the reports are written and name what was left down', async () => {
+    const server = await scripted();
+    const docker = await fakeDocker('lab-app2');
+    const outcome = await interruptAt(
+      profileFor(
+        server.url,
+        [
+          'traffic:\n  users: 2\n  duration: 30s\n  thinkTime: 20ms\n',
+          `chaos:\n  docker:\n    host: unix://${docker.socketPath}`,
+          '\n  events:\n    - action: stop\n      at: 0s\n      target: { name: lab-app2 }\n',
+        ].join(''),
+      ),
+      /traffic phase: /,
+      ['SIGINT', 'SIGINT'],
+      {},
+      1000,
+    );
+    expect(docker.stopped).toBe(true);
+    expect(docker.startsSeen).toBeGreaterThan(0);
+    expect(outcome.code).toBe(130);
+    expect(outcome.result.verdict.status).toBe('interrupted');
+    expect(outcome.result.verdict.message).toBe(
+      'interrupted by SIGINT; the chaos rollback was cut short by a second signal; left down: lab-app2 ' +
+        '(bring back with: session-chaos recover)',
+    );
+    expect(outcome.markdown).toContain('left down: lab-app2');
+    expect(outcome.elapsedMs).toBeLessThan(10_000);
+  }, 60_000);
+});
+
+/**
+ * A Docker Engine on a Unix socket with one running container, which stops when asked and never answers a
+ * start (the rollback then waits for ever unless cut short).
+ */
+async function fakeDocker(name: string) {
+  const dir = tempDir();
+  const socketPath = join(dir, 'docker.sock');
+  const state = { stopped: false, startsSeen: 0 };
+  const hanging = new Set<ServerResponse>();
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'api-version': '1.41', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://docker').pathname.replace(/^\/v1\.\d+/, '');
+    const status = state.stopped ? 'exited' : 'running';
+    if (path === '/_ping') {
+      res.writeHead(200, { 'api-version': '1.41', 'content-type': 'text/plain' });
+      res.end('OK');
+    } else if (path === '/containers/json') {
+      json(res, 200, [{ Id: 'c1', Names: [`/${name}`], Image: 'lab', State: status, Labels: {} }]);
+    } else if (path === '/containers/c1/json') {
+      json(res, 200, { Id: 'c1', Name: `/${name}`, State: { Status: status } });
+    } else if (path === '/containers/c1/stop' && req.method === 'POST') {
+      state.stopped = true;
+      res.writeHead(204);
+      res.end();
+    } else if (path === '/containers/c1/start' && req.method === 'POST') {
+      state.startsSeen++;
+      hanging.add(res);
+    } else if (path === '/events') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      hanging.add(res);
+    } else {
+      json(res, 404, { message: `page not found: ${path}` });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return {
+    socketPath,
+    get stopped() {
+      return state.stopped;
+    },
+    get startsSeen() {
+      return state.startsSeen;
+    },
+  };
+}
