@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,7 @@ async function interruptAt(
   const profile = join(dir, 'p.yaml');
   writeFileSync(profile, profileText);
   const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
+  // The chaos ledger goes to a directory of the test's own: what it says is left down is not the machine's.
   const run = runCliChild(
     [
       'run',
@@ -60,7 +61,7 @@ async function interruptAt(
       '--markdown',
       files.markdown,
     ],
-    env,
+    { SESSION_CHAOS_STATE_DIR: join(dir, 'state'), ...env },
   );
   cleanups.push(() => {
     if (run.child.exitCode === null) run.child.kill('SIGKILL');
@@ -76,6 +77,7 @@ async function interruptAt(
   const read = (path: string): string => readFileSync(path, 'utf8');
   return {
     ...exit,
+    dir,
     elapsedMs: exit.at - sentAt,
     result: JSON.parse(read(files.json)) as Written,
     junit: read(files.junit),
@@ -182,6 +184,8 @@ describe('session-chaos run interrupted by a signal', () => {
         '(bring back with: session-chaos recover)',
     );
     expect(outcome.markdown).toContain('left down: lab-app2');
+    // The ledger still says so, for `session-chaos recover`.
+    expect(readdirSync(join(outcome.dir, 'state', 'ledger'))).toHaveLength(1);
     expect(outcome.elapsedMs).toBeLessThan(10_000);
   }, 60_000);
 });
