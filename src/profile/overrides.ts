@@ -50,6 +50,14 @@ export const overrides = [
     description: 'base URL of the balancer (target.url)',
   },
   {
+    key: 'client',
+    flag: '--client <name>',
+    env: 'SESSION_CHAOS_CLIENT',
+    path: 'target.client',
+    kind: 'string',
+    description: 'HTTP client: engine or undici, the reference (target.client)',
+  },
+  {
     key: 'users',
     flag: '--users <n>',
     env: 'SESSION_CHAOS_USERS',

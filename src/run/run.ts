@@ -155,6 +155,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     mode: traffic.connection.mode,
     reconnectEvery: traffic.connection.reconnectEvery,
     connectTimeoutMs: target.timeout,
+    client: target.client,
     addresses: spread.addresses,
     users: traffic.users,
     connectionBudget,

@@ -1,17 +1,21 @@
-import { Http1Agent } from '../http/agent.js';
+import type { HttpClientName } from '../http/client-names.js';
+import { httpClients } from '../http/clients.js';
 import { deadlines } from '../http/deadlines.js';
+import type { HttpAgent } from '../http/types.js';
 import type { Traffic } from '../profile/schema/traffic.js';
 
 export interface ConnectionOptions {
   mode: Traffic['connection']['mode'];
   reconnectEvery?: number | undefined;
   connectTimeoutMs: number;
+  /** Which HTTP client sends (`target.client`). */
+  client: HttpClientName;
   /** Source addresses to spread users over; empty for the system's choice. */
   addresses: readonly string[];
   users: number;
   /**
    * Sockets per origin over all source addresses, split evenly between them (at least one each); users
-   * beyond it queue in undici. A budget, not a per-address limit: 256 addresses times a per-address limit
+   * beyond it queue in the client. A budget, not a per-address limit: 256 addresses times a per-address limit
    * would open more connections than a balancer such as nginx (1024 worker_connections) holds.
    */
   connectionBudget: number;
@@ -24,7 +28,7 @@ export interface ConnectionOptions {
  */
 export class Connections {
   readonly #options: ConnectionOptions;
-  readonly #agents = new Map<string, Http1Agent>();
+  readonly #agents = new Map<string, HttpAgent>();
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -36,14 +40,14 @@ export class Connections {
     return addresses.length === 0 ? undefined : addresses[vu % addresses.length];
   }
 
-  agentFor(vu: number): Http1Agent {
+  agentFor(vu: number): HttpAgent {
     const address = this.addressOf(vu) ?? '';
     let agent = this.#agents.get(address);
     if (agent === undefined) {
       const { addresses, users, connectionBudget, connectTimeoutMs } = this.#options;
       const sharing = Math.max(1, addresses.length);
       const usersHere = Math.ceil(users / sharing);
-      agent = new Http1Agent(
+      agent = httpClients[this.#options.client](
         {
           maxConnections: Math.max(1, Math.min(usersHere, Math.floor(connectionBudget / sharing))),
           connectTimeoutMs,

@@ -36,6 +36,7 @@ export function contextFor(profile: Profile): {
     mode: profile.traffic.connection.mode,
     reconnectEvery: profile.traffic.connection.reconnectEvery,
     connectTimeoutMs: profile.target.timeout,
+    client: profile.target.client,
     addresses: [],
     users: profile.traffic.users,
     connectionBudget: 16,

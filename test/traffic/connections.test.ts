@@ -7,6 +7,7 @@ function connections(addresses: string[], users: number) {
     mode: 'reconnect',
     reconnectEvery: 3,
     connectTimeoutMs: 1000,
+    client: 'engine',
     addresses,
     users,
     connectionBudget: 256,

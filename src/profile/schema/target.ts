@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { httpClientNames } from '../../http/client-names.js';
 import { absoluteUrl, headers, positiveInt, shortDuration, strictObject } from './common.js';
 import { atMost, limits } from './limits.js';
 
@@ -12,5 +13,11 @@ export const targetSchema = strictObject({
     .default(65_536)
     .describe('Response bytes read per request; the rest is discarded and counted.'),
   headers: headers.default({}).describe('Headers sent with every request.'),
+  client: z
+    .enum(httpClientNames)
+    .default('engine')
+    .describe(
+      "The HTTP client that sends the run's requests: `engine` (session-chaos's own) or `undici` (llhttp), the reference to check a number against.",
+    ),
 });
 export type Target = z.output<typeof targetSchema>;
