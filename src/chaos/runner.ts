@@ -323,6 +323,8 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
       return;
     }
     for (const [index, target] of planned.targets.entries()) {
+      // The run is over: a roll does not go on past it (the rest would be journalled as skipped for nothing).
+      if (stopping.signal.aborted) return;
       if (await actOn(planned, target, true, index + 1)) continue;
       // A real rollout halts when a replica does not come back; so does this one, and says what it skipped.
       for (const [skippedIndex, skipped] of planned.targets.slice(index + 1).entries()) {

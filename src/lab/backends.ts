@@ -56,8 +56,9 @@ export async function startBackend(config: BackendConfig, runtime: BackendRuntim
     outputPath: join(logDir, `${config.name}.out`),
   };
   if (runtime.kind === 'process') {
+    record.env = backendEnv(config);
     record.process = spawnOwned(process.execPath, [backendBundlePath], {
-      env: backendEnv(config),
+      env: record.env,
       outputPath: record.outputPath,
     });
   } else {

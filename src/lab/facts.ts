@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LabError } from '../errors.js';
 import type { GroundTruthLine } from './backend/log.js';
+import { cliPath } from './paths.js';
 import type { LabState, Runtime } from './state.js';
 
 /** What a running lab is, as plain data (what `lab up --json` prints). */
@@ -24,6 +25,11 @@ export interface LabFacts {
     pid?: number;
   }[];
   redis?: { url: string; pid: number };
+  /**
+   * Process runtime: the command (no shell) that starts a stopped backend again, `{port}` standing for its
+   * port, as the process chaos driver's `start` takes it.
+   */
+  respawnCommand?: string[];
   /** Everything the lab writes (configs, logs) is under this directory, removed by stop. */
   dir: string;
 }
@@ -58,6 +64,9 @@ export function labFacts(state: LabState): LabFacts {
       ...(backend.process ? { pid: backend.process.pid } : {}),
     })),
     ...(state.redis ? { redis: { url: state.redis.url, pid: state.redis.process.pid } } : {}),
+    ...(state.runtime === 'process'
+      ? { respawnCommand: [process.execPath, cliPath, 'lab', 'respawn', state.id, '--port', '{port}'] }
+      : {}),
     dir: state.dir,
   };
 }

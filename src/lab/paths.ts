@@ -6,5 +6,8 @@ const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundled backend that `npm run build` writes (scripts/lab-bundle.mjs). */
 export const backendBundlePath = `${packageRoot}dist/lab/backend.cjs`;
 
+/** The CLI as installed (it runs dist/): the lab names it in the command that starts a backend again. */
+export const cliPath = `${packageRoot}bin/session-chaos.js`;
+
 /** The bundled built-in balancer (scripts/lab-bundle.mjs), run with Node when HAProxy and nginx are missing. */
 export const balancerBundlePath = `${packageRoot}dist/lab/balancer.cjs`;

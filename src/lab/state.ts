@@ -19,6 +19,8 @@ export interface BackendRecord {
   /** stdout and stderr of the backend (process runtime; containers keep theirs in `docker logs`). */
   outputPath: string;
   process?: OwnedProcess;
+  /** Process runtime: the environment it was started with, so that chaos can start it again (respawn.ts). */
+  env?: Record<string, string>;
   container?: { id: string; name: string };
 }
 
@@ -57,7 +59,8 @@ function statePath(id: string): string {
 
 export function writeLabState(state: LabState): void {
   mkdirSync(labStateDir(), { recursive: true });
-  writeFileSync(statePath(state.id), `${JSON.stringify(state, null, 2)}\n`);
+  // It holds the backends' secrets (JWT keys, the password): for this user only.
+  writeFileSync(statePath(state.id), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function readLabState(id: string): LabState {

@@ -1,5 +1,6 @@
 import { containerState } from './docker/containers.js';
 import { isRunning } from './processes.js';
+import { currentProcess } from './respawn.js';
 import { isUnowned, type LabState } from './state.js';
 
 export interface LabStatus {
@@ -22,7 +23,10 @@ export async function labStatus(state: LabState): Promise<LabStatus> {
     state.backends.map(async (backend) => {
       let current = 'unknown';
       if (backend.container) current = await containerState(backend.container.id);
-      else if (backend.process) current = isRunning(backend.process) ? 'running' : 'exited';
+      else {
+        const owned = currentProcess(state, backend);
+        if (owned !== undefined) current = isRunning(owned) ? 'running' : 'exited';
+      }
       return { name: backend.name, url: backend.url, state: current };
     }),
   );

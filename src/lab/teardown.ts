@@ -3,16 +3,20 @@ import { LabError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { removeLabContainers, removeLabContainersSync } from './docker/containers.js';
 import { isRunning, type OwnedProcess, signalOwned } from './processes.js';
+import { respawnedProcesses } from './respawn.js';
 import { type LabState, removeLabState } from './state.js';
 import { waitUntil } from './wait.js';
 
 // Every lab process exits on SIGTERM in well under a second; past this it gets SIGKILL.
 const exitGraceMs = 3000;
 
+/** Everything the lab started, backends that chaos had started again included. */
 function ownedProcesses(state: LabState): OwnedProcess[] {
+  const respawned = [...respawnedProcesses(state).values()].flat();
   return [
     state.balancer?.process,
     ...state.backends.map((backend) => backend.process),
+    ...respawned,
     state.redis?.process,
   ].filter((owned): owned is OwnedProcess => owned !== undefined);
 }

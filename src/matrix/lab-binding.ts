@@ -3,7 +3,7 @@ import { containerName, labLabel } from '../lab/docker/containers.js';
 import type { LabFacts, LabOptions } from '../lab/index.js';
 import type { Runtime } from '../lab/state.js';
 import type { Plan } from '../profile/load.js';
-import type { ChaosSelector } from '../profile/schema/chaos.js';
+import type { ChaosEvent } from '../profile/schema/chaos.js';
 import type { LabHint } from '../profile/schema/lab.js';
 
 /** What this machine can run a lab with (found by src/matrix/platform.ts). */
@@ -68,31 +68,32 @@ export function chooseLab(
 }
 
 /**
- * A lab profile's selectors mean "the lab's backends": a label selects every backend container of this lab
- * (never another lab's), a name selects the backend of that name (`b1`) in this lab.
+ * A lab profile's selectors mean "the lab's backends": a label selects every backend of this lab (never
+ * another lab's), a name selects the backend of that name (`b1`) in this lab. On a Docker lab they select its
+ * containers; on a process lab, the backends' ports, through the process driver, which starts a stopped backend
+ * again with the lab's own command.
  */
-function narrowSelector(selector: ChaosSelector, labId: string): ChaosSelector {
-  if (selector.name !== undefined) return { name: containerName(labId, selector.name) };
-  return { label: `${labLabel}=${labId}` };
+function bindEvent(event: ChaosEvent, lab: LabFacts): ChaosEvent {
+  if (event.target === undefined) return event;
+  const { name } = event.target;
+  if (lab.runtime === 'docker') {
+    const target =
+      name === undefined ? { label: `${labLabel}=${lab.id}` } : { name: containerName(lab.id, name) };
+    return { ...event, driver: 'docker', target };
+  }
+  const backends =
+    name === undefined ? lab.backends : lab.backends.filter((backend) => backend.name === name);
+  return {
+    ...event,
+    driver: 'process',
+    target: { port: backends.map((backend) => backend.port) },
+    ...(lab.respawnCommand === undefined ? {} : { start: lab.respawnCommand }),
+  };
 }
 
-/**
- * The plan pointed at a running lab: target.url is the lab's balancer, chaos events act on the lab's own
- * containers, or are left out (and said so) when the lab's backends are processes.
- */
+/** The plan pointed at a running lab: target.url is the lab's balancer, chaos events act on the lab's own backends. */
 export function bindPlanToLab(plan: Plan, lab: LabFacts): { plan: Plan; notes: string[] } {
   const { profile } = plan;
-  const notes: string[] = [];
-  const events =
-    lab.runtime === 'docker'
-      ? profile.chaos.events.map((event) =>
-          event.target === undefined ? event : { ...event, target: narrowSelector(event.target, lab.id) },
-        )
-      : [];
-  if (lab.runtime !== 'docker' && profile.chaos.events.length > 0) {
-    const names = profile.chaos.events.map((event) => event.name ?? event.action).join(', ');
-    notes.push(`chaos left out (${names}): the lab's backends are processes, and chaos needs Docker`);
-  }
   return {
     plan: {
       ...plan,
@@ -103,9 +104,9 @@ export function bindPlanToLab(plan: Plan, lab: LabFacts): { plan: Plan; notes: s
           ...profile.classify,
           backends: profile.classify.backends ?? lab.backends.map((b) => b.name),
         },
-        chaos: { ...profile.chaos, events },
+        chaos: { ...profile.chaos, events: profile.chaos.events.map((event) => bindEvent(event, lab)) },
       },
     },
-    notes,
+    notes: [],
   };
 }

@@ -68,7 +68,7 @@ export function describePlatform(platform: LabPlatform): string {
   const runtime =
     platform.runtime === 'docker'
       ? 'backends as Docker containers'
-      : 'backends as processes (no Docker: no chaos)';
+      : 'backends as processes (chaos by signals: the process driver)';
   const balancers = [...platform.balancers].join(', ') || 'none';
   return `lab: ${runtime}; balancers: ${balancers}; Redis: ${platform.redis ? 'yes' : 'not installed (no external-store scenario)'}`;
 }

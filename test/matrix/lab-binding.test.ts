@@ -48,8 +48,16 @@ function facts(runtime: LabFacts['runtime']): LabFacts {
       pid: 1,
       configPath: '/x',
     },
-    backends: [],
+    backends: [1, 2, 3].map((n) => ({
+      name: `b${n}`,
+      url: `http://127.0.0.1:4100${n}`,
+      port: 41000 + n,
+      logPath: `/tmp/x/b${n}.jsonl`,
+    })),
     dir: '/tmp/x',
+    ...(runtime === 'process'
+      ? { respawnCommand: ['node', 'cli.js', 'lab', 'respawn', 'abcd1234', '--port', '{port}'] }
+      : {}),
   };
 }
 
@@ -115,11 +123,14 @@ describe('bindPlanToLab', () => {
     expect(bound.profile.classify.backends).toEqual(facts('docker').backends.map((backend) => backend.name));
   });
 
-  it('leaves chaos out on a process lab and says which events', () => {
+  it("aims chaos at a process lab's backends by port, started again by the lab's own command", () => {
     const { plan: bound, notes } = bindPlanToLab(plan(), facts('process'));
-    expect(bound.profile.chaos.events).toEqual([]);
-    expect(notes).toEqual([
-      "chaos left out (restart, stop, exec): the lab's backends are processes, and chaos needs Docker",
+    expect(notes).toEqual([]);
+    const start = ['node', 'cli.js', 'lab', 'respawn', 'abcd1234', '--port', '{port}'];
+    expect(bound.profile.chaos.events.map((event) => [event.driver, event.target, event.start])).toEqual([
+      ['process', { port: [41001, 41002, 41003] }, start],
+      ['process', { port: [41002] }, start],
+      [undefined, undefined, undefined],
     ]);
   });
 });

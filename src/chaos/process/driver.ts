@@ -30,6 +30,9 @@ export interface ProcessDriverOptions {
 
 const defaultStopTimeoutMs = 10_000;
 const killWaitMs = 5_000;
+const stateWaitMs = 2_000;
+/** How long after its start command exits a target may take to be seen (listening, in its pid file). */
+const startedWaitMs = 10_000;
 
 function asList<T>(value: T | readonly T[] | undefined): T[] {
   if (value === undefined) return [];
@@ -114,13 +117,28 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
 
   const paused = (identity: ProcessIdentity): boolean => readProcStat(identity.pid)?.state === 'T';
 
-  async function gone(identity: ProcessIdentity, withinMs: number): Promise<boolean> {
-    const deadline = Date.now() + withinMs;
-    while (isAlive(identity)) {
+  /** Polls until `check` holds, for at most `ms`; whether it did. */
+  async function within(ms: number, check: () => boolean): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (!check()) {
       if (Date.now() >= deadline) return false;
       await delay(pollMs);
     }
     return true;
+  }
+
+  const gone = (identity: ProcessIdentity, ms: number): Promise<boolean> =>
+    within(ms, () => !isAlive(identity));
+
+  /** SIGSTOP and SIGCONT take effect a moment after kill() returns: done means the process is so. */
+  async function signalAndSee(
+    identity: ProcessIdentity,
+    name: 'SIGSTOP' | 'SIGCONT',
+  ): Promise<ActionOutcome> {
+    signal(identity, name);
+    const wanted = name === 'SIGSTOP';
+    if (await within(stateWaitMs, () => !isAlive(identity) || paused(identity) === wanted)) return 'done';
+    throw new Error(`pid ${identity.pid} did not ${wanted ? 'stop' : 'continue'} after ${name}`);
   }
 
   async function stop(target: ChaosTarget, actOptions: ActOptions): Promise<ActionOutcome> {
@@ -152,6 +170,13 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
         `start command ${command.join(' ')} failed: ${why}${stderr === '' ? '' : `: ${stderr}`}`,
       );
     }
+    // Done means started: the command may leave the process still starting when it exits.
+    const { locator } = detailOf(target);
+    if (locator.kind !== 'pid' && !(await within(startedWaitMs, () => current(target) !== undefined))) {
+      throw new Error(
+        `start command ${command.join(' ')} exited 0, but no process is ${target.name} ${startedWaitMs / 1000} s later`,
+      );
+    }
     return 'done';
   }
 
@@ -179,15 +204,13 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
         const identity = current(target);
         if (identity === undefined) return 'not-running';
         if (paused(identity)) return 'already-paused';
-        signal(identity, 'SIGSTOP');
-        return 'done';
+        return signalAndSee(identity, 'SIGSTOP');
       }
       case 'unpause': {
         const identity = current(target);
         if (identity === undefined) return 'not-running';
         if (!paused(identity)) return 'not-paused';
-        signal(identity, 'SIGCONT');
-        return 'done';
+        return signalAndSee(identity, 'SIGCONT');
       }
       default:
         throw new Error(`the process driver has no action ${action}`);
@@ -205,7 +228,7 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
     try {
       const identity = current(target);
       if (identity !== undefined && paused(identity)) {
-        signal(identity, 'SIGCONT');
+        await signalAndSee(identity, 'SIGCONT');
         return { outcome: 'restored', action: 'unpause' };
       }
       if (identity !== undefined) return { outcome: 'already-fine', state: `running, pid ${identity.pid}` };

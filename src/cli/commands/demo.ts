@@ -12,7 +12,7 @@ export function demoCommand(outcome: Outcome): Command {
     .addOption(
       new Option(
         '--runtime <runtime>',
-        'backends as processes even when Docker answers (no chaos then)',
+        'backends as processes even when Docker answers (chaos through signals then)',
       ).choices(['docker', 'process']),
     )
     .option('--builtin-balancer', 'use the built-in balancer even when HAProxy and nginx are installed')

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { sessionModes } from '../../lab/backend/config.js';
 import { balancerKinds } from '../../lab/balancer/kinds.js';
 import { type LabFacts, startLab, stopLab } from '../../lab/index.js';
+import { respawnBackend } from '../../lab/respawn.js';
 import { isUnowned, type LabState, listLabStates, readLabState } from '../../lab/state.js';
 import { labStatus } from '../../lab/status.js';
 import { parseDuration } from '../../util/duration.js';
@@ -159,7 +160,25 @@ function statusCommand(write: Write): Command {
     });
 }
 
-/** `session-chaos lab up|down|status`: the reference lab, for people (tests use startLab directly). */
+function respawnCommand(write: Write): Command {
+  return new Command('respawn')
+    .description(
+      'Start a process lab backend again (after chaos stopped or killed it), as it was first started; the process chaos driver runs this as its start command.',
+    )
+    .argument('<id>', 'lab id')
+    .requiredOption('--port <port>', "the backend's port")
+    .addHelpText('after', '\nExample:\n  $ session-chaos lab respawn 1a2b3c4d --port 41234')
+    .action(async (id: string, flags: { port: string }) => {
+      const { backend, started } = await respawnBackend(id, integer('port', flags.port));
+      write(
+        started
+          ? `lab ${id}: ${backend.name} started again (pid ${backend.process?.pid})\n`
+          : `lab ${id}: ${backend.name} is running already\n`,
+      );
+    });
+}
+
+/** `session-chaos lab up|down|status|respawn`: the reference lab, for people (tests use startLab directly). */
 export function labCommand(write: Write = (text) => process.stdout.write(text)): Command {
   const lab = new Command('lab')
     .description(
@@ -169,7 +188,7 @@ export function labCommand(write: Write = (text) => process.stdout.write(text)):
       'after',
       '\nExamples:\n  $ session-chaos lab up --balancer haproxy-cookie --sessions memory\n  $ session-chaos lab down',
     );
-  for (const command of [upCommand(write), downCommand(write), statusCommand(write)]) {
+  for (const command of [upCommand(write), downCommand(write), statusCommand(write), respawnCommand(write)]) {
     // Usage errors throw (the CLI's main turns them into exit code 2) instead of exiting here.
     lab.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
   }

@@ -1,0 +1,146 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRecord } from '../../src/chaos/journal.js';
+import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
+import type { ProfileInput } from '../../src/profile/schema/index.js';
+import { executeRun } from '../../src/run/run.js';
+import { isAlive, processStartTime } from '../../src/util/proc.js';
+import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
+import { bundleBackend } from '../lab/helpers.js';
+
+type Input = Parameters<typeof planFor>[1];
+
+/**
+ * Chaos on a lab whose backends are plain processes: the process driver finds each backend by the port it
+ * listens on, signals it, and starts it again with the lab's own command (`session-chaos lab respawn`, which
+ * needs `npm run build`). The same claims as the Docker lab's tests.
+ */
+let lab: Lab | undefined;
+beforeAll(() => bundleBackend());
+afterEach(async () => {
+  await lab?.stop();
+  lab = undefined;
+});
+
+async function runChaos(options: Partial<LabOptions>, input: (lab: Lab) => Input) {
+  lab = await startLab({
+    users: 40,
+    runtime: 'process',
+    balancer: 'haproxy-cookie',
+    sessions: 'memory',
+    ...options,
+  });
+  const sink = new CollectingSink();
+  const plan = planFor(lab.url, input(lab));
+  plan.secrets = [lab.password];
+  const result = await executeRun(plan, { sinks: [sink] });
+  return { lab, sink, result, journal: result.chaos?.journal };
+}
+
+const auth = (lab: Lab): ProfileInput['auth'] => ({ credentials: { password: lab.password } });
+const traffic = { users: 30, duration: '7s', thinkTime: '40ms' } as const;
+
+function backend(lab: Lab, index: number): { name: string; port: number; start: string[] } {
+  const found = lab.backends[index];
+  if (found === undefined || lab.respawnCommand === undefined) throw new Error(`no process backend ${index}`);
+  return { name: found.name, port: found.port, start: lab.respawnCommand };
+}
+
+const planned = (journal: { actions: ActionRecord[] } | undefined): ActionRecord[] =>
+  (journal?.actions ?? []).filter((action) => action.origin === 'planned');
+
+describe('chaos on a process lab', () => {
+  it('restarting one memory backend under cookie stickiness: exactly its pinned VUs re-login, once each', async () => {
+    let target = { name: '', port: 0, start: [] as string[] };
+    const { sink, result, journal } = await runChaos({}, (lab) => {
+      target = backend(lab, 1);
+      return {
+        auth: auth(lab),
+        classify: { identity: { from: 'json', path: 'user' } },
+        traffic,
+        chaos: {
+          driver: 'process',
+          events: [
+            {
+              action: 'restart',
+              at: '2s',
+              target: { port: target.port },
+              start: target.start,
+              timeout: '2s',
+            },
+          ],
+        },
+      };
+    });
+    const [restart] = planned(journal);
+    expect(restart).toMatchObject({ action: 'restart', outcome: 'done', driver: 'process' });
+    expect(restart?.recoveredMs).toBeGreaterThanOrEqual(restart?.doneMs ?? Number.NaN);
+    const pins = new Map<number, string>();
+    for (const { record, classification } of sink.responses) {
+      if (record.end < (restart?.issuedMs ?? 0) && classification.class === 'ok')
+        pins.set(record.vu, classification.backend);
+    }
+    expect(pins.size).toBe(30);
+    const pinned = [...pins].filter(([, name]) => name === target.name).map(([vu]) => vu);
+    const others = [...pins.keys()].filter((vu) => !pinned.includes(vu));
+    expect(pinned.length).toBeGreaterThan(0);
+    const relogins = new Map<number, number>();
+    for (const login of sink.logins) {
+      if (login.cause !== 'initial') relogins.set(login.vu, (relogins.get(login.vu) ?? 0) + 1);
+    }
+    expect(pinned.map((vu) => relogins.get(vu) ?? 0)).toEqual(pinned.map(() => 1));
+    expect(others.map((vu) => relogins.get(vu) ?? 0)).toEqual(others.map(() => 0));
+    expect(result.summary.counts.classes.wrong_user).toBe(0);
+    const impact = result.summary.impact.find((i) => i.id === 'chaos-1');
+    expect(impact?.relogins).toBe(pinned.length);
+    expect(impact?.vusAffected).toBe(pinned.length);
+  });
+
+  it('pause, stop and kill: each undone or rolled back, every backend up at the end, none left behind', async () => {
+    let ports: number[] = [];
+    const {
+      result,
+      journal,
+      lab: used,
+    } = await runChaos({ sessions: 'redis' }, (lab) => {
+      const [b1, b2, b3] = [0, 1, 2].map((index) => backend(lab, index));
+      ports = [b1, b2, b3].map((b) => b?.port ?? 0);
+      const start = b1?.start ?? [];
+      return {
+        auth: auth(lab),
+        target: { timeout: '800ms' },
+        traffic: { users: 10, duration: '5s', thinkTime: '40ms' },
+        chaos: {
+          driver: 'process',
+          events: [
+            { action: 'pause', at: '1s', for: '1s', target: { port: b1?.port ?? 0 } },
+            { action: 'stop', at: '1s', for: '1s', target: { port: b2?.port ?? 0 }, start, timeout: '1s' },
+            // Nothing restarts a killed process but the rollback, with the lab's command.
+            { action: 'kill', at: '1s', target: { port: b3?.port ?? 0 }, start, waitTimeout: '1s' },
+          ],
+        },
+      };
+    });
+    expect(result.chaos?.failure).toBeUndefined();
+    const outcomes = (journal?.actions ?? []).map((a) => [a.origin, a.action, a.target?.name, a.outcome]);
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        ['planned', 'pause', `127.0.0.1:${ports[0]}`, 'done'],
+        ['planned', 'stop', `127.0.0.1:${ports[1]}`, 'done'],
+        ['planned', 'kill', `127.0.0.1:${ports[2]}`, 'done'],
+        ['undo', 'unpause', `127.0.0.1:${ports[0]}`, 'done'],
+        ['undo', 'start', `127.0.0.1:${ports[1]}`, 'done'],
+        ['rollback', 'start', `127.0.0.1:${ports[2]}`, 'restored'],
+      ]),
+    );
+    const status = await fetch(`${used.backends[2]?.url}/healthz`);
+    expect(status.ok).toBe(true);
+    // The processes chaos started are the lab's: its teardown stops them.
+    const { listenersOf } = await import('../../src/chaos/process/listeners.js');
+    const respawned = ports.flatMap((port) => listenersOf(port));
+    expect(respawned).toHaveLength(3);
+    const identities = respawned.map((pid) => ({ pid, startTime: processStartTime(pid) ?? 0 }));
+    await used.stop();
+    lab = undefined;
+    expect(identities.filter(isAlive)).toEqual([]);
+  });
+});
