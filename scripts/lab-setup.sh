@@ -13,6 +13,8 @@ missing=()
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v nginx >/dev/null || missing+=(nginx-light)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# Chaos is tested through Podman's Docker-compatible API too (test/chaos/podman.int.test.ts starts its service).
+command -v podman >/dev/null || missing+=(podman)
 
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) != 0 ]]; then

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerClient } from '../../src/chaos/docker/client.js';
 import { dockerDriver } from '../../src/chaos/docker/driver.js';
-import { resolveDockerEndpoint } from '../../src/chaos/docker/endpoint.js';
 import { resolveSelector } from '../../src/chaos/docker/targets.js';
-import type { ContainerState, DockerClient } from '../../src/chaos/docker/types.js';
 import { createChaosJournal } from '../../src/chaos/journal.js';
 import { createChaosRunner } from '../../src/chaos/runner.js';
+import { createDockerClient } from '../../src/docker/client.js';
+import { resolveDockerEndpoint } from '../../src/docker/endpoint.js';
+import type { ContainerState, DockerClient } from '../../src/docker/types.js';
 import { DockerApiError } from '../../src/errors.js';
 import { freePort } from '../../src/lab/ports.js';
 import { systemClock } from '../../src/util/clock.js';

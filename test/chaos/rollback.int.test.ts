@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerClient } from '../../src/chaos/docker/client.js';
-import { resolveDockerEndpoint } from '../../src/chaos/docker/endpoint.js';
-import type { DockerClient } from '../../src/chaos/docker/types.js';
+import { createDockerClient } from '../../src/docker/client.js';
+import { resolveDockerEndpoint } from '../../src/docker/endpoint.js';
+import type { DockerClient } from '../../src/docker/types.js';
 import { freePort } from '../../src/lab/ports.js';
 import { ensureTestImages, removeContainers, runTestContainer, testLabel } from './helpers/containers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerSummary } from '../../src/chaos/docker/types.js';
 import { chaosTimingProblems, planChaos } from '../../src/chaos/schedule.js';
+import type { ContainerSummary } from '../../src/docker/types.js';
 import { chaosSchema } from '../../src/profile/schema/chaos.js';
 
 const container = (name: string): ContainerSummary => ({

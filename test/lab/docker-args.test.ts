@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendRunArgs } from '../../src/lab/docker/containers.js';
+import { backendContainerSpec } from '../../src/lab/docker/containers.js';
 import { backendDockerfile, parseLdd } from '../../src/lab/docker/image.js';
 
 describe('parseLdd', () => {
@@ -39,19 +39,22 @@ describe('backendDockerfile', () => {
   });
 });
 
-describe('backendRunArgs', () => {
+describe('backendContainerSpec', () => {
   it('runs on the host network, named and labelled by lab and backend, logs mounted at the same path', () => {
-    const args = backendRunArgs({
-      labId: 'ab12',
-      name: 'b2',
-      image: 'session-chaos-lab-backend:0123',
-      env: { LAB_PORT: '9002' },
-      logDir: '/tmp/lab/logs',
+    expect(
+      backendContainerSpec({
+        labId: 'ab12',
+        name: 'b2',
+        image: 'session-chaos-lab-backend:0123',
+        env: { LAB_PORT: '9002' },
+        logDir: '/tmp/lab/logs',
+      }),
+    ).toEqual({
+      Image: 'session-chaos-lab-backend:0123',
+      Env: ['LAB_PORT=9002'],
+      Labels: { 'session-chaos.lab': 'ab12', 'session-chaos.role': 'backend', 'session-chaos.backend': 'b2' },
+      StopTimeout: 2,
+      HostConfig: { NetworkMode: 'host', Binds: ['/tmp/lab/logs:/tmp/lab/logs'] },
     });
-    expect(args.join(' ')).toBe(
-      'run --detach --name sc-lab-ab12-b2 --network host --label session-chaos.lab=ab12 ' +
-        '--label session-chaos.role=backend --label session-chaos.backend=b2 --stop-timeout 2 ' +
-        '--volume /tmp/lab/logs:/tmp/lab/logs --env LAB_PORT=9002 session-chaos-lab-backend:0123',
-    );
   });
 });

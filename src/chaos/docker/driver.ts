@@ -1,9 +1,9 @@
+import { createDockerClient } from '../../docker/client.js';
+import { resolveDockerEndpoint } from '../../docker/endpoint.js';
+import type { ContainerState, DockerClient } from '../../docker/types.js';
 import { DockerApiError } from '../../errors.js';
 import type { ChaosDriver, ChaosTarget, RestoreResult, TargetEvent, WaitFor } from '../driver.js';
-import { createDockerClient } from './client.js';
-import { resolveDockerEndpoint } from './endpoint.js';
 import { resolveSelector } from './targets.js';
-import type { ContainerState, DockerClient } from './types.js';
 
 /** How recover makes the same client again: the endpoint as DOCKER_HOST would say it, and its certificates. */
 export interface DockerDriverConfig {

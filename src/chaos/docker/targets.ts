@@ -1,5 +1,5 @@
+import type { ContainerSummary, DockerClient } from '../../docker/types.js';
 import type { ChaosSelector } from '../../profile/schema/chaos.js';
-import type { ContainerSummary, DockerClient } from './types.js';
 
 function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');

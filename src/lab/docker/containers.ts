@@ -1,4 +1,7 @@
-import { docker, dockerSync } from './cli.js';
+import { execFileSync } from 'node:child_process';
+import { LabError } from '../../errors.js';
+import { cliPath } from '../paths.js';
+import { engine } from './engine.js';
 
 export const labLabel = 'session-chaos.lab';
 export const roleLabel = 'session-chaos.role';
@@ -17,54 +20,50 @@ export function containerName(labId: string, backend: string): string {
   return `sc-lab-${labId}-${backend}`;
 }
 
-/** `docker run` arguments: host network (the only kind this lab uses), named and labelled for chaos. */
-export function backendRunArgs(input: BackendContainerInput): string[] {
-  return [
-    'run',
-    '--detach',
-    '--name',
+/** The create body: host network (the only kind this lab uses), named and labelled for chaos. */
+export function backendContainerSpec(input: BackendContainerInput) {
+  return {
+    Image: input.image,
+    Env: Object.entries(input.env).map(([key, value]) => `${key}=${value}`),
+    Labels: { [labLabel]: input.labId, [roleLabel]: 'backend', [backendLabel]: input.name },
+    StopTimeout: 2,
+    HostConfig: { NetworkMode: 'host' as const, Binds: [`${input.logDir}:${input.logDir}`] },
+  };
+}
+
+/** Creates and starts a backend container through the Engine API; returns its id. */
+export async function runBackendContainer(input: BackendContainerInput): Promise<string> {
+  const client = engine();
+  const id = await client.createContainer(
     containerName(input.labId, input.name),
-    '--network',
-    'host',
-    '--label',
-    `${labLabel}=${input.labId}`,
-    '--label',
-    `${roleLabel}=backend`,
-    '--label',
-    `${backendLabel}=${input.name}`,
-    '--stop-timeout',
-    '2',
-    '--volume',
-    `${input.logDir}:${input.logDir}`,
-    ...Object.entries(input.env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
-    input.image,
-  ];
+    backendContainerSpec(input),
+  );
+  const outcome = await client.act(id, 'start');
+  if (outcome !== 'done' && outcome !== 'already-running') {
+    throw new LabError(`Docker would not start ${containerName(input.labId, input.name)}: ${outcome}`);
+  }
+  return id;
 }
-
-/** Starts a backend container and returns its id. */
-export function runBackendContainer(input: BackendContainerInput): Promise<string> {
-  return docker(backendRunArgs(input));
-}
-
-const labFilter = (labId: string): string[] => ['--all', '--quiet', '--filter', `label=${labLabel}=${labId}`];
 
 /** Removes every container carrying this lab's label, whatever chaos did to them (stopped, paused). */
 export async function removeLabContainers(labId: string): Promise<void> {
-  const ids = (await docker(['ps', ...labFilter(labId)])).split('\n').filter((id) => id !== '');
-  if (ids.length > 0) await docker(['rm', '--force', '--volumes', ...ids]);
+  const client = engine();
+  const containers = await client.listContainers({ label: `${labLabel}=${labId}` });
+  await Promise.all(containers.map((container) => client.removeContainer(container.id)));
 }
 
+/**
+ * The same from a process 'exit' handler, where nothing asynchronous runs: the CLI's own `lab down` in a
+ * child process, waited for, which removes them through the same client.
+ */
 export function removeLabContainersSync(labId: string): void {
-  const ids = dockerSync(['ps', ...labFilter(labId)])
-    .split('\n')
-    .filter((id) => id !== '');
-  if (ids.length > 0) dockerSync(['rm', '--force', '--volumes', ...ids]);
+  execFileSync(process.execPath, [cliPath, 'lab', 'down', labId], { stdio: 'ignore', timeout: 30_000 });
 }
 
 /** Container state by id ("running", "exited", "paused", ...), or "missing". */
 export async function containerState(id: string): Promise<string> {
   try {
-    return await docker(['inspect', '--format', '{{.State.Status}}', id]);
+    return (await engine().inspect(id)).status;
   } catch {
     return 'missing';
   }

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { LabError } from '../../errors.js';
 import { docker } from './cli.js';
+import { engine } from './engine.js';
 
 export const backendImageRepository = 'session-chaos-lab-backend';
 const bundleInImage = '/app/backend.cjs';
@@ -84,30 +85,14 @@ function placeFile(source: string, target: string): void {
   }
 }
 
-async function imageExists(tag: string): Promise<boolean> {
-  try {
-    await docker(['image', 'inspect', '--format', '{{.Id}}', tag]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Removes builds of the lab image that no container uses and that are over an hour old: several checkouts
  * on one machine may build different bundles at once, and a fresh image may be about to be run.
  */
 async function pruneOldImages(): Promise<void> {
-  await docker([
-    'image',
-    'prune',
-    '--all',
-    '--force',
-    '--filter',
-    `label=${imageLabel}`,
-    '--filter',
-    'until=1h',
-  ]).catch(() => {});
+  await engine()
+    .pruneImages({ label: [imageLabel], until: ['1h'], dangling: ['false'] })
+    .catch(() => {});
 }
 
 /**
@@ -122,7 +107,7 @@ export async function ensureBackendImage(bundlePath: string, nodePath = process.
     libraries.map((file) => file.target),
   );
   const tag = imageTag(files, bundlePath, dockerfile);
-  if (await imageExists(tag)) return tag;
+  if (await engine().imageExists(tag)) return tag;
 
   const context = mkdtempSync(join(tmpdir(), 'session-chaos-image-'));
   try {
@@ -130,6 +115,8 @@ export async function ensureBackendImage(bundlePath: string, nodePath = process.
     placeFile(bundlePath, join(context, bundleInImage));
     writeFileSync(join(context, 'Dockerfile'), dockerfile);
     writeFileSync(join(context, '.dockerignore'), 'Dockerfile\n.dockerignore\n');
+    // The one step left to the docker CLI: the API's /build wants the context as a tar stream (this machine's
+    // node and libraries, ~100 MB), which would mean a tar writer here for what `docker build` already does.
     await docker(['build', '--quiet', '--tag', tag, context]);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -7,7 +7,7 @@ import type {
   ContainerSummary,
   DockerClient,
   DockerEvent,
-} from '../../../src/chaos/docker/types.js';
+} from '../../../src/docker/types.js';
 import { DockerApiError } from '../../../src/errors.js';
 
 export interface FakeContainer {
@@ -132,6 +132,12 @@ export function fakeDocker(containers: readonly FakeContainer[]): FakeDocker {
       }
       return transition(c, action);
     },
+    createContainer: async () => {
+      throw new Error('the fake engine creates no containers');
+    },
+    removeContainer: async () => undefined,
+    imageExists: async () => false,
+    pruneImages: async () => undefined,
     events: async function* (): AsyncGenerator<DockerEvent> {},
     close: async () => undefined,
   };

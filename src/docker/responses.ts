@@ -18,7 +18,10 @@ export const containerInspectSchema = z.object({
   Name: z.string(),
   State: z.object({
     Status: z.enum(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']),
-    Health: z.object({ Status: z.enum(['none', 'starting', 'healthy', 'unhealthy']) }).nullish(),
+    // Podman answers "" for a container without a health check.
+    Health: z
+      .object({ Status: z.enum(['none', 'starting', 'healthy', 'unhealthy', '']) })
+      .nullish(),
   }),
 });
 
@@ -32,6 +35,8 @@ export const dockerEventSchema = z.object({
   time: z.number().optional(),
   timeNano: z.number(),
 });
+
+export const createdSchema = z.object({ Id: z.string().min(1) });
 
 export const errorBodySchema = z.object({ message: z.string() });
 

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerClient } from '../../../src/chaos/docker/client.js';
-import { resolveDockerEndpoint } from '../../../src/chaos/docker/endpoint.js';
-import { DockerUnreachableError } from '../../../src/errors.js';
+import { createDockerClient } from '../../src/docker/client.js';
+import { resolveDockerEndpoint } from '../../src/docker/endpoint.js';
+import { DockerUnreachableError } from '../../src/errors.js';
 
 /**
  * Docker over TCP with TLS as `dockerd --tlsverify` serves it: the engine checks the client's certificate, the

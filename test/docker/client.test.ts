@@ -3,15 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDockerClient, negotiateApiVersion } from '../../../src/chaos/docker/client.js';
-import type { DockerClient, DockerEvent } from '../../../src/chaos/docker/types.js';
+import { createDockerClient, negotiateApiVersion } from '../../src/docker/client.js';
+import type { DockerClient, DockerEvent } from '../../src/docker/types.js';
 import {
   DockerApiError,
   DockerTimeoutError,
   DockerUnreachableError,
   ExitCode,
   PreflightError,
-} from '../../../src/errors.js';
+} from '../../src/errors.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -1,9 +1,20 @@
 /** The container-client contract the rest of chaos uses; tests inject a fake (testcontainers-style). */
 
-import type { ActionOutcome, TargetAction } from '../driver.js';
+export const containerActions = ['restart', 'stop', 'start', 'kill', 'pause', 'unpause'] as const;
+export type ContainerAction = (typeof containerActions)[number];
 
-export type { ActionOutcome } from '../driver.js';
-export type ContainerAction = TargetAction;
+/**
+ * What an action came to. 304 and 409 answers are outcomes, not failures: the container was already where the
+ * action would have put it, or in a state where the action means nothing (`conflict`, with Docker's message).
+ */
+export type ActionOutcome =
+  | 'done'
+  | 'already-running'
+  | 'already-stopped'
+  | 'already-paused'
+  | 'not-paused'
+  | 'not-running'
+  | 'conflict';
 
 export interface ContainerSummary {
   id: string;
@@ -60,6 +71,15 @@ export interface EventsQuery {
   signal: AbortSignal;
 }
 
+/** The parts of Docker's container create body the lab uses (Engine API names). */
+export interface ContainerSpec {
+  Image: string;
+  Env?: string[];
+  Labels?: Record<string, string>;
+  StopTimeout?: number;
+  HostConfig?: { NetworkMode?: 'host'; Binds?: string[] };
+}
+
 export interface DockerClient {
   /** For messages: unix:///var/run/docker.sock, https://host:2376. */
   readonly endpoint: string;
@@ -68,6 +88,12 @@ export interface DockerClient {
   listContainers(filter: ContainerFilter): Promise<ContainerSummary[]>;
   inspect(id: string): Promise<ContainerState>;
   act(id: string, action: ContainerAction, options?: ActionOptions): Promise<ActionOutcome>;
+  /** POST /containers/create: returns the new container's id (not started). */
+  createContainer(name: string, spec: ContainerSpec): Promise<string>;
+  /** DELETE /containers/{id}, forced, with its anonymous volumes; a container already gone is fine. */
+  removeContainer(id: string): Promise<void>;
+  imageExists(tag: string): Promise<boolean>;
+  pruneImages(filters: Readonly<Record<string, readonly string[]>>): Promise<void>;
   /** Docker's event stream, one event per line, until the signal aborts. */
   events(query: EventsQuery): AsyncIterable<DockerEvent>;
   close(): Promise<void>;

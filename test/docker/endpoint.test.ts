@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { resolveDockerEndpoint } from '../../../src/chaos/docker/endpoint.js';
-import { UsageError } from '../../../src/errors.js';
+import { resolveDockerEndpoint } from '../../src/docker/endpoint.js';
+import { UsageError } from '../../src/errors.js';
 
 describe('resolveDockerEndpoint', () => {
   it('defaults to the standard socket', () => {

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
-import { DockerApiError, DockerTimeoutError, DockerUnreachableError, PreflightError } from '../../errors.js';
+import { DockerApiError, DockerTimeoutError, DockerUnreachableError, PreflightError } from '../errors.js';
 import type { DockerEndpoint } from './endpoint.js';
 import {
   containerInspectSchema,
   containerListSchema,
+  createdSchema,
   dockerEventSchema,
   errorBodySchema,
   parseApiVersion,
@@ -16,6 +17,7 @@ import type {
   ActionOutcome,
   ContainerAction,
   ContainerFilter,
+  ContainerSpec,
   ContainerState,
   ContainerSummary,
   DockerClient,
@@ -75,6 +77,13 @@ function idempotentOutcome(
   }
   // Engines before 23 answer an unpause of a container that is not paused with a plain 500.
   if (status === 500 && action === 'unpause' && /is not paused/i.test(message)) return 'not-paused';
+  // Podman's compatible API answers what Docker says with 409 as a 500 ending in "container state improper".
+  if (status === 500 && /container state improper/i.test(message)) {
+    if (/already paused/i.test(message)) return 'already-paused';
+    if (/not paused/i.test(message)) return 'not-paused';
+    if (/only kill running|not running/i.test(message)) return 'not-running';
+    return 'conflict';
+  }
   return undefined;
 }
 
@@ -156,7 +165,7 @@ export function createDockerClient(
     path: string,
     shown: string,
     timeoutMs: number,
-    options: { signal?: AbortSignal; headOnly?: boolean } = {},
+    options: { signal?: AbortSignal; headOnly?: boolean; body?: unknown } = {},
   ): Promise<{ response: Dispatcher.ResponseData; timedOut: () => boolean }> {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
@@ -170,6 +179,9 @@ export function createDockerClient(
         headersTimeout: 0,
         bodyTimeout: 0,
         signal: signal === undefined ? deadline.signal : AbortSignal.any([signal, deadline.signal]),
+        ...(options.body === undefined
+          ? {}
+          : { body: JSON.stringify(options.body), headers: { 'content-type': 'application/json' } }),
       });
       if (options.headOnly) clearTimeout(timer);
       else response.body.once('close', () => clearTimeout(timer));
@@ -194,9 +206,16 @@ export function createDockerClient(
     method: Dispatcher.HttpMethod,
     path: string,
     timeoutMs = requestTimeoutMs,
+    body?: unknown,
   ): Promise<Exchange> {
     const shown = path.split('?')[0] ?? path;
-    const { response, timedOut } = await send(method, `/v${await apiVersion()}${path}`, shown, timeoutMs);
+    const { response, timedOut } = await send(
+      method,
+      `/v${await apiVersion()}${path}`,
+      shown,
+      timeoutMs,
+      body === undefined ? {} : { body },
+    );
     try {
       return { status: response.statusCode, text: await response.body.text() };
     } catch (error) {
@@ -273,7 +292,8 @@ export function createDockerClient(
     if (answer.status !== 200)
       throw new DockerApiError('inspect', answer.status, dockerMessage(answer.text), id);
     const container = parse(containerInspectSchema, answer, 'inspect', id);
-    const health = container.State.Health?.Status;
+    const status = container.State.Health?.Status;
+    const health = status === '' ? undefined : status;
     return {
       id: container.Id,
       name: container.Name.replace(/^\//, ''),
@@ -358,12 +378,46 @@ export function createDockerClient(
     };
   }
 
+  async function createContainer(name: string, spec: ContainerSpec): Promise<string> {
+    const query = new URLSearchParams({ name });
+    const answer = await exchange('POST', `/containers/create?${query}`, requestTimeoutMs, spec);
+    if (answer.status !== 201)
+      throw new DockerApiError('create', answer.status, dockerMessage(answer.text), name);
+    return parse(createdSchema, answer, 'create', name).Id;
+  }
+
+  async function removeContainer(id: string): Promise<void> {
+    const query = new URLSearchParams({ force: 'true', v: 'true' });
+    const answer = await exchange('DELETE', `/containers/${encodeURIComponent(id)}?${query}`);
+    // 404: gone already, which is what was asked.
+    if (answer.status !== 204 && answer.status !== 404)
+      throw new DockerApiError('remove', answer.status, dockerMessage(answer.text), id);
+  }
+
+  async function imageExists(tag: string): Promise<boolean> {
+    const answer = await exchange('GET', `/images/${encodeURIComponent(tag)}/json`);
+    if (answer.status === 200) return true;
+    if (answer.status === 404) return false;
+    throw new DockerApiError('inspect image', answer.status, dockerMessage(answer.text), tag);
+  }
+
+  async function pruneImages(filters: Readonly<Record<string, readonly string[]>>): Promise<void> {
+    const query = new URLSearchParams({ filters: JSON.stringify(filters) });
+    const answer = await exchange('POST', `/images/prune?${query}`, requestTimeoutMs * 6);
+    if (answer.status !== 200)
+      throw new DockerApiError('prune images', answer.status, dockerMessage(answer.text));
+  }
+
   return {
     endpoint: endpoint.label,
     ping,
     listContainers,
     inspect,
     act,
+    createContainer,
+    removeContainer,
+    imageExists,
+    pruneImages,
     events,
     close: () => agent.destroy(),
   };

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 
 /** Where the Docker Engine listens, as DOCKER_HOST and friends describe it; `label` is for messages. */
 export type DockerEndpoint =
