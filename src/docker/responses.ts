@@ -19,9 +19,7 @@ export const containerInspectSchema = z.object({
   State: z.object({
     Status: z.enum(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']),
     // Podman answers "" for a container without a health check.
-    Health: z
-      .object({ Status: z.enum(['none', 'starting', 'healthy', 'unhealthy', '']) })
-      .nullish(),
+    Health: z.object({ Status: z.enum(['none', 'starting', 'healthy', 'unhealthy', '']) }).nullish(),
   }),
 });
 
