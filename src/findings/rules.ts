@@ -7,8 +7,9 @@ import { list, percent, seconds } from './words.js';
  * mismatch, no switch, one backend per user), so that no rule fires on one.
  */
 export const findingBounds = {
-  /** Mismatch rate from which sessions are being lost wholesale, not by a few unlucky requests. */
-  lostSessions: 0.05,
+  /** Mismatch rate from which sessions are lost wholesale (round robin over N backends loses (N-1)/N), not by
+   * a replication lag or a restart. */
+  lostSessions: 0.25,
   /** Share of consecutive requests changing backend from which a balancer is not sticky. */
   notSticky: 0.2,
   /** Affinity from which users count as pinned (and switch rate up to which). */
@@ -91,7 +92,9 @@ const everyoneOnOneBackend: FindingRule = {
     if (known.length < 2 || summary.vus.withResponses < findingBounds.oneBackendUsers) return [];
     const top = known.reduce((best, backend) => (backend.share > best.share ? backend : best));
     if (top.share < findingBounds.oneBackend) return [];
-    const others = known.filter((backend) => backend !== top).map((backend) => backend.name);
+    const rest = known.filter((backend) => backend !== top);
+    const others = rest.map((backend) => backend.name);
+    const little = rest.every((backend) => backend.count === 0) ? 'none' : 'almost none';
     const cause = sourceAddressesSpread
       ? 'check that the balancer sees the spread client addresses and that the other backends are in its pool'
       : 'every virtual user comes from one client address (traffic.sourceAddresses is not set), and an ' +
@@ -101,7 +104,7 @@ const everyoneOnOneBackend: FindingRule = {
         this.id,
         'warning',
         `Every user was served by one backend: ${top.name} answered ${percent(top.share)} of the requests ` +
-          `of ${summary.vus.withResponses} users, ${list(others)} almost none. Behind an address hash, ${cause}.`,
+          `of ${summary.vus.withResponses} users, ${list(others)} ${little}. Behind an address hash, ${cause}.`,
         { share: top.share, backends: known.length, users: summary.vus.withResponses },
       ),
     ];
