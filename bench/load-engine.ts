@@ -81,7 +81,7 @@ function countRequests(): () => number {
 }
 
 await runChild<EngineOptions>(async (options) => {
-  if (options.offline) answerOffline();
+  if (options.offline) answerOffline(options.password);
   const plan = resolvePlan('bench', benchProfile(options), {
     env: { BENCH_PASSWORD: options.password },
   });

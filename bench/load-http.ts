@@ -1,13 +1,20 @@
-import { Http1Agent } from '../src/http/agent.js';
+import type { HttpClientName } from '../src/http/client-names.js';
+import { httpClients } from '../src/http/clients.js';
 import { deadlines } from '../src/http/deadlines.js';
 import { exchange } from '../src/http/exchange.js';
 import { announce, runChild } from './child.js';
 import type { AutocannonOptions, LoadResult } from './load-autocannon.js';
 
-/** The floor under session-chaos: its own HTTP client's exchange() in a plain loop, fixed cookie, no checks. */
-await runChild<AutocannonOptions>(async (options) => {
+/**
+ * The floor under session-chaos: an HTTP client's exchange() in a plain loop, fixed cookie, no checks; the
+ * engine's own client ("http loop") or undici's, the reference path ("undici loop").
+ */
+await runChild<AutocannonOptions & { client: HttpClientName }>(async (options) => {
   const url = new URL(options.url);
-  const agent = new Http1Agent({ maxConnections: options.connections, connectTimeoutMs: 10_000 }, deadlines);
+  const agent = httpClients[options.client](
+    { maxConnections: options.connections, connectTimeoutMs: 10_000 },
+    deadlines,
+  );
   const endAt = performance.now() + options.durationSeconds * 1000;
   let requests = 0;
   let bad = 0;

@@ -94,7 +94,7 @@ const log = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
 
-type Generator = 'autocannon' | 'wrk' | 'http loop' | 'session-chaos';
+type Generator = 'autocannon' | 'wrk' | 'http loop' | 'undici loop' | 'session-chaos';
 
 interface RunFigures {
   generator: Generator;
@@ -181,6 +181,7 @@ async function throughputSection(
     'autocannon',
     ...(wrkInstalled ? (['wrk'] as const) : []),
     'http loop',
+    'undici loop',
     'session-chaos',
   ];
   const runs: RunFigures[] = [];
@@ -198,12 +199,13 @@ async function throughputSection(
     const order = generators.map((_, i) => generators[(i + round - 1) % generators.length] as Generator);
     for (const generator of order) {
       log(`round ${round}/${config.rounds}: ${generator}`);
-      if (generator === 'autocannon' || generator === 'http loop') {
-        const options: AutocannonOptions = {
+      if (generator === 'autocannon' || generator === 'http loop' || generator === 'undici loop') {
+        const options: AutocannonOptions & { client: 'engine' | 'undici' } = {
           url,
           connections: config.connections,
           durationSeconds: config.durationSeconds,
           cookie,
+          client: generator === 'undici loop' ? 'undici' : 'engine',
         };
         const script = generator === 'autocannon' ? './load-autocannon.ts' : './load-http.ts';
         const measured = await runNodeChild<LoadResult>(script, options, {
@@ -303,7 +305,7 @@ async function throughputSection(
   process.stdout.write(`${table.toString()}\n`);
   process.stdout.write(
     "http loop: session-chaos's own HTTP/1.1 client (exchange()) in a bare loop (fixed cookie, no jar, no checks): " +
-      'the HTTP client under the engine, for scale\n',
+      'the HTTP client under the engine, for scale; undici loop: the same loop through undici (target.client: undici)\n',
   );
   // The first req/s target row compares medians; the ratio within each round (same minutes, same machine state) shows how
   // much of the difference is the machine drifting between rounds.

@@ -10,7 +10,7 @@ import type { OutgoingRequest, ResponseSink } from '../src/http/types.js';
  * bytes the lab's HAProxy sends. What remains to measure is session-chaos's own CPU per request, free of
  * the kernel's loopback work and of the lab's share of the cores, which make the lab figures move by 10%.
  */
-export function answerOffline(): void {
+export function answerOffline(password: string): void {
   const answers = new Map<string, Buffer>();
   const meAnswer = (user: string): Buffer => {
     let answer = answers.get(user);
@@ -31,11 +31,20 @@ export function answerOffline(): void {
         'content-length: 0\r\n\r\n',
       'latin1',
     );
+  // What the preflight's controls ask of the lab, answered as the lab would: a wrong password and a request
+  // without a session get 401.
+  const refused = Buffer.from('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n', 'latin1');
   Http1Agent.prototype.send = (request: OutgoingRequest, sink: ResponseSink): void => {
     requestHead(request, '127.0.0.1:1');
+    const fields = new URLSearchParams(request.body);
+    const user = (request.headers.cookie ?? '').match(/(?:^|; )sid=([^;]*)/)?.[1];
     const answer = request.path.startsWith('/login')
-      ? loginAnswer(new URLSearchParams(request.body).get('username') ?? 'nobody')
-      : meAnswer((request.headers.cookie ?? '').replace(/^sid=/, ''));
+      ? fields.get('password') === password
+        ? loginAnswer(fields.get('username') ?? 'nobody')
+        : refused
+      : user === undefined
+        ? refused
+        : meAnswer(user);
     const parser = new ResponseParser({
       onHead: (status, headers) => {
         sink.onHeaders(status, headers);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +87,11 @@ export async function buildChildren(scripts: readonly string[]): Promise<void> {
     packages: 'external',
     logLevel: 'warning',
   });
+  // The bundled src/version.ts reads `../package.json` from where its code runs, as it does from src/ and dist/.
+  copyFileSync(
+    new URL('../package.json', import.meta.url),
+    new URL('../package.json', `file://${bundleDir}`),
+  );
 }
 
 /** Calls `handle` with each message a child writes; any other line it writes goes to stderr. */
