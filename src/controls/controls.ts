@@ -207,7 +207,8 @@ export async function runControls(input: ControlsInput): Promise<ControlsOutcome
   }
 
   // Logged out and logged in: each mix request without a session, then with a fresh one.
-  const maxTries = triesPerBackend * (profile.classify.backends?.length ?? 3);
+  const backends = profile.classify.backends?.length ?? 3;
+  const maxTries = triesPerBackend * backends;
   const anonymous = createVirtualUser(input.probe.id, { username: '', password: '' }, profile.traffic.seed);
   const send = (vu: VirtualUser, entry: TrafficRequest, endpoint: Endpoint): Promise<Sent> =>
     sendAs(
@@ -242,6 +243,9 @@ export async function runControls(input: ControlsInput): Promise<ControlsOutcome
     );
 
   const probed: Probed[] = [];
+  let logins = 0;
+  const spacerRequest: TrafficRequest = { method: 'GET', path: '/', weight: 1, headers: {}, public: true };
+  const root = resolveEndpoint(base, base);
   const requests: ControlRequest[] = [];
   const allSent: Sent[] = [];
   for (const entry of profile.traffic.mix) {
@@ -290,17 +294,22 @@ export async function runControls(input: ControlsInput): Promise<ControlsOutcome
         item.loggedIn = sent;
         break;
       }
-      // The balancer sent it where the session is not, or the server cleared it. A fresh login every other
-      // try (and whenever the cookie went), the same session between: a round robin over two backends would
-      // alternate login and request between the two forever.
+      // The balancer sent it where the session is not, or the server cleared it. The same session is tried
+      // once per backend before a fresh login (at once if the cookie went). Under round robin a fixed cycle
+      // (login of two requests, a CSRF page and the form, then one try) can keep missing in step, so each
+      // fresh login is followed by a growing number of session-less requests to the target's root.
       const cleared = clearsCookie(
         sent.exchange.headers['set-cookie'],
         probe.sessionCookies,
         context.wallNow(),
       );
-      if (cleared || item.tries % 2 === 0) {
+      if (cleared || item.tries % backends === 0) {
         const again = await logInProbe();
         item.loginBackends.add(again.record.backend);
+        logins += 1;
+        for (let spacer = 0; spacer < logins % backends; spacer++) {
+          await send(anonymous, spacerRequest, root);
+        }
       }
     }
     probed.push(item);

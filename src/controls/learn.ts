@@ -124,7 +124,9 @@ export function learnLoginSuccess(
   }
   const onlyRight = right.setCookies.filter((name) => !wrong.setCookies.includes(name));
   // A login that rotates its CSRF cookie sets it too: the one that looks like a session is the better sign.
-  const cookie = onlyRight.find((name) => /sess|sid|auth|login|token/i.test(name)) ?? onlyRight[0];
+  const notCsrf = onlyRight.filter((name) => !/csrf|xsrf/i.test(name));
+  const cookie =
+    notCsrf.find((name) => /sess|sid|auth|login|token/i.test(name)) ?? notCsrf[0] ?? onlyRight[0];
   if (cookie !== undefined) return { cookie };
   return undefined;
 }

@@ -70,7 +70,7 @@ function classDetail(summary: Summary, name: ResponseClass): string {
   if (name === 'unexpected') {
     const statuses = Object.keys(summary.counts.unexpectedStatus).sort();
     return [
-      ...entries(summary.counts.reasons, ['no_session']),
+      ...entries(summary.counts.reasons, ['no_session', 'session_cleared']),
       ...entries(summary.counts.unexpectedStatus, statuses).map((entry) => `HTTP ${entry}`),
     ].join(', ');
   }

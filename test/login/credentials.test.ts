@@ -20,6 +20,20 @@ describe('credentials', () => {
     expect(parseCsvCredentials('a,b,c').problems[0]?.message).toContain('line 1');
   });
 
+  it('reads CSV as CSV: a quoted password with a comma or a quote, a BOM, CRLF line ends', () => {
+    const text = '\ufeffusername,password\r\nalice,"a,b""c"\r\nbob, "  spaced "\r\n\r\ncarol,plain\r\n';
+    expect(parseCsvCredentials(text)).toEqual({
+      entries: [
+        { username: 'alice', password: 'a,b"c' },
+        { username: 'bob', password: '  spaced ' },
+        { username: 'carol', password: 'plain' },
+      ],
+      problems: [],
+    });
+    expect(parseCsvCredentials('alice,"unclosed\n').problems[0]?.message).toContain('not valid CSV');
+    expect(parseCsvCredentials('alice,a\nbob,b,c\n').problems[0]?.message).toContain('line 2');
+  });
+
   it('parses JSON and names bad entries', () => {
     expect(parseJsonCredentials('[{"username":"a","password":"x"}]').entries).toEqual([
       { username: 'a', password: 'x' },

@@ -37,9 +37,6 @@ traffic:
   duration: 60s
   mix:
     - path: /admin/
-classify:
-  loggedOut:
-    redirectTo: "^/admin/login/"
 `;
 
 thirdPartySuite({ app: djangoAdmin, profile, users, requests });

@@ -25,9 +25,6 @@ traffic:
   duration: 60s
   mix:
     - path: /account
-classify:
-  loggedOut:
-    redirectTo: "^/signin"
 `;
 
 thirdPartySuite({ app: expressSession, profile, users, requests });
