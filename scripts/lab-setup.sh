@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes this machine ready for the reference lab: installs Docker, HAProxy, nginx and Redis when missing,
+# Makes this machine ready for the reference lab: installs Docker, HAProxy, nginx and Redis (and chromium, for
+# the HTML report's browser test) when missing,
 # starts dockerd when it does not answer, and builds the lab backend image. Idempotent, and quick when all
 # is there. CI runs it as root on a fresh machine (from .ci/run); a developer runs it once.
 set -euo pipefail
@@ -15,6 +16,8 @@ command -v nginx >/dev/null || missing+=(nginx-light)
 command -v redis-server >/dev/null || missing+=(redis-server)
 # Chaos is tested through Podman's Docker-compatible API too (test/chaos/podman.int.test.ts starts its service).
 command -v podman >/dev/null || missing+=(podman)
+# The HTML report's browser test drives Debian's chromium with playwright-core (which downloads no browser).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-liberation)
 
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) != 0 ]]; then

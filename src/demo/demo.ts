@@ -3,6 +3,7 @@ import { ExitCode } from '../errors.js';
 import type { Runtime } from '../lab/state.js';
 import { builtinStandIns } from '../matrix/platform.js';
 import { presentMatrix } from '../matrix/present.js';
+import { stdoutPath } from '../report/write.js';
 
 // This module sits two levels below the package root both as source (src/demo) and built (dist/demo).
 const profilesDir = fileURLToPath(new URL('../../profiles/', import.meta.url));
@@ -25,6 +26,8 @@ const intro = [
 
 export interface DemoOptions {
   json?: string;
+  /** The HTML report's path; false for none. Default: beside the JSON, else session-chaos-demo.html here. */
+  html?: string | boolean;
   /** Processes even when Docker answers. */
   runtime?: Runtime;
   /** The built-in balancer even when HAProxy and nginx are installed. */
@@ -36,9 +39,21 @@ export interface DemoOptions {
  * are findings here (round robin over memory sessions is meant to fail), so only a scenario that could not
  * run, or an interrupt, makes the exit code non-zero.
  */
+/** Where the demo writes its HTML report: the flag's path, beside the JSON file, or in this directory. */
+export function demoHtmlPath(options: Pick<DemoOptions, 'json' | 'html'>): string | undefined {
+  if (options.html === false) return undefined;
+  if (typeof options.html === 'string') return options.html;
+  if (options.json !== undefined && options.json !== stdoutPath)
+    return `${options.json.replace(/\.json$/i, '')}.html`;
+  return 'session-chaos-demo.html';
+}
+
 export async function runDemo(options: DemoOptions): Promise<ExitCode> {
+  const html = demoHtmlPath(options);
   const code = await presentMatrix(demoProfiles, {
     intro,
+    title: 'session-chaos demo: session strategies behind a load balancer',
+    ...(html === undefined ? {} : { html }),
     standIns: builtinStandIns,
     detect: {
       ...(options.runtime === undefined ? {} : { runtime: options.runtime }),

@@ -1,9 +1,13 @@
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { BalancerKind } from '../lab/balancer/kinds.js';
 import type { OverrideValues } from '../profile/overrides.js';
+import { outputPathProblems } from '../report/check-outputs.js';
+import { renderReportPage } from '../report/html/render.js';
+import { type OutputFile, writeFiles } from '../report/outputs.js';
 import { wantsColor } from '../report/style.js';
-import { stdoutPath, writeOutput } from '../report/write.js';
+import { stdoutPath } from '../report/write.js';
 import { renderMatrixReport } from './describe.js';
+import { matrixPage } from './html.js';
 import { matrixDocument, matrixExitCode, runMatrix } from './matrix.js';
 import { type DetectOptions, describePlatform, detectPlatform } from './platform.js';
 import { renderMatrixTable } from './table.js';
@@ -11,6 +15,10 @@ import { renderMatrixTable } from './table.js';
 export interface PresentOptions {
   target?: string;
   json?: string;
+  /** The HTML report of every scenario (its path is printed on stderr once written). */
+  html?: string;
+  /** The HTML page's title. */
+  title?: string;
   flags?: OverrideValues;
   standIns?: Partial<Record<BalancerKind, BalancerKind>>;
   /** Printed on stderr before anything runs (the demo's introduction). */
@@ -25,7 +33,15 @@ export interface PresentOptions {
  */
 export async function presentMatrix(paths: readonly string[], options: PresentOptions): Promise<ExitCode> {
   const stderr = process.stderr;
-  const out = options.json === stdoutPath ? stderr : process.stdout;
+  const out = options.json === stdoutPath || options.html === stdoutPath ? stderr : process.stdout;
+  // Before any lab starts: a report that could not be written would be found only after every scenario.
+  const problems = await outputPathProblems(
+    { json: options.json, html: options.html },
+    (field) => `--${field}`,
+  );
+  if (problems.length > 0) {
+    throw new UsageError(problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n'));
+  }
   const platform = await detectPlatform(options.detect);
   const platformText = describePlatform(platform);
   if (options.intro !== undefined) stderr.write(`${options.intro}\n`);
@@ -56,10 +72,23 @@ export async function presentMatrix(paths: readonly string[], options: PresentOp
     });
     const color = wantsColor(out, process.env);
     out.write(`\n${renderMatrixReport(outcomes, (rows) => renderMatrixTable(rows, { color }))}`);
-    if (options.json !== undefined) {
-      const document = matrixDocument(outcomes, platformText, startedAt, new Date());
-      await writeOutput(options.json, `${JSON.stringify(document, null, 2)}\n`, { stdout: process.stdout });
+    const endedAt = new Date();
+    const files: OutputFile[] = [];
+    const { json, html } = options;
+    if (json !== undefined) {
+      const document = matrixDocument(outcomes, platformText, startedAt, endedAt);
+      files.push({ field: '--json', path: json, render: () => `${JSON.stringify(document, null, 2)}\n` });
     }
+    if (html !== undefined) {
+      const page = matrixPage(outcomes, options.title ?? 'session-chaos matrix', [
+        ...(options.intro === undefined ? [] : options.intro.split('\n')),
+        platformText,
+        `${startedAt.toISOString()} to ${endedAt.toISOString()}`,
+      ]);
+      files.push({ field: '--html', path: html, render: () => renderReportPage(page) });
+    }
+    await writeFiles(files, { stdout: process.stdout });
+    if (html !== undefined && html !== stdoutPath) stderr.write(`HTML report: ${html}\n`);
     return matrixExitCode(outcomes, interrupt.signal.aborted);
   } finally {
     process.off('SIGINT', onSignal);

@@ -45,8 +45,14 @@ async function whyUnwritable(path: string): Promise<string | undefined> {
   }
 }
 
-/** Every output path that cannot be written, named by its field; `-` (stdout) always can. */
-export async function outputPathProblems(outputs: Outputs): Promise<Problem[]> {
+/**
+ * Every output path that cannot be written, named by its field (`outputs.html`, or what `name` makes of
+ * the key: `--html` for the matrix); `-` (stdout) always can.
+ */
+export async function outputPathProblems(
+  outputs: Outputs | Record<string, string | undefined>,
+  name: (field: string) => string = (field) => `outputs.${field}`,
+): Promise<Problem[]> {
   const problems: Problem[] = [];
   const claimed = new Map<string, string>();
   for (const [field, path] of Object.entries(outputs)) {
@@ -54,12 +60,12 @@ export async function outputPathProblems(outputs: Outputs): Promise<Problem[]> {
     const key = resolve(path);
     const other = claimed.get(key);
     if (other !== undefined) {
-      problems.push({ path: `outputs.${field}`, message: `${path} is also outputs.${other}` });
+      problems.push({ path: name(field), message: `${path} is also ${name(other)}` });
       continue;
     }
     claimed.set(key, field);
     const reason = await whyUnwritable(path);
-    if (reason !== undefined) problems.push({ path: `outputs.${field}`, message: reason });
+    if (reason !== undefined) problems.push({ path: name(field), message: reason });
   }
   return problems;
 }

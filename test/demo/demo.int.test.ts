@@ -47,6 +47,7 @@ describe('session-chaos demo', () => {
       'profiles/jwt.yaml',
       'dist/lab/backend.cjs',
       'dist/lab/balancer.cjs',
+      'dist/report-page/page.js',
     ]) {
       expect(files).toContain(needed);
     }
@@ -93,6 +94,10 @@ describe('session-chaos demo', () => {
     expect(byName.get('round-robin-memory')?.summary.mismatchRate.value).toBeGreaterThan(0.5);
     expect(byName.get('sticky-cookie')?.chaos.some((entry) => entry.action === 'restart')).toBe(true);
     expect(byName.get('jwt')?.summary.relogins.total).toBe(0);
+    // The HTML report is written beside the JSON by default, and its path said.
+    expect(result.stderr).toContain('HTML report: demo.html');
+    const page = readFileSync(join(userDir, 'demo.html'), 'utf8');
+    expect(page.match(/<section class="run"/g)).toHaveLength(6);
 
     for (const line of [
       'strategy',

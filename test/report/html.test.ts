@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { MetricsAggregator } from '../../src/metrics/aggregator.js';
+import { summarize } from '../../src/metrics/summarize.js';
 import { pageDataId } from '../../src/report/html/palette.js';
 import { renderHtml, renderReportPage } from '../../src/report/html/render.js';
 import { chaosBands, type PageData, sharedScales, timelineSeries } from '../../src/report/html/series.js';
 import type { RunResult } from '../../src/report/result.js';
+import { loginRecord, responseRecord } from '../helpers/records.js';
 import { fixedResult } from './fixtures.js';
 
 function embedded(page: string): PageData {
@@ -116,5 +119,42 @@ describe('the series the charts draw', () => {
       { id: 'chaos-1', label: 'restart lab-app2', at: 4000, doneAt: 4420, backAt: 4900, outcome: 'done' },
       { id: 'chaos-2', label: 'exec notify-deploy', at: 8000, doneAt: 8050, outcome: 'failed' },
     ]);
+  });
+});
+
+/**
+ * A long, large run as the page would get it: every sampled VU answering every second, with a mismatch, an
+ * error and a re-login in each (the widest cells), over three backends and a fully populated timeline.
+ */
+function largeResult(seconds: number, vus: number): RunResult {
+  const aggregator = new MetricsAggregator({ vus, expectedBackends: ['b1', 'b2', 'b3'] });
+  for (let second = 0; second < seconds; second++) {
+    for (let vu = 0; vu < vus; vu += Math.ceil(vus / 200)) {
+      const at = second * 1000 + (vu % 997);
+      const record = responseRecord({ vu, user: `user${vu}`, intendedStart: at, start: at, end: at + 5 });
+      aggregator.response(record, { class: 'mismatch', backend: `b${1 + ((vu + second) % 3)}` });
+      aggregator.response(
+        { ...record, end: at + 6 },
+        { class: 'error', backend: 'unknown', reason: 'reset' },
+      );
+      aggregator.login(loginRecord({ vu, user: `user${vu}`, cause: 'mismatch', end: at + 7 }));
+    }
+  }
+  const result = fixedResult({ summary: summarize(aggregator.aggregates()) });
+  return { ...result, durationMs: seconds * 1000 };
+}
+
+describe('the HTML report of large runs', () => {
+  it('stays under 1 MB for a 1-minute run of 10,000 VUs', () => {
+    expect(renderHtml(largeResult(60, 10_000)).length).toBeLessThan(1024 * 1024);
+  });
+
+  it('stays under 5 MB for a 10-minute run of 10,000 VUs, with the sampling said on the page', () => {
+    const result = largeResult(600, 10_000);
+    expect(result.summary.pins).toMatchObject({ ofVus: 10_000, stride: 50, columnMs: 1000 });
+    expect(result.summary.pins?.vus).toHaveLength(200);
+    const page = renderHtml(result);
+    expect(page.length).toBeLessThan(5 * 1024 * 1024);
+    expect(page).toContain('a sample of 200 of 10,000 VUs (every 50th)');
   });
 });

@@ -9,6 +9,11 @@ export function demoCommand(outcome: Outcome): Command {
         'cookie, sticky IP, clustering, Redis, JWT) in one table, in under two minutes; cleans up after itself.',
     )
     .option('--json <file>', 'also write the whole matrix as JSON; - for stdout')
+    .option(
+      '--html <file>',
+      'the HTML report (default: beside the --json file, else session-chaos-demo.html here; its path is printed)',
+    )
+    .option('--no-html', 'write no HTML report')
     .addOption(
       new Option(
         '--runtime <runtime>',

@@ -8,6 +8,7 @@ interface MatrixOptions {
   duration?: string;
   seed?: string;
   json?: string;
+  html?: string;
 }
 
 export function matrixCommand(outcome: Outcome): Command {
@@ -22,15 +23,20 @@ export function matrixCommand(outcome: Outcome): Command {
     .option('--duration <duration>', 'traffic phase length, for every profile')
     .option('--seed <n>', 'random seed, for every profile')
     .option('--json <file>', 'write the whole matrix (every run’s result document) as JSON; - for stdout')
+    .option(
+      '--html <file>',
+      'write one self-contained HTML report: every strategy’s charts on the same scales',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  $ session-chaos matrix profiles/sticky-cookie.yaml profiles/jwt.yaml --json matrix.json',
     )
     .action(async (profiles: string[], options: MatrixOptions) => {
-      const { target, json, ...flags } = options;
+      const { target, json, html, ...flags } = options;
       outcome.exitCode = await presentMatrix(profiles, {
         ...(target === undefined ? {} : { target }),
         ...(json === undefined ? {} : { json }),
+        ...(html === undefined ? {} : { html }),
         flags,
       });
     });

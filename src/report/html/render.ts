@@ -230,8 +230,10 @@ function charts(result: RunResult, index: number): string {
   return `<div class="charts">${blocks.join('\n')}</div>`;
 }
 
-function runSection(run: HtmlRun, index: number): string {
-  const parts = [`<section class="run" id="run-${index}">`, `<h2>${h(run.heading)}</h2>`];
+function runSection(run: HtmlRun, index: number, page: HtmlPage): string {
+  // A page of one run has its title as the heading already.
+  const heading = page.runs.length === 1 && run.heading === page.title ? '' : `<h2>${h(run.heading)}</h2>`;
+  const parts = [`<section class="run" id="run-${index}">`, heading];
   if (run.description !== undefined) parts.push(`<p class="description">${h(run.description)}</p>`);
   parts.push(...run.notes.map((note) => `<p class="note">${h(note)}</p>`));
   const result = run.result;
@@ -285,7 +287,7 @@ export function renderReportPage(page: HtmlPage): string {
     '</head><body><main>',
     `<header><h1>${h(page.title)}</h1>${(page.intro ?? []).map((line) => `<p>${h(line)}</p>`).join('')}</header>`,
     comparison,
-    ...page.runs.map(runSection),
+    ...page.runs.map((run, index) => runSection(run, index, page)),
     '</main>',
     `<script type="application/json" id="${pageDataId}">${scriptJson(data)}</script>`,
     `<script>${assets.script.replace(/<\/script/gi, '<\\/script')}</script>`,

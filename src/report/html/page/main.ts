@@ -137,7 +137,17 @@ function plot(
     ],
     plugins: [bandsPlugin(bands, labels)],
   };
-  return new uPlot(options, [xs, ...layers.map((layer) => layer.values)], element);
+  // Each value covers its second [s, s + 1): a closing point repeats the last value, so the last second is
+  // drawn to its end rather than cut at its start.
+  const last = xs[xs.length - 1];
+  const data: uPlot.AlignedData =
+    last === undefined
+      ? [xs, ...layers.map((layer) => layer.values)]
+      : [
+          [...xs, last + 1],
+          ...layers.map((layer) => [...layer.values, layer.values[layer.values.length - 1] ?? null]),
+        ];
+  return new uPlot(options, data, element);
 }
 
 /** Stacked areas are drawn top first, so each lower layer paints over the one above; the legend shows each layer's own value. */
