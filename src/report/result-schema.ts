@@ -112,6 +112,7 @@ export const runResultSchema = z
     engine: engineSchema.optional(),
     controls: controlsSchema.optional(),
     chaos: z.array(journalEntrySchema),
+    trafficStartMs: z.number().min(0).optional(),
     findings: z.array(
       z.object({
         rule: z.string(),

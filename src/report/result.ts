@@ -92,6 +92,12 @@ export interface RunResult {
   /** Preflight's controls and the rules the run classified by, learned ones included (absent before them). */
   controls?: ControlsReport;
   chaos: ChaosJournalEntry[];
+  /**
+   * When the traffic phase started, in ms on the clock of `summary.timeline` and `summary.pins` (which count
+   * from the run's start, preflight and logins included); the chaos journal counts from this moment. Absent
+   * in results written without chaos or before it existed.
+   */
+  trafficStartMs?: number;
   /** Plain sentences derived from the summary by the findings rules, most severe first. */
   findings: Finding[];
   thresholds: ThresholdVerdict[];
@@ -111,6 +117,8 @@ export interface ResultInput {
   controls?: ControlsReport;
   thresholds: readonly ResolvedThreshold[];
   journal?: readonly ChaosJournalEntry[];
+  /** See `RunResult.trafficStartMs`. */
+  trafficStartMs?: number;
   findings?: readonly Finding[];
   startedAt: Date;
   endedAt: Date;
@@ -178,6 +186,7 @@ export function buildResult(input: ResultInput): RunResult {
       ...(entry.target === undefined ? {} : { target: redact(entry.target, secrets) }),
       ...(entry.message === undefined ? {} : { message: redact(entry.message, secrets) }),
     })),
+    ...(input.trafficStartMs === undefined ? {} : { trafficStartMs: input.trafficStartMs }),
     // Their sentences quote backend and container names, which come from the target.
     findings: (input.findings ?? []).map((found) => ({ ...found, text: redact(found.text, secrets) })),
     thresholds,

@@ -144,6 +144,10 @@ export async function runPipeline(plan: Plan, options: PipelineOptions = {}): Pr
       ...(seen.controls === undefined ? {} : { controls: seen.controls }),
       thresholds,
       journal,
+      // The journal counts from the traffic phase, the timeline from the run's start: the HTML report aligns them.
+      ...(seen.chaos?.journal.trafficStartMs === undefined
+        ? {}
+        : { trafficStartMs: seen.chaos.journal.trafficStartMs }),
       findings,
       startedAt,
       endedAt: now(),

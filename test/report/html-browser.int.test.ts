@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MatrixDocument } from '../../src/matrix/matrix.js';
 import { backendColors, classColors, pageDataId } from '../../src/report/html/palette.js';
-import type { PageData } from '../../src/report/html/series.js';
+import { clockOffsetMs, type PageData, timelineSeries } from '../../src/report/html/series.js';
 import { runCli } from '../cli/run-cli.js';
 import { openInChromium } from '../helpers/browser.js';
 import { bundleBackend } from '../lab/helpers.js';
@@ -136,10 +136,19 @@ describe('the HTML report in a real browser (Debian chromium, playwright-core)',
       expect(restartBands.map((band) => band.chart)).toEqual(['timeline', 'latency', 'shares', 'pins']);
       for (const band of restartBands) {
         expect(band.at).toBe(restart?.at);
-        const expected = (band.at / 1000 / scales.seconds) * band.width;
+        const expected = ((band.at / 1000 - scales.from) / (scales.to - scales.from)) * band.width;
         expect(Math.abs(band.left - expected), `${band.chart}: ${band.left} vs ${expected}`).toBeLessThan(2);
       }
       expect(bands.filter((band) => band.run === 1)).toEqual([]);
+      // The data is on the band's clock: the restart's first errors and mismatches come after it is issued.
+      if (sticky === undefined || restart === undefined) throw new Error('no sticky-cookie result');
+      const series = timelineSeries(sticky.summary, clockOffsetMs(sticky));
+      const firstHurt = series.seconds.find(
+        (_second, i) => (series.classes.error[i] ?? 0) + (series.classes.mismatch[i] ?? 0) > 0,
+      );
+      expect(firstHurt, 'the restart hurt no request').toBeDefined();
+      // A bucket starting up to a second before the action holds what ended after it.
+      expect(firstHurt ?? 0).toBeGreaterThan(restart.at / 1000 - 1);
 
       mkdirSync(resultsDir, { recursive: true });
       await opened.page.screenshot({ path: join(resultsDir, 'html-report.png'), fullPage: true });

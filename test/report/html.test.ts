@@ -23,7 +23,7 @@ describe('the HTML report', () => {
   it('embeds the result document as data, unchanged', () => {
     const data = embedded(page);
     expect(data.runs).toEqual([JSON.parse(JSON.stringify(result))]);
-    expect(data.scales).toEqual({ seconds: 10, requests: 200, latency: expect.any(Number) });
+    expect(data.scales).toEqual({ from: 0, to: 10, requests: 200, latency: expect.any(Number) });
   });
 
   it('is one file that can load nothing: no external reference, a policy that forbids requests', () => {
@@ -97,7 +97,7 @@ describe('the HTML report', () => {
     const data = embedded(html);
     expect(data.runs[1]).toBeNull();
     expect(data.scales).toEqual(sharedScales([result, quiet]));
-    expect(data.scales.seconds).toBe(10);
+    expect([data.scales.from, data.scales.to]).toEqual([0, 10]);
   });
 });
 
@@ -112,6 +112,16 @@ describe('the series the charts draw', () => {
     expect(series.relogins.reduce((a, b) => a + b, 0)).toBe(result.summary.relogins.total);
     expect(series.p99[4]).toBe(bucket?.latency?.p99);
     expect(series.backends).toEqual(['app1', 'app2', 'unknown']);
+  });
+
+  it('puts the timeline on the journal’s clock when the result says where the traffic phase started', () => {
+    const shifted: RunResult = { ...result, trafficStartMs: 1500 };
+    const series = timelineSeries(shifted.summary, 1500);
+    expect(series.seconds.slice(0, 3)).toEqual([-1.5, -0.5, 0.5]);
+    expect(sharedScales([shifted])).toMatchObject({ from: -2, to: 9 });
+    const page = renderHtml(shifted);
+    expect(page).toContain('seconds from the traffic phase’s start');
+    expect(page).toContain('<td>-1.5s</td>');
   });
 
   it('makes a band of each chaos action from the journal, and none of Docker events', () => {

@@ -6,7 +6,7 @@ import type { RunResult } from '../result.js';
 import { buildReportView, type Cell, type Section, type Text } from '../view.js';
 import { pageAssets } from './assets.js';
 import { backendColor, classColors, pageDataId, unknownBackendColor } from './palette.js';
-import { chaosBands, type PageData, sharedScales, timelineSeries } from './series.js';
+import { chaosBands, clockOffsetMs, type PageData, sharedScales, timelineSeries } from './series.js';
 
 /** One section of the page: a run, or a matrix scenario that may not have run. */
 export interface HtmlRun {
@@ -107,7 +107,12 @@ function peak(values: readonly number[]): { value: number; at: number } {
   return values.reduce((best, value, at) => (value > best.value ? { value, at } : best), { value: 0, at: 0 });
 }
 
-function pinRows(pins: PinMap): string[][] {
+/** A time on the charts' clock: `+3.2s`, `-0.4s`. */
+function clockTime(ms: number): string {
+  return ms < 0 ? `-${formatRunTime(-ms).slice(1)}` : formatRunTime(ms);
+}
+
+function pinRows(pins: PinMap, offsetMs: number): string[][] {
   const name = (code: number) =>
     code === pinCell.unknownBackend ? 'unknown' : (pins.backends[code - 1] ?? `backend ${code}`);
   return pins.vus.map((vu, row) => {
@@ -119,7 +124,7 @@ function pinRows(pins: PinMap): string[][] {
     let errors = 0;
     cells.forEach((value, column) => {
       const code = value & pinCell.backendMask;
-      const at = formatRunTime(pins.from + column * pins.columnMs);
+      const at = clockTime(pins.from + column * pins.columnMs - offsetMs);
       if (code !== pinCell.none && code !== last) moves.push(`${name(code)} ${at}`);
       if (code !== pinCell.none) last = code;
       if (value & pinCell.mismatch) mismatches++;
@@ -131,9 +136,13 @@ function pinRows(pins: PinMap): string[][] {
 }
 
 function charts(result: RunResult, index: number): string {
-  const series = timelineSeries(result.summary);
+  const offsetMs = clockOffsetMs(result);
+  const series = timelineSeries(result.summary, offsetMs);
   const bands = chaosBands(result);
-  const clock = 'time on the run’s clock (s from its start)';
+  const clock =
+    result.trafficStartMs === undefined
+      ? 'seconds from the run’s start'
+      : 'seconds from the traffic phase’s start (the clock of the profile’s chaos times; logins before it are negative)';
   const busiest = peak(series.total);
   const bandText =
     bands.length === 0
@@ -141,29 +150,29 @@ function charts(result: RunResult, index: number): string {
       : bands
           .map(
             (band) =>
-              `${band.label} issued ${formatRunTime(band.at)}` +
-              (band.doneAt === undefined ? '' : `, done ${formatRunTime(band.doneAt)}`) +
-              (band.backAt === undefined ? '' : `, back ${formatRunTime(band.backAt)}`),
+              `${band.label} issued ${clockTime(band.at)}` +
+              (band.doneAt === undefined ? '' : `, done ${clockTime(band.doneAt)}`) +
+              (band.backAt === undefined ? '' : `, back ${clockTime(band.backAt)}`),
           )
           .join('; ');
-  const time = (second: number) => formatRunTime(second * 1000);
-  const timelineRows = series.seconds.map((second) => [
+  const time = (second: number) => clockTime(second * 1000);
+  const timelineRows = series.seconds.map((second, i) => [
     time(second),
-    ...responseClasses.map((name) => formatCount(series.classes[name][second] ?? 0)),
-    formatCount(series.relogins[second] ?? 0),
+    ...responseClasses.map((name) => formatCount(series.classes[name][i] ?? 0)),
+    formatCount(series.relogins[i] ?? 0),
   ]);
-  const latencyRows = series.seconds.map((second) => [
+  const latencyRows = series.seconds.map((second, i) => [
     time(second),
-    formatCount(series.total[second] ?? 0),
-    formatMs(series.p50[second] ?? null),
-    formatMs(series.p99[second] ?? null),
+    formatCount(series.total[i] ?? 0),
+    formatMs(series.p50[i] ?? null),
+    formatMs(series.p99[i] ?? null),
   ]);
-  const shareRows = series.seconds.map((second) => {
-    const total = series.backendCounts.reduce((sum, column) => sum + (column[second] ?? 0), 0);
+  const shareRows = series.seconds.map((second, i) => {
+    const total = series.backendCounts.reduce((sum, column) => sum + (column[i] ?? 0), 0);
     return [
       time(second),
       ...series.backendCounts.map((column) => {
-        const count = column[second] ?? 0;
+        const count = column[i] ?? 0;
         return total === 0 ? '-' : `${formatCount(count)} (${Math.round((count / total) * 100)}%)`;
       }),
     ];
@@ -179,7 +188,7 @@ function charts(result: RunResult, index: number): string {
       index,
       'timeline',
       `Requests per second by class, stacked (responses/s), with re-logins (dashed, /s) and chaos actions as bands: issued to done (dark), done to back (light); x: ${clock}. <span class="keys">${classKeys}</span>`,
-      `Requests per second by class over ${series.seconds.length} s; peak ${formatCount(busiest.value)}/s at ${time(busiest.at)}; ` +
+      `Requests per second by class over ${series.seconds.length} s; peak ${formatCount(busiest.value)}/s at ${time(series.seconds[busiest.at] ?? 0)}; ` +
         `${formatCount(result.summary.relogins.total)} re-logins; chaos: ${bandText}.`,
       numbers(['second', ...responseClasses, 're-logins'], timelineRows),
     ),
@@ -223,7 +232,10 @@ function charts(result: RunResult, index: number): string {
           `<span class="mark mark-error"></span> error; x: ${clock}. <span class="keys">${pinKeys}${swatch(unknownBackendColor, 'unknown')}</span>`,
         `Pin map of ${sample}: affinity ${result.summary.affinity === null ? 'n/a' : `${Math.round(result.summary.affinity * 100)}%`}, ` +
           `switch rate ${result.summary.switchRate === null ? 'n/a' : `${Math.round(result.summary.switchRate * 100)}%`}.`,
-        numbers(['VU', 'backends (from)', 'mismatch columns', 'error columns', 're-logins'], pinRows(pins)),
+        numbers(
+          ['VU', 'backends (from)', 'mismatch columns', 'error columns', 're-logins'],
+          pinRows(pins, offsetMs),
+        ),
       ),
     );
   }

@@ -2,9 +2,17 @@ import { type ResponseClass, responseClasses } from '../../classify/types.js';
 import type { Summary } from '../../metrics/summary.js';
 import type { RunResult } from '../result.js';
 
+/**
+ * The charts' clock: the chaos journal's (seconds from the traffic phase's start, the clock of the profile's
+ * `at`) when the result says where that phase started on the timeline's clock; else the run's start.
+ */
+export function clockOffsetMs(result: RunResult): number {
+  return result.trafficStartMs ?? 0;
+}
+
 /** The timeline as columns, one entry per second from 0 to the last bucket (seconds without a response are 0). */
 export interface TimelineSeries {
-  /** Run clock, seconds from the start, of each second's start. */
+  /** Each second's start on the charts' clock (s): negative before the traffic phase. */
   seconds: number[];
   classes: Record<ResponseClass, number[]>;
   total: number[];
@@ -18,7 +26,7 @@ export interface TimelineSeries {
   backendCounts: number[][];
 }
 
-export function timelineSeries(summary: Summary): TimelineSeries {
+export function timelineSeries(summary: Summary, offsetMs = 0): TimelineSeries {
   const last = summary.timeline.reduce((max, bucket) => Math.max(max, Math.floor(bucket.at / 1000)), -1);
   const length = last + 1;
   const zeros = (): number[] => new Array<number>(length).fill(0);
@@ -36,7 +44,7 @@ export function timelineSeries(summary: Summary): TimelineSeries {
     ...names.filter((name) => name === 'unknown'),
   ];
   const series: TimelineSeries = {
-    seconds: Array.from({ length }, (_, second) => second),
+    seconds: Array.from({ length }, (_, second) => (second * 1000 - offsetMs) / 1000),
     classes,
     total: zeros(),
     relogins: zeros(),
@@ -92,8 +100,9 @@ export function chaosBands(result: RunResult): ChaosBand[] {
 
 /** What every run's charts share in a matrix page, so that the strategies compare at a glance. */
 export interface ChartScales {
-  /** Seconds on the time axis. */
-  seconds: number;
+  /** The time axis, in seconds on the charts' clock: [from, to]. */
+  from: number;
+  to: number;
   /** Largest requests per second. */
   requests: number;
   /** Largest per-second p99 (ms). */
@@ -107,14 +116,17 @@ export interface PageData {
 }
 
 export function sharedScales(results: readonly RunResult[]): ChartScales {
-  const scales: ChartScales = { seconds: 1, requests: 1, latency: 1 };
+  const scales: ChartScales = { from: 0, to: 1, requests: 1, latency: 1 };
   for (const result of results) {
-    const series = timelineSeries(result.summary);
+    const series = timelineSeries(result.summary, clockOffsetMs(result));
     const bandEnd = chaosBands(result).reduce(
       (max, band) => Math.max(max, (band.backAt ?? band.doneAt ?? band.at) / 1000),
       0,
     );
-    scales.seconds = Math.max(scales.seconds, series.seconds.length, Math.ceil(bandEnd));
+    const first = series.seconds[0] ?? 0;
+    const last = series.seconds[series.seconds.length - 1] ?? 0;
+    scales.from = Math.min(scales.from, Math.floor(first));
+    scales.to = Math.max(scales.to, Math.ceil(last + 1), Math.ceil(bandEnd));
     scales.requests = Math.max(scales.requests, ...series.total);
     scales.latency = Math.max(scales.latency, ...series.p99.map((value) => value ?? 0));
   }

@@ -8,15 +8,23 @@ import { pinCell } from '../../../metrics/pins.js';
 import type { PinMap } from '../../../metrics/summary.js';
 import type { RunResult } from '../../result.js';
 import { backendColor, bandColors, classColors, pageDataId, unknownBackendColor } from '../palette.js';
-import { type ChaosBand, type ChartScales, chaosBands, type PageData, timelineSeries } from '../series.js';
+import {
+  type ChaosBand,
+  type ChartScales,
+  chaosBands,
+  clockOffsetMs,
+  type PageData,
+  timelineSeries,
+} from '../series.js';
 
 /** What the browser test reads back: each chart and how many data points it was given. */
 interface DrawnChart {
   run: number;
   chart: string;
   points: number;
-  /** The run-clock seconds the x axis spans: [0, seconds]. */
-  seconds: number;
+  /** The seconds the x axis spans, on the charts' clock. */
+  from: number;
+  to: number;
 }
 
 declare global {
@@ -39,8 +47,13 @@ function stacked(rows: ReadonlyArray<ReadonlyArray<number | null>>): number[][] 
   return sums;
 }
 
+/** A time on the charts' clock: +3s, -0.5s. */
+function signed(seconds: number): string {
+  return `${seconds < 0 ? '-' : '+'}${+Math.abs(seconds).toFixed(2)}s`;
+}
+
 function timeAxis(): uPlot.Axis {
-  return { font: axisFont, values: (_u, ticks) => ticks.map((tick) => `+${tick}s`) };
+  return { font: axisFont, values: (_u, ticks) => ticks.map(signed) };
 }
 
 function valueAxis(unit: string): uPlot.Axis {
@@ -99,7 +112,7 @@ interface Layer {
 
 function plot(
   element: HTMLElement,
-  seconds: ChartScales['seconds'],
+  scales: ChartScales,
   xs: number[],
   layers: Layer[],
   y: { unit: string; max: number },
@@ -110,12 +123,12 @@ function plot(
   const options: uPlot.Options = {
     width: Math.max(320, element.clientWidth),
     height: chartHeight,
-    scales: { x: { time: false, range: [0, seconds] }, y: { range: [0, y.max] } },
+    scales: { x: { time: false, range: [scales.from, scales.to] }, y: { range: [0, y.max] } },
     axes: [timeAxis(), valueAxis(y.unit)],
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
     series: [
-      { label: 'time (s)', value: (_u, v) => (v === null ? '' : `+${v}s`) },
+      { label: 'time (s)', value: (_u, v) => (v === null ? '' : signed(v)) },
       ...layers.map(
         (layer): uPlot.Series => ({
           label: layer.label,
@@ -165,7 +178,7 @@ function stackedLayers(names: readonly string[], colors: readonly string[], rows
 }
 
 function drawTimeline(element: HTMLElement, result: RunResult, scales: ChartScales): number {
-  const series = timelineSeries(result.summary);
+  const series = timelineSeries(result.summary, clockOffsetMs(result));
   const rows = responseClasses.map((name) => series.classes[name]);
   const layers = [
     ...stackedLayers(
@@ -177,7 +190,7 @@ function drawTimeline(element: HTMLElement, result: RunResult, scales: ChartScal
   ];
   plot(
     element,
-    scales.seconds,
+    scales,
     series.seconds,
     layers,
     { unit: 'responses/s', max: scales.requests * 1.05 },
@@ -188,10 +201,10 @@ function drawTimeline(element: HTMLElement, result: RunResult, scales: ChartScal
 }
 
 function drawLatency(element: HTMLElement, result: RunResult, scales: ChartScales): number {
-  const series = timelineSeries(result.summary);
+  const series = timelineSeries(result.summary, clockOffsetMs(result));
   plot(
     element,
-    scales.seconds,
+    scales,
     series.seconds,
     [
       { label: 'p50 (ms)', color: classColors.ok, values: series.p50 },
@@ -205,9 +218,9 @@ function drawLatency(element: HTMLElement, result: RunResult, scales: ChartScale
 }
 
 function drawShares(element: HTMLElement, result: RunResult, scales: ChartScales): number {
-  const series = timelineSeries(result.summary);
-  const totals = series.seconds.map((second) =>
-    series.backendCounts.reduce((sum, column) => sum + (column[second] ?? 0), 0),
+  const series = timelineSeries(result.summary, clockOffsetMs(result));
+  const totals = series.seconds.map((_second, i) =>
+    series.backendCounts.reduce((sum, column) => sum + (column[i] ?? 0), 0),
   );
   const shares = series.backendCounts.map((column) =>
     column.map((count, second) => {
@@ -220,7 +233,7 @@ function drawShares(element: HTMLElement, result: RunResult, scales: ChartScales
   );
   plot(
     element,
-    scales.seconds,
+    scales,
     series.seconds,
     stackedLayers(series.backends, colors, shares),
     { unit: '% of responses', max: 100 },
@@ -246,15 +259,17 @@ function drawPins(element: HTMLElement, result: RunResult, scales: ChartScales):
   const context = canvas.getContext('2d');
   if (context === null) return 0;
   context.scale(ratio, ratio);
-  const toX = (seconds: number): number => (seconds / scales.seconds) * plotWidth;
-  const columnWidth = Math.max(1, toX(pins.columnMs / 1000));
+  const span = scales.to - scales.from;
+  const toX = (seconds: number): number => ((seconds - scales.from) / span) * plotWidth;
+  const columnWidth = Math.max(1, (pins.columnMs / 1000 / span) * plotWidth);
+  const offsetMs = clockOffsetMs(result);
   let cells = 0;
   pins.cells.forEach((row, r) => {
     const top = r * rowHeight;
     row.forEach((value, column) => {
       const code = value & pinCell.backendMask;
       if (code === pinCell.none) return;
-      const left = axisWidth + toX((pins.from + column * pins.columnMs) / 1000);
+      const left = axisWidth + toX((pins.from + column * pins.columnMs - offsetMs) / 1000);
       context.fillStyle = code === pinCell.unknownBackend ? unknownBackendColor : backendColor(code - 1);
       context.fillRect(left, top, columnWidth, rowHeight - (rowHeight > 3 ? 1 : 0));
       cells++;
@@ -299,10 +314,9 @@ function drawPins(element: HTMLElement, result: RunResult, scales: ChartScales):
     if (r % labelEvery === 0) context.fillText(`VU ${vu}`, 2, r * rowHeight + rowHeight / 2);
   });
   const axisTop = pins.vus.length * rowHeight + 12;
-  const step = Math.max(1, Math.ceil(scales.seconds / 10));
-  context.textBaseline = 'middle';
-  for (let second = 0; second <= scales.seconds; second += step) {
-    context.fillText(`+${second}s`, axisWidth + toX(second) - 8, axisTop);
+  const step = Math.max(1, Math.ceil(span / 10));
+  for (let second = Math.ceil(scales.from); second <= scales.to; second += step) {
+    context.fillText(signed(second), axisWidth + toX(second) - 8, axisTop);
   }
   const holder = document.createElement('div');
   holder.className = 'pins';
@@ -336,7 +350,7 @@ function main(): void {
     const drawChart = draw[chart];
     if (result === null || result === undefined || element === null || drawChart === undefined) continue;
     const points = drawChart(element, result, data.scales);
-    report.charts.push({ run, chart, points, seconds: data.scales.seconds });
+    report.charts.push({ run, chart, points, from: data.scales.from, to: data.scales.to });
   }
   report.done = true;
   document.documentElement.dataset.drawn = 'true';
