@@ -8,6 +8,7 @@ import type { RunResult as ResultDocument } from '../report/result.js';
 import { runPipeline } from '../run/pipeline.js';
 import type { RecordSink } from '../traffic/sink.js';
 import { redact } from '../util/redact.js';
+import { type BackendStats, readBackendStats } from './backend-stats.js';
 import { bindPlanToLab, chooseLab, type LabPlatform } from './lab-binding.js';
 
 /** The lab a scenario ran on, as the matrix reports it. */
@@ -18,6 +19,8 @@ export interface ScenarioLab {
   sessions: string;
   backends: number;
   runtime: string;
+  /** Each backend's GET /stats at the end of the run: sessions held, their bytes, replication traffic. */
+  stats?: BackendStats[];
 }
 
 /** One scenario of a matrix: the profile, where it ran, and its result document (or why there is none). */
@@ -115,6 +118,7 @@ export async function runScenario(path: string, options: ScenarioOptions): Promi
     const bound = bindPlanToLab(plan, lab);
     outcome.notes.push(...bound.notes);
     outcome.result = await measure(bound.plan, options);
+    outcome.lab.stats = await readBackendStats(lab);
   } catch (error) {
     outcome.error = redact(describeFatal(error).text, plan.secrets);
   } finally {

@@ -11,6 +11,9 @@ export const matrixColumns = [
   'load skew',
   're-logins',
   'errors during chaos',
+  'sessions held',
+  'session bytes',
+  'replication',
   'p99',
   'verdict',
 ] as const;
@@ -28,6 +31,34 @@ function verdictOf(outcome: ScenarioOutcome): string {
   return verdict.status;
 }
 
+/** `4.6 kB`: decimal units, as network rates are given. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${formatCount(bytes)} B`;
+  if (bytes < 1_000_000) return `${+(bytes / 1000).toFixed(1)} kB`;
+  return `${+(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/**
+ * The price of the session design from the backends' /stats: sessions each holds in its memory (in backend
+ * order), their bytes in all, and the replication payload sent between peers per second of the run.
+ */
+function priceColumns(
+  outcome: ScenarioOutcome,
+): Pick<MatrixRow, 'sessions held' | 'session bytes' | 'replication'> {
+  const stats = outcome.lab?.stats;
+  if (stats === undefined || stats.length === 0) {
+    return { 'sessions held': dash, 'session bytes': dash, replication: dash };
+  }
+  const sent = stats.reduce((sum, backend) => sum + (backend.replication?.sentBytes ?? 0), 0);
+  const seconds = (outcome.result?.durationMs ?? 0) / 1000;
+  const replicates = stats.some((backend) => backend.replication !== null);
+  return {
+    'sessions held': stats.map((backend) => formatCount(backend.sessions)).join('/'),
+    'session bytes': formatBytes(stats.reduce((sum, backend) => sum + backend.sessionBytes, 0)),
+    replication: replicates && seconds > 0 ? `${formatBytes(Math.round(sent / seconds))}/s` : dash,
+  };
+}
+
 /** One table row per scenario; a scenario that did not run shows dashes and why. */
 export function matrixRow(outcome: ScenarioOutcome): MatrixRow {
   const summary = outcome.result?.summary;
@@ -39,6 +70,7 @@ export function matrixRow(outcome: ScenarioOutcome): MatrixRow {
       'load skew': dash,
       're-logins': dash,
       'errors during chaos': dash,
+      ...priceColumns(outcome),
       p99: dash,
       verdict: verdictOf(outcome),
     };
@@ -58,6 +90,7 @@ export function matrixRow(outcome: ScenarioOutcome): MatrixRow {
         ? '0'
         : `${formatCount(relogins.total)} (${formatCount(relogins.usersAffected)} users)`,
     'errors during chaos': chaosErrors,
+    ...priceColumns(outcome),
     p99: formatMs(summary.latency.count === 0 ? null : summary.latency.p99),
     verdict: verdictOf(outcome),
   };

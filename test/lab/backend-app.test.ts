@@ -115,7 +115,14 @@ describe('lab backend HTTP handler', () => {
     const logout = await call(`${b.url}/logout`, { method: 'POST', headers: { cookie } });
     expect(String(logout.headers['set-cookie'])).toMatch(/^sid=; Path=\/; Max-Age=0/);
     expect((await call(`${b.url}/me`, { headers: { cookie } })).status).toBe(401);
-    expect((await call(`${b.url}/stats`)).body).toEqual({ backend: 'b7', sessions: 0, requests: 3 });
+    expect((await call(`${b.url}/stats`)).body).toEqual({
+      backend: 'b7',
+      requests: 3,
+      sessions: 0,
+      sessionBytes: 0,
+      replication: null,
+      storeSessions: null,
+    });
   });
 
   it('jwt: a token with exp; a token signed with another secret is not logged in', async () => {
@@ -171,6 +178,22 @@ describe('replication endpoint', () => {
     expect((await call(`${b.url}/me`, { headers: { cookie: 'sid=abc' } })).body?.user).toBe('user2');
     expect((await post(b.url, JSON.stringify({ sid: 'abc', session: null }))).status).toBe(204);
     expect((await call(`${b.url}/me`, { headers: { cookie: 'sid=abc' } })).status).toBe(401);
+  });
+
+  it('shows in /stats the sessions held, their bytes and the replication payload received', async () => {
+    const b = await run({ LAB_SESSIONS: 'replicated' });
+    const session = { user: 'user2', expiresAt: Date.parse('2026-01-02T00:00:00Z') };
+    const body = JSON.stringify({ sid: 'abc', session });
+    await post(b.url, body);
+    expect((await call(`${b.url}/stats`)).body).toEqual({
+      backend: 'b7',
+      requests: 0,
+      sessions: 1,
+      // The session id and the session as JSON.
+      sessionBytes: 'abc'.length + JSON.stringify(session).length,
+      replication: { sentBytes: 0, receivedBytes: body.length },
+      storeSessions: null,
+    });
   });
 
   it('rejects a malformed message with 400, and is not there in other modes', async () => {

@@ -5,6 +5,8 @@ import type { ScenarioOutcome } from '../../src/matrix/scenario.js';
 import { matrixRow, renderMatrixTable } from '../../src/matrix/table.js';
 import { fixedResult, snapshotResult } from '../report/fixtures.js';
 
+const replicatedStats = { requests: 979, sessions: 21, sessionBytes: 1659, storeSessions: null };
+
 /** Four kinds of scenario: ran with chaos and failed a threshold, ran and passed, skipped, could not run. */
 function outcomes(): ScenarioOutcome[] {
   const failed = snapshotResult();
@@ -26,7 +28,17 @@ function outcomes(): ScenarioOutcome[] {
       source: 'profiles/fixed.yaml',
       strategy: 'sticky-two',
       description: 'Two backends, one restart',
-      lab: { id: 'abcd1234', balancer: 'haproxy-cookie', sessions: 'memory', backends: 2, runtime: 'docker' },
+      lab: {
+        id: 'abcd1234',
+        balancer: 'haproxy-cookie',
+        sessions: 'replicated',
+        backends: 2,
+        runtime: 'docker',
+        stats: [
+          { ...replicatedStats, backend: 'app1', replication: { sentBytes: 1200, receivedBytes: 800 } },
+          { ...replicatedStats, backend: 'app2', replication: { sentBytes: 800, receivedBytes: 1200 } },
+        ],
+      },
       notes: ['haproxy-cookie is not available: the built-in builtin-cookie stands in'],
       result: failed,
     },
@@ -70,6 +82,11 @@ describe('matrix table', () => {
     expect(row['re-logins']).toBe('8 (8 users)');
     expect(row['errors during chaos']).toBe(String(failed.result?.summary.impact[0]?.errors));
     expect(row.verdict).toMatch(/^failed: /);
+    // From the backends' /stats: 21 sessions on each, 2 x 1659 bytes, 2000 bytes sent over the run.
+    expect(row['sessions held']).toBe('21/21');
+    expect(row['session bytes']).toBe('3.3 kB');
+    const seconds = (failed.result?.durationMs ?? 0) / 1000;
+    expect(row.replication).toBe(`${Math.round(2000 / seconds)} B/s`);
   });
 
   it('adds a sentence per scenario with the measured numbers, then notes and errors', async () => {

@@ -4,7 +4,13 @@ import { vuOfRequestId } from '../../traffic/request-ids.js';
 import type { BackendConfig } from './config.js';
 import type { JwtSessions } from './jwt.js';
 import type { GroundTruthLine, GroundTruthLog } from './log.js';
-import { ReplicatedSessionStore, type ReplicationMessage, replicationPath } from './replicated-store.js';
+import { RedisSessionStore } from './redis-store.js';
+import {
+  ReplicatedSessionStore,
+  type ReplicationMessage,
+  type ReplicationTraffic,
+  replicationPath,
+} from './replicated-store.js';
 import type { SessionStore } from './store.js';
 
 /** Who a request's credential says it is: `found` null when it carried none. */
@@ -63,11 +69,9 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
         send(res, 200, { status: 'ok', backend: config.name });
         return { ...base, status: 200, sessionFound: null, user: null };
 
-      case 'GET /stats': {
-        const sessions = deps.sessions.kind === 'cookie' ? await deps.sessions.store.count() : 0;
-        send(res, 200, { backend: config.name, sessions, requests });
+      case 'GET /stats':
+        send(res, 200, await backendStats(config, deps.sessions, requests));
         return { ...base, status: 200, sessionFound: null, user: null };
-      }
 
       case `GET ${replicationPath}`: {
         if (!(deps.sessions.kind === 'cookie' && deps.sessions.store instanceof ReplicatedSessionStore)) {
@@ -83,7 +87,8 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
           send(res, 404, { error: 'not found' });
           return { ...base, status: 404, sessionFound: null, user: null };
         }
-        await deps.sessions.store.apply(parseReplication(await readBody(req)));
+        const body = await readBody(req);
+        await deps.sessions.store.apply(parseReplication(body), Buffer.byteLength(body));
         send(res, 204);
         return { ...base, status: 204, sessionFound: null, user: null };
       }
@@ -171,6 +176,37 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
   // Longer than any balancer's idle timeout, so a balancer never reuses a connection the backend just closed.
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/**
+ * GET /stats: what clients asked for, and the price of the session design on this backend: the sessions it
+ * holds in its own memory and their bytes, the replication payload it exchanged with peers (replicated mode),
+ * the sessions in the shared store (redis mode).
+ */
+export interface BackendStats {
+  backend: string;
+  requests: number;
+  sessions: number;
+  sessionBytes: number;
+  replication: ReplicationTraffic | null;
+  storeSessions: number | null;
+}
+
+async function backendStats(
+  config: BackendConfig,
+  sessions: Sessions,
+  requests: number,
+): Promise<BackendStats> {
+  const store = sessions.kind === 'cookie' ? sessions.store : undefined;
+  const held = (await store?.held()) ?? { sessions: 0, bytes: 0 };
+  return {
+    backend: config.name,
+    requests,
+    sessions: held.sessions,
+    sessionBytes: held.bytes,
+    replication: store instanceof ReplicatedSessionStore ? store.traffic() : null,
+    storeSessions: store instanceof RedisSessionStore ? await store.storeSessions() : null,
+  };
 }
 
 class BadRequest extends Error {}

@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import type { Session, SessionStore } from './store.js';
+import type { HeldSessions, Session, SessionStore } from './store.js';
 
 const keyPrefix = 'sc:sess:';
 
@@ -38,8 +38,12 @@ export class RedisSessionStore implements SessionStore {
     await this.#client.del(keyPrefix + sid);
   }
 
+  async held(): Promise<HeldSessions> {
+    return { sessions: 0, bytes: 0 };
+  }
+
   /** The lab's Redis holds nothing but sessions, so its size is the session count. */
-  count(): Promise<number> {
+  storeSessions(): Promise<number> {
     return this.#client.dbSize();
   }
 

@@ -1,4 +1,4 @@
-import type { MemorySessionStore, Session, SessionStore } from './store.js';
+import type { HeldSessions, MemorySessionStore, Session, SessionStore } from './store.js';
 
 /** The body of `POST /_lab/replicate`: a session that was set, or deleted when `session` is null. */
 export interface ReplicationMessage {
@@ -7,6 +7,12 @@ export interface ReplicationMessage {
 }
 
 export const replicationPath = '/_lab/replicate';
+
+/** Replication payload (JSON bodies) this backend sent to peers that took it, and received from peers. */
+export interface ReplicationTraffic {
+  sentBytes: number;
+  receivedBytes: number;
+}
 
 /**
  * Sessions kept locally and copied to every peer after a fixed lag, as clustered session managers do
@@ -17,6 +23,7 @@ export class ReplicatedSessionStore implements SessionStore {
   readonly #peers: readonly string[];
   readonly #lagMs: number;
   readonly #pending = new Set<NodeJS.Timeout>();
+  readonly #traffic: ReplicationTraffic = { sentBytes: 0, receivedBytes: 0 };
 
   constructor(local: MemorySessionStore, peers: readonly string[], lagMs: number) {
     this.#local = local;
@@ -38,8 +45,12 @@ export class ReplicatedSessionStore implements SessionStore {
     this.#replicate({ sid, session: null });
   }
 
-  count(): Promise<number> {
-    return this.#local.count();
+  held(): Promise<HeldSessions> {
+    return this.#local.held();
+  }
+
+  traffic(): ReplicationTraffic {
+    return { ...this.#traffic };
   }
 
   /**
@@ -52,8 +63,9 @@ export class ReplicatedSessionStore implements SessionStore {
       try {
         const response = await fetch(new URL(replicationPath, peer), { signal: AbortSignal.timeout(1000) });
         if (!response.ok) continue;
-        const messages = (await response.json()) as ReplicationMessage[];
-        for (const message of messages) await this.apply(message);
+        const text = await response.text();
+        this.#traffic.receivedBytes += Buffer.byteLength(text);
+        for (const message of JSON.parse(text) as ReplicationMessage[]) await this.apply(message);
         return;
       } catch {}
     }
@@ -64,8 +76,12 @@ export class ReplicatedSessionStore implements SessionStore {
     return (await this.#local.entries()).map(([sid, session]) => ({ sid, session }));
   }
 
-  /** Applies a peer's change locally, without sending it on (every backend sends to all its peers). */
-  async apply(message: ReplicationMessage): Promise<void> {
+  /**
+   * Applies a peer's change locally, without sending it on (every backend sends to all its peers);
+   * `wireBytes` is the size of the body it came in.
+   */
+  async apply(message: ReplicationMessage, wireBytes = 0): Promise<void> {
+    this.#traffic.receivedBytes += wireBytes;
     if (message.session === null) await this.#local.delete(message.sid);
     else await this.#local.set(message.sid, message.session);
   }
@@ -88,7 +104,10 @@ export class ReplicatedSessionStore implements SessionStore {
           body,
           signal: AbortSignal.timeout(2000),
         })
-          .then((response) => response.body?.cancel())
+          .then((response) => {
+            if (response.ok) this.#traffic.sentBytes += Buffer.byteLength(body);
+            return response.body?.cancel();
+          })
           .catch(() => {});
       }
     }, this.#lagMs);

@@ -9,8 +9,15 @@ export interface SessionStore {
   get(sid: string): Promise<Session | undefined>;
   set(sid: string, session: Session): Promise<void>;
   delete(sid: string): Promise<void>;
-  count(): Promise<number>;
+  /** What this process keeps in its own memory; a store elsewhere (Redis) holds none here. */
+  held(): Promise<HeldSessions>;
   close(): Promise<void>;
+}
+
+/** Sessions kept in a backend's memory and their size (session id plus its JSON), the price /stats shows. */
+export interface HeldSessions {
+  sessions: number;
+  bytes: number;
 }
 
 export class MemorySessionStore implements SessionStore {
@@ -41,16 +48,20 @@ export class MemorySessionStore implements SessionStore {
 
   /** The live sessions, for a peer that joins a cluster (replicated mode). */
   async entries(): Promise<[string, Session][]> {
-    await this.count();
-    return [...this.#sessions];
-  }
-
-  async count(): Promise<number> {
     const now = this.#now();
     for (const [sid, session] of this.#sessions) {
       if (session.expiresAt <= now) this.#sessions.delete(sid);
     }
-    return this.#sessions.size;
+    return [...this.#sessions];
+  }
+
+  async held(): Promise<HeldSessions> {
+    let bytes = 0;
+    const entries = await this.entries();
+    for (const [sid, session] of entries) {
+      bytes += Buffer.byteLength(sid) + Buffer.byteLength(JSON.stringify(session));
+    }
+    return { sessions: entries.length, bytes };
   }
 
   async close(): Promise<void> {}
