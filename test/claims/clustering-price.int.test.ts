@@ -60,7 +60,8 @@ describe("claim: clustering's price in memory and network", () => {
   it('clustering: replication traffic between the peers, each session sent to N-1 of them', () => {
     const sent = sum(clustering.map((backend) => backend.replication?.sentBytes ?? 0));
     const received = sum(clustering.map((backend) => backend.replication?.receivedBytes ?? 0));
-    // Exact: every message a peer took is counted once by the sender and once by the receiver.
+    // Exact: every message a peer took (and every copy a joining backend asked for) is counted once by the
+    // sender and once by the receiver.
     expect(received).toBe(sent);
     // Each backend's sessions but its own came from its peers: (N-1) copies of every session's bytes, plus
     // the message framing ({"sid":..,"session":..}).

@@ -78,7 +78,7 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
           send(res, 404, { error: 'not found' });
           return { ...base, status: 404, sessionFound: null, user: null };
         }
-        send(res, 200, await deps.sessions.store.snapshot());
+        sendJson(res, 200, await deps.sessions.store.snapshot());
         return { ...base, status: 200, sessionFound: null, user: null };
       }
 
@@ -217,7 +217,12 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
     res.setHeader('content-length', 0);
     return;
   }
-  const text = Buffer.from(JSON.stringify(body));
+  sendJson(res, status, JSON.stringify(body));
+}
+
+function sendJson(res: ServerResponse, status: number, json: string): void {
+  res.statusCode = status;
+  const text = Buffer.from(json);
   res.setHeader('content-type', 'application/json');
   res.setHeader('content-length', text.length);
   res.write(text);

@@ -71,9 +71,12 @@ export class ReplicatedSessionStore implements SessionStore {
     }
   }
 
-  /** Every live session, as the messages a joining peer applies. */
-  async snapshot(): Promise<ReplicationMessage[]> {
-    return (await this.#local.entries()).map(([sid, session]) => ({ sid, session }));
+  /** Every live session, as the JSON body of messages a joining peer applies (counted as sent). */
+  async snapshot(): Promise<string> {
+    const messages = (await this.#local.entries()).map(([sid, session]) => ({ sid, session }));
+    const body = JSON.stringify(messages);
+    this.#traffic.sentBytes += Buffer.byteLength(body);
+    return body;
   }
 
   /**
