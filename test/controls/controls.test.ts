@@ -225,3 +225,42 @@ describe('preflight controls in a run', () => {
     expect(mismatches.length).toBeGreaterThanOrEqual(29);
   });
 });
+
+describe('sessions that end on the server', () => {
+  it('tells answers after the server cleared the session cookie apart from mismatches (session_cleared)', async () => {
+    server = await startScriptedServer({ clearCookieOnMiss: true });
+    const sink = new CollectingSink();
+    let responses = 0;
+    const backend = server;
+    const plan = planFor(server.url, { traffic: { users: 2, requests: 40 }, relogin: 'never' });
+    await executeRun(plan, {
+      sinks: [
+        sink,
+        {
+          onLogin: () => undefined,
+          onResponse: () => {
+            responses += 1;
+            if (responses === 10) backend.forgetSessions();
+          },
+        },
+      ],
+    });
+    const classes = sink.responses.map(({ classification }) => classification);
+    // One loss per user: the answer that cleared its cookie; what it sent after carried no session.
+    expect(classes.filter((c) => c.class === 'mismatch').length).toBeLessThanOrEqual(2);
+    expect(classes.filter((c) => c.reason === 'session_cleared').length).toBeGreaterThanOrEqual(28);
+  });
+
+  it("calls answers past the server's idle lifetime expired, not mismatches", async () => {
+    server = await startScriptedServer({ idleTimeoutMs: 150 });
+    const sink = new CollectingSink();
+    const plan = planFor(server.url, {
+      auth: { credentials: { password: 'secret' }, session: { idleTimeout: '150ms' } },
+      traffic: { users: 1, requests: 6, thinkTime: '250ms' },
+    });
+    await executeRun(plan, { sinks: [sink] });
+    const classes = sink.responses.map(({ classification }) => classification.class);
+    expect(classes).not.toContain('mismatch');
+    expect(classes.filter((name) => name === 'expired').length).toBeGreaterThanOrEqual(3);
+  });
+});

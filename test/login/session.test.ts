@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  clearsCookie,
   cookieHeader,
   cookiesExpiry,
   emptySession,
   jwtExpiry,
+  sessionExpiry,
   setCookieValue,
   storeCookies,
 } from '../../src/login/session.js';
@@ -56,5 +58,24 @@ describe('session helpers', () => {
     expect(cookieHeader(session, url, now)).toBe('cached');
     // Past the expiry the jar is asked again (its own clock is real, so sid is still there).
     expect(cookieHeader(session, url, now + 20_000)).toBe('sid=1; SERVERID=b2');
+  });
+});
+
+describe('server-side session ends', () => {
+  it("ends the session at the earliest of its own expiry, the login's start plus the absolute lifetime, and the last ok plus the idle one", () => {
+    const session = { ...emptySession(), loggedInAt: 1000, lastUsedAt: 5000, expiresAt: 60_000 };
+    expect(sessionExpiry(session, {})).toBe(60_000);
+    expect(sessionExpiry(session, { idleTimeout: 3000 })).toBe(8000);
+    expect(sessionExpiry(session, { idleTimeout: 30_000, absoluteTimeout: 10_000 })).toBe(11_000);
+    expect(sessionExpiry({ ...session, expiresAt: undefined }, {})).toBeUndefined();
+  });
+
+  it('tells a Set-Cookie that clears the session cookie (Max-Age=0, a past Expires)', () => {
+    const now = Date.now();
+    expect(clearsCookie('sid=; Path=/; Max-Age=0', ['sid'], now)).toBe(true);
+    expect(clearsCookie(['x=1', 'sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT'], ['sid'], now)).toBe(true);
+    expect(clearsCookie('sid=new; Path=/; Max-Age=60', ['sid'], now)).toBe(false);
+    expect(clearsCookie('other=; Max-Age=0', ['sid'], now)).toBe(false);
+    expect(clearsCookie(undefined, ['sid'], now)).toBe(false);
   });
 });
