@@ -6,6 +6,7 @@ import { type Lab, startLab } from '../src/lab/index.js';
 import { type AlternatingFigures, alternatingSection } from './alternating.js';
 import type { AutocannonOptions, LoadResult } from './load-autocannon.js';
 import type { EngineOptions, EngineResult } from './load-engine.js';
+import { type SoakFigures, soakSection } from './soak.js';
 import { buildChildren, type Measured, runNativeChild, runNodeChild, type Watched } from './spawn.js';
 import { formatSpread, megabytes, parseWrk, type Spread, spread } from './stats.js';
 
@@ -26,6 +27,8 @@ const { values: flags } = parseArgs({
     'pause-ms': { type: 'string', default: '1000' },
     'slice-ms': { type: 'string', default: '1000' },
     turns: { type: 'string', default: '60' },
+    'soak-duration': { type: 'string', default: '600' },
+    'soak-sample': { type: 'string', default: '10' },
     only: { type: 'string', default: 'throughput,alternating,rss,open,offline' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -46,7 +49,9 @@ if (flags.help) {
       '  --pause-ms MS       how long a backend is paused (SIGSTOP) in the open-model run (1000)',
       '  --slice-ms MS       alternating section: length of each turn (1000, at most 20000)',
       '  --turns N           alternating section: measured rounds of turns (60)',
-      '  --only LIST         sections: throughput,alternating,rss,open,offline',
+      '  --soak-duration S   soak section: length of the closed-model run (600)',
+      '  --soak-sample S     soak section: seconds between RSS samples (10)',
+      '  --only LIST         sections: throughput,alternating,rss,open,offline,soak (soak only when named)',
       '  --cpu-prof          write a V8 CPU profile of each session-chaos throughput run to bench/results/',
       '',
     ].join('\n'),
@@ -83,6 +88,8 @@ const config = {
   pauseMs: positive('pause-ms', flags['pause-ms']),
   sliceMs: atMost('slice-ms', positive('slice-ms', flags['slice-ms']), 20_000),
   turnRounds: Math.round(positive('turns', flags.turns)),
+  soakSeconds: positive('soak-duration', flags['soak-duration']),
+  soakSampleSeconds: positive('soak-sample', flags['soak-sample']),
   sections: new Set((flags.only ?? '').split(',')),
 };
 
@@ -610,6 +617,7 @@ function targetsOf(
   alternating: AlternatingFigures | undefined,
   rss: readonly RssFigures[],
   open: readonly OpenFigures[],
+  soak: SoakFigures | undefined,
 ): Target[] {
   const engine = summary?.['session-chaos'] as
     | { ratioToAutocannon: number; cpuMicrosPerRequest: Spread }
@@ -659,6 +667,14 @@ function targetsOf(
           : paused.max >= config.pauseMs * 0.9 && paused.p99 >= config.pauseMs * 0.5,
       ),
     },
+    {
+      name: 'soak: RSS slope over the second half <= 0.5 MB/min, every answer ok',
+      value:
+        soak === undefined
+          ? 'not run'
+          : `${soak.slopeMbPerMinute} MB/min (${soak.series[0]?.rssMb} to ${soak.series.at(-1)?.rssMb} MB)`,
+      verdict: verdictOf(soak === undefined ? undefined : soak.slopeMbPerMinute <= 0.5 && soak.bad === 0),
+    },
   ];
 }
 
@@ -674,7 +690,8 @@ async function main(): Promise<void> {
   let alternating: AlternatingFigures | undefined;
   let open: OpenFigures[] = [];
   let rss: RssFigures[] = [];
-  if (['throughput', 'alternating', 'open'].some((section) => config.sections.has(section))) {
+  let soak: SoakFigures | undefined;
+  if (['throughput', 'alternating', 'open', 'soak'].some((section) => config.sections.has(section))) {
     log('starting the lab: HAProxy round robin over 3 process backends, redis sessions');
     const lab = await startLab({
       balancer: 'haproxy-roundrobin',
@@ -699,6 +716,15 @@ async function main(): Promise<void> {
         });
       }
       if (config.sections.has('open')) open = await openSection(lab);
+      if (config.sections.has('soak')) {
+        soak = await soakSection(lab, {
+          users: config.connections,
+          durationSeconds: config.soakSeconds,
+          sampleSeconds: config.soakSampleSeconds,
+          password,
+          log,
+        });
+      }
     } finally {
       await lab.stop();
     }
@@ -706,7 +732,7 @@ async function main(): Promise<void> {
   if (config.sections.has('rss')) rss = await rssSection();
   const offline = config.sections.has('offline') ? await offlineSection() : undefined;
 
-  const targets = targetsOf(throughput?.summary, alternating, rss, open);
+  const targets = targetsOf(throughput?.summary, alternating, rss, open, soak);
   const table = new Table({ head: ['target', 'measured', ''] });
   for (const target of targets) {
     table.push([target.name, target.value, target.verdict]);
@@ -719,6 +745,7 @@ async function main(): Promise<void> {
     rss,
     open,
     offline,
+    soak,
     targets,
     endedAt: new Date().toISOString(),
   });

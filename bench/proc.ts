@@ -48,3 +48,10 @@ export function machineCpuMicros(): { busy: number; total: number } {
   const idle = (values[3] ?? 0) + (values[4] ?? 0);
   return { busy: micros(total - idle), total: micros(total) };
 }
+
+/** Resident set size of a live process (VmRSS in /proc/<pid>/status), bytes. */
+export function processRssBytes(pid: number): number {
+  const line = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (line === null) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(line[1]) * 1024;
+}

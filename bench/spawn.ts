@@ -64,7 +64,7 @@ export interface NodeChildOptions {
   watched: readonly Watched[];
   nodeFlags?: readonly string[];
   /** Called when the child says its load started (the open-model section pauses a backend from here). */
-  onStart?: () => void;
+  onStart?: (pid: number) => void;
   timeoutMs: number;
 }
 
@@ -152,7 +152,7 @@ export function runNodeChild<T>(
         startCpu = processCpuSplit(pid);
         startWatched = sampleWatched(run.watched);
         startedAt = performance.now();
-        run.onStart?.();
+        run.onStart?.(pid);
       } else if (message.type === 'result') {
         const endCpu = processCpuSplit(pid);
         const watchedCpu = split(difference(sampleWatched(run.watched), startWatched));

@@ -87,3 +87,14 @@ export function pairedRatio(blocks: ReadonlyArray<readonly Pair[]>, resamples = 
   const at = (quantile: number): number => ratios[Math.floor(quantile * (ratios.length - 1))] ?? Number.NaN;
   return { ratio: ratioOf(blocks.flat()), low: at(0.025), high: at(0.975) };
 }
+
+/** The least-squares slope of y over x: how fast a series grows, in y's unit per x's unit. */
+export function slope(points: readonly { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  const covariance = points.reduce((sum, p) => sum + (p.x - meanX) * (p.y - meanY), 0);
+  const variance = points.reduce((sum, p) => sum + (p.x - meanX) ** 2, 0);
+  return variance === 0 ? Number.NaN : covariance / variance;
+}

@@ -1,7 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { formatSpread, median, pairedRatio, parseWrk, rateOf, spread } from '../../bench/stats.js';
+import { formatSpread, median, pairedRatio, parseWrk, rateOf, slope, spread } from '../../bench/stats.js';
 
 describe('bench stats', () => {
+  it('slope: the least-squares growth of a series, NaN without two distinct points', () => {
+    expect(
+      slope([
+        { x: 0, y: 100 },
+        { x: 1, y: 101 },
+        { x: 2, y: 102 },
+      ]),
+    ).toBeCloseTo(1);
+    expect(
+      slope([
+        { x: 0, y: 5 },
+        { x: 1, y: 5 },
+      ]),
+    ).toBe(0);
+    expect(slope([{ x: 1, y: 5 }])).toBeNaN();
+    expect(
+      slope([
+        { x: 1, y: 5 },
+        { x: 1, y: 6 },
+      ]),
+    ).toBeNaN();
+  });
+
   it('takes the median of odd and even counts', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);

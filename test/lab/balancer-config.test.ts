@@ -17,7 +17,9 @@ describe('haproxyConfig', () => {
     expect(config).toContain('bind 127.0.0.1:8080');
     expect(config).toContain('balance roundrobin');
     expect(config).toContain('option httpchk GET /healthz');
-    expect(config).toContain('default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2');
+    expect(config).toContain(
+      'default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2 maxconn 256',
+    );
     expect(config.filter((line) => line.startsWith('server '))).toEqual([
       'server b1 127.0.0.1:9001 check',
       'server b2 127.0.0.1:9002 check',
@@ -31,6 +33,13 @@ describe('haproxyConfig', () => {
     expect(config).toContain('server b2 127.0.0.1:9002 check cookie b2');
   });
 
+  it('is sized for 10,000 client connections, in the global section and the frontends', () => {
+    const config = lines(haproxyConfig({ kind: 'haproxy-roundrobin', port: 8080, servers }));
+    expect(config.filter((line) => line === 'maxconn 12000')).toHaveLength(2);
+    expect(config).toContain('no strict-limits');
+    expect(config).toContain('timeout http-keep-alive 60s');
+  });
+
   it('source: balance source with consistent hashing', () => {
     const config = lines(haproxyConfig({ kind: 'haproxy-source', port: 8080, servers }));
     expect(config).toEqual(expect.arrayContaining(['balance source', 'hash-type consistent']));
@@ -40,6 +49,24 @@ describe('haproxyConfig', () => {
 
 describe('nginxConfig', () => {
   const base = { port: 8081, servers, dir: '/tmp/lab-x/balancer', cookieName: 'sid', runAsRoot: false };
+
+  it('is sized for 10,000 client connections and as many upstream ones, within its file limit', () => {
+    const config = lines(nginxConfig({ ...base, kind: 'nginx-cookie-hash' }));
+    const number = (prefix: string): number =>
+      Number(
+        config
+          .find((line) => line.startsWith(prefix))
+          ?.slice(prefix.length)
+          .replace(';', ''),
+      );
+    const workers = number('worker_processes ');
+    const perWorker = number('worker_connections ');
+    expect(workers * perWorker).toBeGreaterThanOrEqual(2 * 10_000);
+    // A busy worker may take more than its share of the connections: each can hold them all.
+    expect(perWorker).toBeGreaterThanOrEqual(2 * 10_000);
+    expect(number('worker_rlimit_nofile ')).toBeGreaterThan(perWorker);
+    expect(config).toEqual(expect.arrayContaining(['keepalive 4096;', 'keepalive_requests 1000000;']));
+  });
 
   it('ip_hash: foreground, every path in the lab dir, upstream address header always', () => {
     const config = lines(nginxConfig({ ...base, kind: 'nginx-iphash' }));
@@ -52,7 +79,7 @@ describe('nginxConfig', () => {
         'proxy_temp_path /tmp/lab-x/balancer/proxy;',
         'ip_hash;',
         'server 127.0.0.1:9001 max_fails=1 fail_timeout=2s;',
-        'listen 127.0.0.1:8081;',
+        'listen 127.0.0.1:8081 backlog=4096;',
         'add_header x-upstream $upstream_addr always;',
       ]),
     );

@@ -16,6 +16,7 @@ const stop = (): void => {
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
-server.listen(config.port, '127.0.0.1', () => {
+// A burst of 10,000 users connecting at once must wait in the backlog, not be refused.
+server.listen({ port: config.port, host: '127.0.0.1', backlog: 4096 }, () => {
   process.stdout.write(`built-in ${config.mode} balancer on 127.0.0.1:${config.port}\n`);
 });

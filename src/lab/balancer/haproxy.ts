@@ -15,6 +15,9 @@ const balanceLines: Record<HaproxyKind, string[]> = {
   'haproxy-source': ['balance source', 'hash-type consistent'],
 };
 
+/** What one lab's HAProxy is sized for: the 10,000 VUs the README promises, each on a connection of its own. */
+export const haproxyCapacity = { maxconn: 12_000, serverMaxconn: 256 } as const;
+
 /**
  * HAProxy 2.6 configuration for one lab. Checks are fast (500 ms, down after 2 failures) so that a stopped
  * backend leaves the rotation within about a second, as chaos runs expect.
@@ -27,14 +30,22 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
   );
   return [
     'global',
-    '  maxconn 4096',
+    // 10,000 VUs with addresses of their own hold 10,000 client connections. HAProxy wants two files per
+    // connection and refuses to start when the hard limit is lower (20,000 in many containers); the servers'
+    // maxconn bounds the upstream side instead (requests beyond it queue, and 10,000 connects at once would
+    // overflow a backend's listen backlog into connect timeouts), so no strict-limits lets it run.
+    `  maxconn ${haproxyCapacity.maxconn}`,
+    '  no strict-limits',
     '',
     'defaults',
     '  mode http',
+    // A frontend's own default is lower than the global one.
+    `  maxconn ${haproxyCapacity.maxconn}`,
+    '  timeout queue 30s',
     '  timeout connect 1s',
     '  timeout client 30s',
     '  timeout server 30s',
-    '  timeout http-keep-alive 10s',
+    '  timeout http-keep-alive 60s',
     '  timeout check 1s',
     '  retries 1',
     '  option redispatch',
@@ -47,7 +58,7 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     ...balanceLines[input.kind].map((line) => `  ${line}`),
     '  option httpchk GET /healthz',
     '  http-check expect status 200',
-    '  default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2',
+    `  default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2 maxconn ${haproxyCapacity.serverMaxconn}`,
     ...servers,
     '',
   ].join('\n');

@@ -14,6 +14,15 @@ export interface NginxConfigInput {
   runAsRoot: boolean;
 }
 
+/** What one lab's nginx is sized for: the 10,000 VUs the README promises, each on a connection of its own. */
+export const nginxCapacity = {
+  workers: 2,
+  connectionsPerWorker: 24_576,
+  filesPerWorker: 50_000,
+  idleUpstreamPerWorker: 4_096,
+  backlog: 4_096,
+} as const;
+
 /**
  * nginx 1.22 configuration for one lab, run in the foreground (`daemon off`) so the lab owns the master
  * process. OSS nginx has no active health checks: a dead backend is skipped after one failed attempt.
@@ -23,18 +32,23 @@ export function nginxConfig(input: NginxConfigInput): string {
   const d = input.dir;
   return [
     'daemon off;',
-    'worker_processes 1;',
+    // 10,000 VUs with addresses of their own are 10,000 client connections plus as many upstream ones, split
+    // over the workers; each worker may hold them all, within a file limit that allows it.
+    `worker_processes ${nginxCapacity.workers};`,
+    `worker_rlimit_nofile ${nginxCapacity.filesPerWorker};`,
     ...(input.runAsRoot ? ['user root;'] : []),
     `pid ${d}/nginx.pid;`,
     `lock_file ${d}/nginx.lock;`,
     `error_log ${d}/nginx-error.log warn;`,
     '',
     'events {',
-    '  worker_connections 1024;',
+    `  worker_connections ${nginxCapacity.connectionsPerWorker};`,
     '}',
     '',
     'http {',
     '  access_log off;',
+    // A connection is not closed after 1,000 requests (the default), which a long run would reach.
+    '  keepalive_requests 1000000;',
     `  client_body_temp_path ${d}/client_body;`,
     `  proxy_temp_path ${d}/proxy;`,
     `  fastcgi_temp_path ${d}/fastcgi;`,
@@ -44,17 +58,22 @@ export function nginxConfig(input: NginxConfigInput): string {
     '  upstream app {',
     `    ${method}`,
     ...input.servers.map((server) => `    server 127.0.0.1:${server.port} max_fails=1 fail_timeout=2s;`),
-    '    keepalive 32;',
+    // Idle upstream connections kept per worker: enough that none is closed and reopened under load (each
+    // reopened one leaves a TIME_WAIT port behind, and 28,000 of them exhaust the loopback's ports).
+    `    keepalive ${nginxCapacity.idleUpstreamPerWorker};`,
+    '    keepalive_requests 1000000;',
     '  }',
     '',
     '  server {',
-    `    listen 127.0.0.1:${input.port};`,
+    `    listen 127.0.0.1:${input.port} backlog=${nginxCapacity.backlog};`,
     '    location / {',
     '      proxy_pass http://app;',
     '      proxy_http_version 1.1;',
     '      proxy_set_header Connection "";',
     '      proxy_set_header Host $host;',
-    '      proxy_connect_timeout 1s;',
+    // Thousands of upstream connects at once overflow a backend's backlog; the kernel retries a dropped SYN
+    // after 1 s, so 1 s would turn that into 502s. A stopped backend refuses at once either way.
+    '      proxy_connect_timeout 3s;',
     '      add_header x-upstream $upstream_addr always;',
     '    }',
     '  }',
