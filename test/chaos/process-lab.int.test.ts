@@ -108,7 +108,7 @@ describe('chaos on a process lab', () => {
       return {
         auth: auth(lab),
         target: { timeout: '800ms' },
-        traffic: { users: 10, duration: '5s', thinkTime: '40ms' },
+        traffic: { users: 10, duration: '8s', thinkTime: '40ms' },
         chaos: {
           driver: 'process',
           events: [
@@ -122,7 +122,7 @@ describe('chaos on a process lab', () => {
     });
     expect(result.chaos?.failure).toBeUndefined();
     const outcomes = (journal?.actions ?? []).map((a) => [a.origin, a.action, a.target?.name, a.outcome]);
-    expect(outcomes).toEqual(
+    expect(outcomes, JSON.stringify(journal?.actions)).toEqual(
       expect.arrayContaining([
         ['planned', 'pause', `127.0.0.1:${ports[0]}`, 'done'],
         ['planned', 'stop', `127.0.0.1:${ports[1]}`, 'done'],

@@ -6,7 +6,7 @@ import type { ChaosEvent, ChaosSelector } from '../../profile/schema/chaos.js';
 import { isAlive, type ProcessIdentity, processStartTime, readProcStat } from '../../util/proc.js';
 import type { ActionOutcome, ActOptions, ChaosDriver, ChaosTarget, RestoreResult } from '../driver.js';
 import { execSucceeded, runExec } from '../exec.js';
-import { listenersOf } from './listeners.js';
+import { holdsSocket, listenerSockets, listenersOf } from './listeners.js';
 
 /** How a target is found at each action: by the port it listens on, a pid file, or one pid. */
 export type ProcessLocator =
@@ -91,13 +91,28 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
   function current(target: ChaosTarget): ProcessIdentity | undefined {
     const { locator } = detailOf(target);
     if (locator.kind === 'pid') return isAlive(locator) ? locator : undefined;
-    const pid =
-      locator.kind === 'pidFile'
-        ? readPidFile(locator.path)
-        : exactlyOne(listenersOf(locator.port), `127.0.0.1:${locator.port}`);
+    const pid = locator.kind === 'pidFile' ? readPidFile(locator.path) : listenerOf(locator.port);
     if (pid === undefined) return undefined;
     const startTime = processStartTime(pid);
     return startTime === undefined ? undefined : { pid, startTime };
+  }
+
+  /** The last holder seen of each port: asked first, so that a check while the run goes on reads one fd table. */
+  const lastHolder = new Map<number, number>();
+
+  /**
+   * The one process listening on the port. The full scan of every process (which proves it is the only one)
+   * is made when the port is first resolved and whenever the last holder no longer holds it.
+   */
+  function listenerOf(port: number): number | undefined {
+    const sockets = listenerSockets(port);
+    if (sockets.size === 0) return undefined;
+    const last = lastHolder.get(port);
+    if (last !== undefined && holdsSocket(last, sockets)) return last;
+    const pid = exactlyOne(listenersOf(port), `127.0.0.1:${port}`);
+    if (pid === undefined) lastHolder.delete(port);
+    else lastHolder.set(port, pid);
+    return pid;
   }
 
   function exactlyOne(pids: number[], what: string): number | undefined {
@@ -248,7 +263,9 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
     const detail: ProcessTargetDetail = { locator, ...(start === undefined ? {} : { start }) };
     switch (locator.kind) {
       case 'port': {
-        const pid = exactlyOne(listenersOf(locator.port), `127.0.0.1:${locator.port}`);
+        // Resolving proves there is one holder only (a full scan), before the run relies on the last one seen.
+        lastHolder.delete(locator.port);
+        const pid = listenerOf(locator.port);
         // A port nobody listens on is a target only where it can be started (a stopped backend).
         if (pid === undefined && (event?.action !== 'start' || start === undefined)) return undefined;
         return { id: `port:${locator.port}`, name: `127.0.0.1:${locator.port}`, detail };

@@ -38,32 +38,37 @@ function readTable(path: string): string {
   }
 }
 
-/** The pids holding a listening socket on 127.0.0.1:port, in ascending order. */
-export function listenersOf(port: number): number[] {
+/** The socket links (`socket:[inode]`) of the listeners on 127.0.0.1:port now. */
+export function listenerSockets(port: number): Set<string> {
   const inodes = listeningInodes([readTable('/proc/net/tcp'), readTable('/proc/net/tcp6')], port);
-  if (inodes.size === 0) return [];
-  const wanted = new Set([...inodes].map((inode) => `socket:[${inode}]`));
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let fds: string[];
+  return new Set([...inodes].map((inode) => `socket:[${inode}]`));
+}
+
+/** Whether the process holds one of these sockets (reads only its own fd table). */
+export function holdsSocket(pid: number, sockets: ReadonlySet<string>): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false; // gone, or not ours to read
+  }
+  for (const fd of fds) {
     try {
-      fds = readdirSync(`/proc/${entry}/fd`);
+      if (sockets.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return true;
     } catch {
-      continue; // gone, or not ours to read
-    }
-    for (const fd of fds) {
-      let link: string;
-      try {
-        link = readlinkSync(`/proc/${entry}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      if (wanted.has(link)) {
-        pids.push(Number(entry));
-        break;
-      }
+      // closed meanwhile
     }
   }
-  return pids.sort((a, b) => a - b);
+  return false;
+}
+
+/** The pids holding a listening socket on 127.0.0.1:port, in ascending order (reads every process's fds). */
+export function listenersOf(port: number): number[] {
+  const sockets = listenerSockets(port);
+  if (sockets.size === 0) return [];
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => holdsSocket(pid, sockets))
+    .sort((a, b) => a - b);
 }
