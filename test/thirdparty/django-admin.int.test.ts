@@ -39,4 +39,4 @@ traffic:
     - path: /admin/
 `;
 
-thirdPartySuite({ app: djangoAdmin, profile, users, requests });
+thirdPartySuite({ app: djangoAdmin, profile, users, requests, signedOut: '/admin/login/' });

@@ -27,4 +27,4 @@ traffic:
     - path: /account
 `;
 
-thirdPartySuite({ app: expressSession, profile, users, requests });
+thirdPartySuite({ app: expressSession, profile, users, requests, signedOut: '/signin' });

@@ -38,4 +38,4 @@ traffic:
     - path: /settings
 `;
 
-thirdPartySuite({ app: nodeRed, profile, users, requests });
+thirdPartySuite({ app: nodeRed, profile, users, requests, signedOut: '401' });
