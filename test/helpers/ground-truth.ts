@@ -3,8 +3,13 @@ import type { ResponseClass } from '../../src/classify/types.js';
 import type { GroundTruthLine } from '../../src/lab/index.js';
 import type { ResponseRecord } from '../../src/traffic/record.js';
 
-/** What a server's own log says of one request: its status and whom it answered as (null: nobody). */
-export type TruthLine = Pick<GroundTruthLine, 'status' | 'user' | 'faultInjected'>;
+/**
+ * What a server's own log says of one request: its status, whom it answered as (null: nobody), and, where
+ * the log says it, whether the request carried a credential at all.
+ */
+export type TruthLine = Pick<GroundTruthLine, 'status' | 'user' | 'faultInjected'> & {
+  sentCredential?: boolean;
+};
 
 /** What the VU knew when it sent the request: a trace line carries the same facts as the record. */
 export type TruthRecord = Pick<ResponseRecord, 'status' | 'user' | 'end' | 'hadSession' | 'sessionExpiresAt'>;
@@ -24,5 +29,7 @@ export function classFromTruth(line: TruthLine | undefined, record: TruthRecord)
   // within the tolerance the classifier documents for a server's clock that is not ours.
   if (record.sessionExpiresAt !== undefined && record.end >= record.sessionExpiresAt - expiryClockToleranceMs)
     return 'expired';
+  // A VU that held a session and sent none had it cleared by the server: counted apart from mismatches.
+  if (line.sentCredential === false) return 'unexpected';
   return record.hadSession ? 'mismatch' : 'unexpected';
 }

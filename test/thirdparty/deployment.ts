@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BalancerKind } from '../../src/lab/balancer/kinds.js';
 import { balancerIsUp, startBalancer } from '../../src/lab/balancer/start.js';
 import { freePort } from '../../src/lab/ports.js';
@@ -15,8 +16,8 @@ export interface Deployment {
   url: string;
   dir: string;
   instances: Instance[];
-  /** Every instance's request log, parsed. */
-  readTruth(): AppLogLine[];
+  /** Every instance's request log, parsed, once the logs have stopped growing. */
+  truth(): Promise<AppLogLine[]>;
   stop(): Promise<void>;
 }
 
@@ -89,13 +90,30 @@ export async function deploy(options: DeploymentOptions): Promise<Deployment> {
       url: balancer.url,
       dir,
       instances,
-      readTruth: () => instances.flatMap((instance) => parseAppLog(readLog(instance.truthLog))),
+      truth: () => settled(instances.map((instance) => instance.truthLog)),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The logged requests once no more came for a while (the balancer's health checks carry no request id and
+ * do not count). morgan and Node-RED's middleware write on the response's 'finish', which can come a moment
+ * after the client has read the answer.
+ */
+async function settled(paths: string[]): Promise<AppLogLine[]> {
+  const read = () => paths.flatMap((path) => parseAppLog(readLog(path)));
+  let last = read();
+  for (let polls = 0; polls < 30; polls++) {
+    await sleep(200);
+    const now = read();
+    if (now.length === last.length) return now;
+    last = now;
+  }
+  throw new Error('the apps kept logging requests for 6 s after the run');
 }
 
 function readLog(path: string): string {

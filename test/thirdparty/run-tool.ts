@@ -48,5 +48,5 @@ export async function runTool(
   } catch {
     throw new Error(`the run wrote no result (exit ${cli.code}):\n${cli.stdout}\n${cli.stderr}`);
   }
-  return { ...cli, result, verdicts: judge(readTrace(trace), deployment.readTruth()) };
+  return { ...cli, result, verdicts: judge(readTrace(trace), await deployment.truth()) };
 }

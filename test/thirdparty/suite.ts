@@ -53,7 +53,7 @@ export function thirdPartySuite(input: SuiteInput): void {
       it('counts each request as the app logged it, about 2/3 of them lost, and fails the run', async () => {
         const run = await runTool(deployment(), input.profile, password);
         expectLearned(run, input.signedOut);
-        expect(run.verdicts.disagreements).toEqual([]);
+        expect(run.verdicts.disagreements.join('\n')).toBe('');
         expect(run.verdicts.unlogged).toBe(0);
         expect(run.result.summary.counts.total).toBe(input.requests);
         expect(run.result.summary.counts.classes).toEqual(run.verdicts.truth);
@@ -65,6 +65,15 @@ export function thirdPartySuite(input: SuiteInput): void {
         expect(lost).toBeLessThan(0.8);
         expect(run.code).toBe(1);
       });
+
+      it('without re-logins, counts each request as the app logged it, a cookie the app cleared apart', async () => {
+        // Django deletes the session cookie on its first miss: every later request goes without one.
+        const run = await runTool(deployment(), `${input.profile}relogin: never\n`, password);
+        expect(run.verdicts.disagreements.join('\n')).toBe('');
+        expect(run.result.summary.counts.classes).toEqual(run.verdicts.truth);
+        expect(run.result.summary.counts.reasons.session_cleared).toBe(run.verdicts.cleared);
+        expect(run.code).toBe(1);
+      });
     });
   });
 
@@ -73,7 +82,7 @@ export function thirdPartySuite(input: SuiteInput): void {
       it('counts each request as the app logged it, none lost, and passes', async () => {
         const run = await runTool(deployment(), input.profile, password);
         expectLearned(run, input.signedOut);
-        expect(run.verdicts.disagreements).toEqual([]);
+        expect(run.verdicts.disagreements.join('\n')).toBe('');
         expect(run.verdicts.unlogged).toBe(0);
         expect(run.result.summary.counts.classes).toEqual(run.verdicts.truth);
         expect(run.verdicts.truth.ok).toBe(input.requests);
@@ -81,14 +90,11 @@ export function thirdPartySuite(input: SuiteInput): void {
       });
 
       it('refuses to measure with a wrong password, where no user ever signed in', async () => {
-        const signedIn = () =>
-          deployment()
-            .readTruth()
-            .filter((line) => line.user !== null).length;
-        const before = signedIn();
+        const signedIn = async () => (await deployment().truth()).filter((line) => line.user !== null).length;
+        const before = await signedIn();
         const run = await runCliOn(deployment(), input.profile, 'not the password');
         expect(run.code).toBe(3);
-        expect(signedIn()).toBe(before);
+        expect(await signedIn()).toBe(before);
       });
     });
   });

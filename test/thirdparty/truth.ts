@@ -40,6 +40,8 @@ export interface Verdicts {
   truth: ClassCounts;
   /** Responses the tool classed otherwise than the app's log, one sentence each. */
   disagreements: string[];
+  /** Requests sent without a credential after a login the app accepted: the app had cleared the cookie. */
+  cleared: number;
   /** Responses of the trace without a line in any instance's log (the balancer answered them itself). */
   unlogged: number;
   /** Logins the tool counted as done, and those the app's log shows with its user logged in. */
@@ -61,6 +63,7 @@ export function judge(trace: TraceLine[], log: AppLogLine[]): Verdicts {
     tool: zeroCounts(),
     truth: zeroCounts(),
     disagreements: [],
+    cleared: 0,
     unlogged: 0,
     logins: { toolOk: 0, appOk: 0 },
     perInstance: {},
@@ -80,6 +83,7 @@ export function judge(trace: TraceLine[], log: AppLogLine[]): Verdicts {
       if (logged === undefined) verdicts.unlogged++;
       else verdicts.perInstance[logged.instance] = (verdicts.perInstance[logged.instance] ?? 0) + 1;
       const truth = classFromTruth(logged, { ...line, hadSession, sessionExpiresAt: undefined });
+      if (hadSession && logged?.user === null && !logged.sentCredential) verdicts.cleared++;
       verdicts.tool[line.class]++;
       verdicts.truth[truth]++;
       // A backend the tool could not read is no claim; one it read must be the instance that logged it.
