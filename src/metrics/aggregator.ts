@@ -63,7 +63,12 @@ export interface Aggregates {
   sessionAgeAtLoss: Histogram;
   /** Earliest intended start and latest end among responses; undefined before the first. */
   span: { first: number; last: number } | undefined;
-  /** Keyed by the second (floor(end / 1000)). */
+  /**
+   * When the traffic phase started, on the records' clock (0 until it starts): the origin of the timeline, the
+   * pin map and the impacts, as of the profile's `at` and the chaos journal.
+   */
+  trafficStart: number;
+  /** Keyed by the second from the traffic phase's start (floor((end - trafficStart) / 1000); the login phase is negative). */
   timeline: ReadonlyMap<number, TimelineCounts>;
   impacts: readonly ImpactTracker[];
   pins: PinTracker;
@@ -100,6 +105,9 @@ export class MetricsAggregator {
   private firstStart = Number.POSITIVE_INFINITY;
   private lastEnd = Number.NEGATIVE_INFINITY;
   private readonly timeline = new Map<number, TimelineCounts>();
+  private trafficStart: number | undefined;
+  /** Login ends seen before the traffic phase started: bucketed again from its start once that is known. */
+  private loginEndsBeforeTraffic: number[] = [];
   private readonly impacts: ImpactTracker[] = [];
   private readonly pins: PinTracker;
 
@@ -144,7 +152,7 @@ export class MetricsAggregator {
     const latencyMs = record.end - record.intendedStart;
     recordLatencyMs(this.classLatency[responseClass], latencyMs);
     recordLatencyMs(bucket.latency, latencyMs);
-    this.pins.response(vu, record.end, backend, responseClass);
+    this.pins.response(vu, record.end - (this.trafficStart ?? 0), backend, responseClass);
     this.firstStart = Math.min(this.firstStart, record.intendedStart);
     this.lastEnd = Math.max(this.lastEnd, record.end);
 
@@ -171,13 +179,30 @@ export class MetricsAggregator {
     if (record.outcome === 'login_ok') this.vus.sessionStart[record.vu] = record.end;
     const bucket = this.bucket(record.end);
     bucket.logins++;
+    if (this.trafficStart === undefined) this.loginEndsBeforeTraffic.push(record.end);
     if (record.cause !== 'initial') {
       this.reloginsByCause[record.cause]++;
       this.vus.relogins[record.vu] = (this.vus.relogins[record.vu] ?? 0) + 1;
       bucket.relogins++;
-      this.pins.relogin(record.vu, record.end);
+      this.pins.relogin(record.vu, record.end - (this.trafficStart ?? 0));
     }
     for (const tracker of this.impacts) tracker.login(record);
+  }
+
+  /**
+   * The traffic phase starts at `at` (run clock, ms): from here on every time the summary gives counts from it,
+   * so that the timeline, the pin map and the impacts share the chaos journal's origin. Before it only logins
+   * reach the timeline; they are bucketed again, at negative seconds.
+   */
+  startTraffic(at: number): void {
+    if (this.trafficStart !== undefined) return;
+    this.trafficStart = at;
+    for (const [second, bucket] of this.timeline) {
+      bucket.logins = 0;
+      if (Object.values(bucket.classes).every((count) => count === 0)) this.timeline.delete(second);
+    }
+    for (const end of this.loginEndsBeforeTraffic) this.bucket(end).logins++;
+    this.loginEndsBeforeTraffic = [];
   }
 
   /**
@@ -209,6 +234,7 @@ export class MetricsAggregator {
       // Every response is in exactly one class: the overall histogram is their sum, not a second record.
       latency: { overall: mergedLatency(Object.values(this.classLatency)), byClass: this.classLatency },
       sessionAgeAtLoss: this.sessionAgeAtLoss,
+      trafficStart: this.trafficStart ?? 0,
       span: this.lastEnd >= this.firstStart ? { first: this.firstStart, last: this.lastEnd } : undefined,
       timeline: this.timeline,
       impacts: this.impacts,
@@ -241,7 +267,7 @@ export class MetricsAggregator {
   }
 
   private bucket(end: number): TimelineCounts {
-    const second = Math.floor(end / 1000);
+    const second = Math.floor((end - (this.trafficStart ?? 0)) / 1000);
     let bucket = this.timeline.get(second);
     if (bucket === undefined) {
       bucket = {

@@ -168,8 +168,13 @@ export function summarize(aggregates: Aggregates): Summary {
     },
     vus: { total: vuTotal, withResponses: vusWithResponses },
     sessionAgeAtLoss: sessionAges(aggregates.sessionAgeAtLoss),
+    trafficStartedAt: aggregates.trafficStart,
     timeline: timelineOf(aggregates),
     pins: aggregates.pins.pinMap(backends),
-    impact: aggregates.impacts.map((tracker) => tracker.impact()),
+    // Impacts are followed on the records' clock and reported from the traffic phase's start, as the journal is.
+    impact: aggregates.impacts.map((tracker) => {
+      const impact = tracker.impact();
+      return { ...impact, at: impact.at - aggregates.trafficStart };
+    }),
   };
 }

@@ -37,7 +37,13 @@ export interface Summary {
    * window. A narrow spread is a server ending sessions at a fixed lifetime. Absent before schemaVersion 2.
    */
   sessionAgeAtLoss?: SessionAges;
-  /** Per-second buckets by response end time. */
+  /**
+   * When the traffic phase started on the records' clock (ms from the run's start, as the trace's `start` and
+   * `end`); the timeline, the pin map, the impacts and the chaos journal count from it, as the profile's `at`
+   * does. Absent in results before schemaVersion 3 (their timeline counts from the run's start).
+   */
+  trafficStartedAt?: number;
+  /** Per-second buckets by response end time, from the traffic phase's start (the login phase is negative). */
   timeline: TimelineBucket[];
   /** Per-VU, per-second backends for the HTML report's pin map; absent in results before schemaVersion 3. */
   pins?: PinMap;
@@ -136,7 +142,7 @@ export interface VuCounts {
 }
 
 export interface TimelineBucket {
-  /** Start of the second, in ms on the run's clock. */
+  /** Start of the second, in ms from the traffic phase's start (`Summary.trafficStartedAt`). */
   at: number;
   classes: Record<ResponseClass, number>;
   /** Responses per backend, `unknown` included. */
@@ -174,6 +180,7 @@ export interface PinMap {
 /** Counted over records whose end falls in [at, at + windowMs). */
 export interface EventImpact {
   id: string;
+  /** When the window opened, in ms from the traffic phase's start. */
   at: number;
   windowMs: number;
   mismatches: number;

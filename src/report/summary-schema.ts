@@ -47,6 +47,7 @@ export const summarySchema = z.object({
   throughput: z.object({ requests: count, durationMs: ms, perSecond: z.number(), okPerSecond: z.number() }),
   vus: z.object({ total: count, withResponses: count }),
   sessionAgeAtLoss: z.object({ count, p10: ms, p50: ms, p90: ms, max: ms }).optional(),
+  trafficStartedAt: z.number().optional(),
   timeline: z.array(
     z.object({
       at: z.number(),

@@ -261,7 +261,10 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
         target.timeout,
       );
     }
-    if (!signal.aborted) chaos?.startTimeline();
+    if (!signal.aborted) {
+      metrics.startTraffic(clock.now());
+      chaos?.startTimeline();
+    }
     const trafficResult = await runTraffic(active, {
       model: traffic.model,
       thinkTimeMs: traffic.thinkTime,

@@ -225,8 +225,10 @@ describe('chaos on the lab', () => {
     expect(vus.filter((vu) => (relogins.get(vu) ?? 0) < 1)).toEqual([]);
     expect(result.summary.counts.classes.wrong_user).toBe(0);
     // One impact per restarted container, each from its own restart, under the id its journal entry has.
+    // The summary counts from the traffic phase's start, the action records from the run's.
+    const trafficStart = result.summary.trafficStartedAt ?? 0;
     expect(result.summary.impact.map((impact) => [impact.id, impact.at])).toEqual(
-      restarts.map((restart) => [impactId(restart), restart.issuedMs]),
+      restarts.map((restart) => [impactId(restart), restart.issuedMs - trafficStart]),
     );
     expect(restarts.map((restart) => impactId(restart))).toEqual(['chaos-1.1', 'chaos-1.2', 'chaos-1.3']);
     expect(result.summary.impact.every((impact) => impact.relogins > 0)).toBe(true);

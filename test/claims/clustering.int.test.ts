@@ -49,7 +49,9 @@ describe('claim: session clustering', () => {
     // Exact: the restarted backend copies every session from a peer as it rejoins, so nothing is missed in
     // the window after the restart, and it serves the sessions made before it went down.
     expect(summary.impact[0]?.mismatches).toBe(0);
-    const restartAt = restart?.at ?? 0;
+    // The journal counts from the traffic phase's start; the records from the run's.
+    const trafficStart = summary.trafficStartedAt ?? 0;
+    const restartAt = (restart?.at ?? 0) + trafficStart;
     expect(
       records.responses
         .filter(({ classification }) => classification.class === 'mismatch')
@@ -59,7 +61,7 @@ describe('claim: session clustering', () => {
       ({ record, classification }) =>
         classification.backend === restarted &&
         classification.class === 'ok' &&
-        record.start > (restart?.backAt ?? 0) + 1000,
+        record.start > (restart?.backAt ?? 0) + trafficStart + 1000,
     );
     expect(servedAfter.length).toBeGreaterThan(0);
   });

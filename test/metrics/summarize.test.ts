@@ -408,3 +408,33 @@ describe('summarize: backends known before the run', () => {
     expect(summarize(aggregator.aggregates()).loadSkew).toBe(1);
   });
 });
+
+describe('summarize: one clock, from the traffic phase', () => {
+  it('counts the timeline and the impacts from the start of the traffic phase, the login phase before 0', () => {
+    const aggregator = new MetricsAggregator({ vus: 2 });
+    aggregator.login(loginRecord({ vu: 1, start: 100, end: 400 }));
+    aggregator.login(loginRecord({ vu: 2, start: 900, end: 1_800 }));
+    aggregator.startTraffic(2_300);
+    aggregator.trackEvent('chaos-1', 3_300, 1_000);
+    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 2_300, start: 2_300, end: 2_350 });
+    feed(aggregator, 2, 'mismatch', 'b2', { intendedStart: 3_400, start: 3_400, end: 3_500 });
+    const summary = summarize(aggregator.aggregates());
+    expect(summary.trafficStartedAt).toBe(2_300);
+    expect(
+      summary.timeline.map((bucket) => [
+        bucket.at,
+        bucket.logins,
+        bucket.classes.ok,
+        bucket.classes.mismatch,
+      ]),
+    ).toEqual([
+      [-2_000, 1, 0, 0],
+      [-1_000, 1, 0, 0],
+      [0, 0, 1, 0],
+      [1_000, 0, 0, 1],
+    ]);
+    expect(summary.impact.map((impact) => [impact.id, impact.at, impact.mismatches])).toEqual([
+      ['chaos-1', 1_000, 1],
+    ]);
+  });
+});

@@ -140,7 +140,7 @@ function charts(result: RunResult, index: number): string {
   const series = timelineSeries(result.summary, offsetMs);
   const bands = chaosBands(result);
   const clock =
-    result.trafficStartMs === undefined
+    result.trafficStartMs === undefined && result.summary.trafficStartedAt === undefined
       ? 'seconds from the run’s start'
       : 'seconds from the traffic phase’s start (the clock of the profile’s chaos times; logins before it are negative)';
   const busiest = peak(series.total);

@@ -7,10 +7,12 @@ import type { RunResult } from '../result.js';
  * `at`) when the result says where that phase started on the timeline's clock; else the run's start.
  */
 export function clockOffsetMs(result: RunResult): number {
+  // A summary that names the traffic phase's start already counts from it.
+  if (result.summary.trafficStartedAt !== undefined) return 0;
   return result.trafficStartMs ?? 0;
 }
 
-/** The timeline as columns, one entry per second from 0 to the last bucket (seconds without a response are 0). */
+/** The timeline as columns, one entry per second from the first bucket (or 0) to the last (seconds without a response are 0). */
 export interface TimelineSeries {
   /** Each second's start on the charts' clock (s): negative before the traffic phase. */
   seconds: number[];
@@ -28,7 +30,9 @@ export interface TimelineSeries {
 
 export function timelineSeries(summary: Summary, offsetMs = 0): TimelineSeries {
   const last = summary.timeline.reduce((max, bucket) => Math.max(max, Math.floor(bucket.at / 1000)), -1);
-  const length = last + 1;
+  // The login phase's seconds are negative where the summary counts from the traffic phase's start.
+  const first = summary.timeline.reduce((min, bucket) => Math.min(min, Math.floor(bucket.at / 1000)), 0);
+  const length = last - first + 1;
   const zeros = (): number[] => new Array<number>(length).fill(0);
   const classes = Object.fromEntries(responseClasses.map((name) => [name, zeros()])) as Record<
     ResponseClass,
@@ -44,7 +48,7 @@ export function timelineSeries(summary: Summary, offsetMs = 0): TimelineSeries {
     ...names.filter((name) => name === 'unknown'),
   ];
   const series: TimelineSeries = {
-    seconds: Array.from({ length }, (_, second) => (second * 1000 - offsetMs) / 1000),
+    seconds: Array.from({ length }, (_, index) => ((index + first) * 1000 - offsetMs) / 1000),
     classes,
     total: zeros(),
     relogins: zeros(),
@@ -54,8 +58,7 @@ export function timelineSeries(summary: Summary, offsetMs = 0): TimelineSeries {
     backendCounts: backends.map(zeros),
   };
   for (const bucket of summary.timeline) {
-    const second = Math.floor(bucket.at / 1000);
-    if (second < 0) continue;
+    const second = Math.floor(bucket.at / 1000) - first;
     let total = 0;
     for (const name of responseClasses) {
       classes[name][second] = bucket.classes[name];
