@@ -93,9 +93,9 @@ export interface RunResult {
   controls?: ControlsReport;
   chaos: ChaosJournalEntry[];
   /**
-   * When the traffic phase started, in ms on the clock of `summary.timeline` and `summary.pins` (which count
-   * from the run's start, preflight and logins included); the chaos journal counts from this moment. Absent
-   * in results written without chaos or before it existed.
+   * When the traffic phase started, in ms from the run's start (the chaos journal counts from this moment). A
+   * summary with `trafficStartedAt` (the same moment) already counts its timeline and pins from it; older ones
+   * count from the run's start, and the HTML report shifts them by this. Absent in results without chaos.
    */
   trafficStartMs?: number;
   /** Plain sentences derived from the summary by the findings rules, most severe first. */

@@ -3,7 +3,13 @@ import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { pageDataId } from '../../src/report/html/palette.js';
 import { renderHtml, renderReportPage } from '../../src/report/html/render.js';
-import { chaosBands, type PageData, sharedScales, timelineSeries } from '../../src/report/html/series.js';
+import {
+  chaosBands,
+  clockOffsetMs,
+  type PageData,
+  sharedScales,
+  timelineSeries,
+} from '../../src/report/html/series.js';
 import type { RunResult } from '../../src/report/result.js';
 import { loginRecord, responseRecord } from '../helpers/records.js';
 import { fixedResult } from './fixtures.js';
@@ -115,7 +121,9 @@ describe('the series the charts draw', () => {
   });
 
   it('puts the timeline on the journal’s clock when the result says where the traffic phase started', () => {
-    const shifted: RunResult = { ...result, trafficStartMs: 1500 };
+    // A summary without trafficStartedAt counts from the run's start (as results before it did).
+    const { trafficStartedAt: _origin, ...runClockSummary } = result.summary;
+    const shifted: RunResult = { ...result, summary: runClockSummary, trafficStartMs: 1500 };
     const series = timelineSeries(shifted.summary, 1500);
     expect(series.seconds.slice(0, 3)).toEqual([-1.5, -0.5, 0.5]);
     expect(sharedScales([shifted])).toMatchObject({ from: -2, to: 9 });
@@ -166,5 +174,21 @@ describe('the HTML report of large runs', () => {
     const page = renderHtml(result);
     expect(page.length).toBeLessThan(5 * 1024 * 1024);
     expect(page).toContain('a sample of 200 of 10,000 VUs (every 50th)');
+  });
+});
+
+describe('the HTML report on one clock', () => {
+  it('draws a summary that counts from the traffic phase as it is, the login phase at negative seconds', () => {
+    const result = fixedResult();
+    const summary = {
+      ...result.summary,
+      trafficStartedAt: 1500,
+      timeline: result.summary.timeline.map((bucket) => ({ ...bucket, at: bucket.at - 2000 })),
+    };
+    const series = timelineSeries(summary, clockOffsetMs({ ...result, summary, trafficStartMs: 1500 }));
+    expect(series.seconds.slice(0, 3)).toEqual([-2, -1, 0]);
+    expect(series.total[0]).toBe(
+      Object.values(result.summary.timeline[0]?.classes ?? {}).reduce((a, b) => a + b, 0),
+    );
   });
 });
