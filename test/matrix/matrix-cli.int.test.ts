@@ -34,7 +34,7 @@ describe('session-chaos matrix --target', () => {
     // Both run on this round-robin lab: the sticky-IP profile's thresholds fail here too (no stickiness).
     expect(code, stderr).toBe(1);
     expect(stdout).toMatch(
-      /^strategy +mismatch rate +affinity +load skew +re-logins +errors during chaos +p99 +verdict$/m,
+      /^strategy +mismatch rate +affinity +load skew +re-logins +errors during chaos +sessions held +session bytes +replication +p99 +verdict$/m,
     );
     expect(stdout).toMatch(/^round-robin-memory +\d+(\.\d+)?% /m);
     expect(stdout).toMatch(/^sticky-source-ip +\d+(\.\d+)?% .*failed: mismatchRate<0.01/m);
