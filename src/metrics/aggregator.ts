@@ -11,6 +11,7 @@ import type { LoginCause, LoginOutcome, LoginRecord, ResponseRecord } from '../t
 import { ImpactTracker } from './impact.js';
 import { mergedLatency, newLatencyHistogram, newSecondLatencyHistogram, recordLatencyMs } from './latency.js';
 import { PinTracker } from './pins.js';
+import { RequestTally } from './requests.js';
 import { VuTable } from './vu-table.js';
 
 export interface AggregatorOptions {
@@ -72,6 +73,7 @@ export interface Aggregates {
   timeline: ReadonlyMap<number, TimelineCounts>;
   impacts: readonly ImpactTracker[];
   pins: PinTracker;
+  byRequest: RequestTally;
 }
 
 const zeroClasses = (): Record<ResponseClass, number> =>
@@ -110,6 +112,7 @@ export class MetricsAggregator {
   private loginEndsBeforeTraffic: number[] = [];
   private readonly impacts: ImpactTracker[] = [];
   private readonly pins: PinTracker;
+  private readonly byRequest = new RequestTally();
 
   constructor(options: AggregatorOptions = {}) {
     this.announcedVus = options.vus ?? 0;
@@ -130,6 +133,7 @@ export class MetricsAggregator {
     this.vus.responses[vu] = (this.vus.responses[vu] ?? 0) + 1;
 
     this.classes[responseClass]++;
+    this.byRequest.response(record.request, responseClass);
     if (classification.reason !== undefined) this.reasons[classification.reason]++;
     if (responseClass === 'unexpected' && record.status !== undefined) {
       this.unexpectedStatus.set(record.status, (this.unexpectedStatus.get(record.status) ?? 0) + 1);
@@ -239,6 +243,7 @@ export class MetricsAggregator {
       timeline: this.timeline,
       impacts: this.impacts,
       pins: this.pins,
+      byRequest: this.byRequest,
     };
   }
 

@@ -2,8 +2,8 @@ import type { Histogram } from 'hdr-histogram-js';
 import { type ResponseClass, responseClasses } from '../classify/types.js';
 import type { Aggregates } from './aggregator.js';
 import { latencyStats, percentileMs } from './latency.js';
+import { mismatchRateOf } from './requests.js';
 import type { BackendShare, SessionAges, Summary, TimelineBucket } from './summary.js';
-import { wilsonInterval } from './wilson.js';
 
 const ratio = (numerator: number, denominator: number): number | null =>
   denominator > 0 ? numerator / denominator : null;
@@ -99,9 +99,6 @@ export function summarize(aggregates: Aggregates): Summary {
   }
   const vuTotal = Math.max(seenVus, aggregates.announcedVus);
 
-  const judged = classes.ok + classes.mismatch + classes.wrong_user;
-  const interval = wilsonInterval(classes.mismatch, judged);
-
   const knownTotal = backendCounts.reduce((sum, count) => sum + count, 0);
   const { affinity, pinned } = stickiness(aggregates);
   const backendShare: Record<string, BackendShare> = {};
@@ -141,14 +138,9 @@ export function summarize(aggregates: Aggregates): Summary {
       logins: { ...aggregates.logins },
       unknownBackend: aggregates.unknownBackend,
     },
-    mismatchRate: {
-      value: ratio(classes.mismatch, judged),
-      low: interval?.low ?? null,
-      high: interval?.high ?? null,
-      mismatches: classes.mismatch,
-      of: judged,
-    },
+    mismatchRate: mismatchRateOf(classes),
     wrongUser: classes.wrong_user,
+    byRequest: aggregates.byRequest.summary(),
     relogins: reloginsOf(aggregates, vuTotal),
     backendShare,
     loadSkew: meanCount > 0 ? maxCount / meanCount : null,

@@ -12,6 +12,11 @@ export interface Summary {
   mismatchRate: MismatchRate;
   /** Responses authenticated as another user; must be 0. */
   wrongUser: number;
+  /**
+   * The classes and mismatch rate of each mix entry (its name, else `METHOD path`), in the order they first
+   * answered: per service, where the mix spans services behind one gateway. Absent in older results.
+   */
+  byRequest?: Record<string, RequestSummary>;
   relogins: Relogins;
   /** Requests per known backend (responses whose backend the rules could not read are `counts.unknownBackend`). */
   backendShare: Record<string, BackendShare>;
@@ -81,6 +86,13 @@ export interface MismatchRate {
   mismatches: number;
   /** The denominator: ok + mismatch + wrong_user. */
   of: number;
+}
+
+export interface RequestSummary {
+  /** Responses and failed requests of this entry. */
+  total: number;
+  classes: Record<ResponseClass, number>;
+  mismatchRate: MismatchRate;
 }
 
 export interface Relogins {

@@ -17,6 +17,8 @@ const byClass = <T extends z.ZodType>(value: T) => exhaustive(responseClasses, v
 
 const latencyStats = z.object({ count, p50: ms, p90: ms, p99: ms, max: ms, mean: ms });
 
+const mismatchRate = z.object({ value: ratio, low: ratio, high: ratio, mismatches: count, of: count });
+
 export const summarySchema = z.object({
   counts: z.object({
     total: count,
@@ -28,8 +30,14 @@ export const summarySchema = z.object({
     logins: exhaustive(['login_ok', 'login_failed', 'login_error'], count),
     unknownBackend: count,
   }),
-  mismatchRate: z.object({ value: ratio, low: ratio, high: ratio, mismatches: count, of: count }),
+  mismatchRate,
   wrongUser: count,
+  byRequest: z
+    .record(z.string(), z.object({ total: count, classes: byClass(count), mismatchRate }))
+    .optional()
+    .describe(
+      'Classes and mismatch rate per mix entry (its name, else METHOD path): per service behind a gateway.',
+    ),
   relogins: z.object({
     total: count,
     byCause: exhaustive(['mismatch', 'expired'], count),

@@ -136,6 +136,38 @@ function sessionsSection(summary: Summary): Section {
   };
 }
 
+/**
+ * Each mix entry's own mismatch rate, where the mix has more than one: behind a gateway that routes by path,
+ * one row per service, so a session one service does not know shows as that row's rate.
+ */
+function requestsSection(summary: Summary): Section | undefined {
+  const entries = Object.entries(summary.byRequest ?? {});
+  if (entries.length < 2) return undefined;
+  const rows = entries.map(([request, tally]): Cell[] => {
+    const { mismatchRate } = tally;
+    const interval =
+      mismatchRate.low === null || mismatchRate.high === null
+        ? ''
+        : `${formatPercent(mismatchRate.low)} to ${formatPercent(mismatchRate.high)}`;
+    return [
+      request,
+      formatCount(tally.total),
+      formatCount(tally.classes.ok),
+      text(formatCount(mismatchRate.mismatches), mismatchRate.mismatches > 0 ? 'bad' : undefined),
+      text(formatPercent(mismatchRate.value), mismatchRate.mismatches > 0 ? 'bad' : undefined),
+      interval,
+      formatCount(tally.classes.error),
+    ];
+  });
+  return {
+    title: 'Per request',
+    head: ['request', 'requests', 'ok', 'mismatch', 'mismatch rate', '95% CI', 'errors'],
+    align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    rows,
+    notes: [],
+  };
+}
+
 function backendsSection(summary: Summary): Section {
   const names = Object.keys(summary.backendShare).sort();
   const rows = names.map((name): Cell[] => {
@@ -372,6 +404,7 @@ export function buildReportView(result: RunResult): ReportView {
     .filter((part): part is string => typeof part === 'string')
     .join(' · ');
   const chaos = chaosSection(result);
+  const requests = requestsSection(summary);
   return {
     title,
     facts: [
@@ -383,6 +416,7 @@ export function buildReportView(result: RunResult): ReportView {
     sections: [
       classesSection(summary),
       sessionsSection(summary),
+      ...(requests === undefined ? [] : [requests]),
       backendsSection(summary),
       latencySection(summary),
       ...(chaos === undefined ? [] : [chaos]),
