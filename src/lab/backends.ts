@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { LabError } from '../errors.js';
-import { type BackendConfig, backendEnv } from './backend/config.js';
+import { type BackendConfig, backendEnv } from '../lab-contract/backend-config.js';
 import { containerName, containerState, runBackendContainer } from './docker/containers.js';
 import type { ResolvedLabOptions } from './options.js';
 import { backendBundlePath } from './paths.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LabError } from '../errors.js';
-import type { GroundTruthLine } from './backend/log.js';
+import type { GroundTruthLine } from '../lab-contract/backend-records.js';
 import { cliPath } from './paths.js';
 import type { LabState, Runtime } from './state.js';
 

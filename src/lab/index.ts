@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
+import type { GroundTruthLine } from '../lab-contract/backend-records.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import type { GroundTruthLine } from './backend/log.js';
 import { type BackendRuntime, backendConfigs, backendIsUp, startBackend } from './backends.js';
 import { balancerIsUp, startBalancer } from './balancer/start.js';
 import { trackLab, untrackLab } from './cleanup.js';
@@ -22,7 +22,7 @@ import { type LabState, readLabState, writeLabState } from './state.js';
 import { teardown } from './teardown.js';
 import { waitUntil } from './wait.js';
 
-export type { GroundTruthLine } from './backend/log.js';
+export type { GroundTruthLine } from '../lab-contract/backend-records.js';
 export type { LabFacts } from './facts.js';
 export type { LabOptions } from './options.js';
 export type { LabState, Runtime } from './state.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { sessionModes } from './backend/config.js';
+import { sessionModes } from '../lab-contract/backend-config.js';
 import { balancerKinds } from './balancer/kinds.js';
 
 /** What a lab is made of; shared by `startLab` and `session-chaos lab up`, so both check the same things. */

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { SessionMode } from './backend/config.js';
+import type { SessionMode } from '../lab-contract/backend-config.js';
 import type { BalancerKind } from './balancer/kinds.js';
 import type { BalancerRecord } from './balancer/start.js';
 import { isRunning, type OwnedProcess } from './processes.js';

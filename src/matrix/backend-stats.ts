@@ -1,7 +1,7 @@
-import type { BackendStats } from '../lab/backend/app.js';
 import type { LabFacts } from '../lab/index.js';
+import type { BackendStats } from '../lab-contract/backend-records.js';
 
-export type { BackendStats } from '../lab/backend/app.js';
+export type { BackendStats } from '../lab-contract/backend-records.js';
 
 /**
  * Every lab backend's GET /stats after a run: the sessions it holds and the replication it did, the price of

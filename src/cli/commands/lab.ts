@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
-import { sessionModes } from '../../lab/backend/config.js';
 import { balancerKinds } from '../../lab/balancer/kinds.js';
 import { type LabFacts, startLab, stopLab } from '../../lab/index.js';
 import { respawnBackend } from '../../lab/respawn.js';
 import { isUnowned, type LabState, listLabStates, readLabState } from '../../lab/state.js';
 import { labStatus } from '../../lab/status.js';
+import { sessionModes } from '../../lab-contract/backend-config.js';
 import { parseDuration } from '../../util/duration.js';
 
 type Write = (text: string) => void;

@@ -4,7 +4,7 @@ export const balancerKinds = [
   'haproxy-source',
   'nginx-iphash',
   'nginx-cookie-hash',
-  // Node stand-ins (builtin.ts) for machines without HAProxy or nginx.
+  // Node stand-ins (src/lab-builtin-balancer/) for machines without HAProxy or nginx.
   'builtin-roundrobin',
   'builtin-cookie',
   'builtin-source',

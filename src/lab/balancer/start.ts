@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../../errors.js';
+import type { BuiltinBalancerConfig, BuiltinMode } from '../../lab-contract/builtin-balancer-config.js';
 import { requireExecutable } from '../components.js';
 import { balancerBundlePath } from '../paths.js';
 import { answersOk, outputTail } from '../probe.js';
 import { isRunning, type OwnedProcess, spawnOwned } from '../processes.js';
-import type { BuiltinBalancerConfig, BuiltinMode } from './builtin.js';
 import { haproxyConfig } from './haproxy.js';
-import type { BalancerKind, UpstreamServer } from './kinds.js';
+import { type BalancerKind, haproxyPinCookie, type UpstreamServer } from './kinds.js';
 import { nginxConfig } from './nginx.js';
 
 export interface BalancerRecord {
@@ -68,6 +68,7 @@ export function startBalancer(input: StartBalancerInput): BalancerRecord {
       mode: builtinModes[input.kind],
       port: input.port,
       servers: input.servers,
+      pinCookie: haproxyPinCookie,
     };
     writeFileSync(configPath, JSON.stringify(config));
     const owned = spawnOwned(process.execPath, [balancerBundlePath, configPath], { env: {}, outputPath });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { sessionModes } from '../../lab/backend/config.js';
 import { balancerKinds } from '../../lab/balancer/kinds.js';
+import { sessionModes } from '../../lab-contract/backend-config.js';
 import { duration, strictObject } from './common.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../../src/lab/index.js';
-import { bundleBackend, call, cookieHeader, loginBody } from './helpers.js';
+import { bundleBackend, call, cookieHeader, loginBody } from '../lab/helpers.js';
 
 /**
  * The built-in balancer (a Node stand-in for HAProxy and nginx on machines without them), as the lab runs it:

@@ -1,3 +1,4 @@
+import type { ReplicationTraffic } from '../lab-contract/backend-records.js';
 import type { HeldSessions, MemorySessionStore, Session, SessionStore } from './store.js';
 
 /** The body of `POST /_lab/replicate`: a session that was set, or deleted when `session` is null. */
@@ -7,12 +8,6 @@ export interface ReplicationMessage {
 }
 
 export const replicationPath = '/_lab/replicate';
-
-/** Replication payload (JSON bodies) this backend sent to peers that took it, and received from peers. */
-export interface ReplicationTraffic {
-  sentBytes: number;
-  receivedBytes: number;
-}
 
 /**
  * Sessions kept locally and copied to every peer after a fixed lag, as clustered session managers do

@@ -1,14 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackendServer, parseLoginBody, readCookie } from '../../src/lab/backend/app.js';
-import { type BackendConfig, parseBackendEnv } from '../../src/lab/backend/config.js';
-import { JwtSessions } from '../../src/lab/backend/jwt.js';
-import type { GroundTruthLine } from '../../src/lab/backend/log.js';
-import { ReplicatedSessionStore } from '../../src/lab/backend/replicated-store.js';
-import { MemorySessionStore } from '../../src/lab/backend/store.js';
+import { createBackendServer, parseLoginBody, readCookie } from '../../src/lab-backend/app.js';
+import { JwtSessions } from '../../src/lab-backend/jwt.js';
+import { ReplicatedSessionStore } from '../../src/lab-backend/replicated-store.js';
+import { MemorySessionStore } from '../../src/lab-backend/store.js';
+import { type BackendConfig, parseBackendEnv } from '../../src/lab-contract/backend-config.js';
+import type { GroundTruthLine } from '../../src/lab-contract/backend-records.js';
 import { seededRandom } from '../../src/util/random.js';
-import { call, cookieHeader, loginBody } from './helpers.js';
+import { call, cookieHeader, loginBody } from '../lab/helpers.js';
 
 const baseEnv = {
   LAB_BACKEND_NAME: 'b7',

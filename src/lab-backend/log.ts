@@ -1,20 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-
-/** One line of a backend's log: what it was asked and what it knew when it answered (the ground truth). */
-export interface GroundTruthLine {
-  time: string;
-  requestId: string | null;
-  vuId: string | null;
-  method: string;
-  path: string;
-  status: number;
-  backend: string;
-  /** Whether the credential sent was valid here; null when none was sent. */
-  sessionFound: boolean | null;
-  /** Whom the backend answered as, null when nobody. */
-  user: string | null;
-  faultInjected?: true;
-}
+import type { GroundTruthLine } from '../lab-contract/backend-records.js';
 
 export interface GroundTruthLog {
   write(line: GroundTruthLine): void;

@@ -1,6 +1,6 @@
-import { seededRandom } from '../../util/random.js';
+import { type BackendConfig, parseBackendEnv } from '../lab-contract/backend-config.js';
+import { seededRandom } from '../util/random.js';
 import { createBackendServer, type Sessions } from './app.js';
-import { type BackendConfig, parseBackendEnv } from './config.js';
 import { JwtSessions } from './jwt.js';
 import { openGroundTruthLog } from './log.js';
 import { RedisSessionStore } from './redis-store.js';

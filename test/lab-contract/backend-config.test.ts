@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LabError } from '../../src/errors.js';
-import { backendEnv, parseBackendEnv } from '../../src/lab/backend/config.js';
+import { backendEnv, parseBackendEnv } from '../../src/lab-contract/backend-config.js';
 
 const minimal = {
   LAB_BACKEND_NAME: 'b1',

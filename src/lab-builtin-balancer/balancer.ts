@@ -7,16 +7,9 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { haproxyPinCookie, type UpstreamServer } from './kinds.js';
+import type { BuiltinBalancerConfig } from '../lab-contract/builtin-balancer-config.js';
 
-/** How the built-in balancer picks a backend: rotation, an inserted pin cookie, or a hash of the client address. */
-export type BuiltinMode = 'roundrobin' | 'cookie' | 'source';
-
-export interface BuiltinBalancerConfig {
-  mode: BuiltinMode;
-  port: number;
-  servers: readonly UpstreamServer[];
-}
+type UpstreamServer = BuiltinBalancerConfig['servers'][number];
 
 /** A server that refused a connection sits out this long, as HAProxy's checks would take it out. */
 const downForMs = 1000;
@@ -42,13 +35,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * A small HTTP balancer for machines without HAProxy or nginx: round robin, cookie insert (HAProxy's
- * `SERVERID`, so the same classify rules read it) or a hash of the client address, with one retry on another
+ * A small HTTP balancer for machines without HAProxy or nginx: round robin, cookie insert (the config names it:
+ * HAProxy's, so the same classify rules read it) or a hash of the client address, with one retry on another
  * server when a connection is refused (HAProxy's `retries 1` + `option redispatch`). Not a production proxy:
  * no active health checks, bodies up to 1 MiB, HTTP/1.1 to the backends with keep-alive.
  */
 export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
-  const { servers, mode } = config;
+  const { servers, mode, pinCookie } = config;
   // 10,000 users on connections of their own: 256 sockets per backend left their requests queued here past
   // the users' timeouts (ETIMEDOUT in the 10,000-VU test).
   const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
@@ -65,7 +58,7 @@ export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
   };
   const pick = (req: IncomingMessage): { server: UpstreamServer | undefined; pin: boolean } => {
     if (mode === 'cookie') {
-      const name = cookieValue(req.headers.cookie, haproxyPinCookie);
+      const name = cookieValue(req.headers.cookie, pinCookie);
       const pinned = servers.find((server) => server.name === name);
       if (pinned !== undefined && isUp(pinned)) return { server: pinned, pin: false };
       return { server: rotate(), pin: true };
@@ -106,7 +99,7 @@ export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
         const headers = { ...answer.headers };
         if (pin) {
           const existing = headers['set-cookie'] ?? [];
-          headers['set-cookie'] = [...existing, `${haproxyPinCookie}=${server.name}; path=/`];
+          headers['set-cookie'] = [...existing, `${pinCookie}=${server.name}; path=/`];
         }
         res.writeHead(answer.statusCode ?? 502, headers);
         answer.pipe(res);

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { LabError } from '../../errors.js';
+import { LabError } from '../errors.js';
 
 export const sessionModes = ['memory', 'replicated', 'redis', 'jwt'] as const;
 export type SessionMode = (typeof sessionModes)[number];
 
-/** Everything one lab backend needs; the lab passes it as `LAB_*` environment variables (see `backendEnv`). */
+/**
+ * Everything one lab backend needs. The orchestrator encodes it as `LAB_*` environment variables (`backendEnv`)
+ * and the backend program decodes them (`parseBackendEnv`): both directions live here, so they cannot drift.
+ */
 export interface BackendConfig {
   name: string;
   host: string;

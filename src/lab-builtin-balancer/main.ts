@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type BuiltinBalancerConfig, createBuiltinBalancer } from './builtin.js';
+import type { BuiltinBalancerConfig } from '../lab-contract/builtin-balancer-config.js';
+import { createBuiltinBalancer } from './balancer.js';
 
 /** The built-in balancer's process (bundled to dist/lab/balancer.cjs): one argument, its JSON config file. */
 const configPath = process.argv[2];

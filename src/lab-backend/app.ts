@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { vuOfRequestId } from '../../traffic/request-ids.js';
-import type { BackendConfig } from './config.js';
+import type { BackendConfig } from '../lab-contract/backend-config.js';
+import type { BackendStats, GroundTruthLine } from '../lab-contract/backend-records.js';
+import { vuOfRequestId } from '../traffic/request-ids.js';
 import type { JwtSessions } from './jwt.js';
-import type { GroundTruthLine, GroundTruthLog } from './log.js';
+import type { GroundTruthLog } from './log.js';
 import { RedisSessionStore } from './redis-store.js';
-import {
-  ReplicatedSessionStore,
-  type ReplicationMessage,
-  type ReplicationTraffic,
-  replicationPath,
-} from './replicated-store.js';
+import { ReplicatedSessionStore, type ReplicationMessage, replicationPath } from './replicated-store.js';
 import type { SessionStore } from './store.js';
 
 /** Who a request's credential says it is: `found` null when it carried none. */
@@ -176,20 +172,6 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
   // Longer than any balancer's idle timeout, so a balancer never reuses a connection the backend just closed.
   server.keepAliveTimeout = 65_000;
   return server;
-}
-
-/**
- * GET /stats: what clients asked for, and the price of the session design on this backend: the sessions it
- * holds in its own memory and their bytes, the replication payload it exchanged with peers (replicated mode),
- * the sessions in the shared store (redis mode).
- */
-export interface BackendStats {
-  backend: string;
-  requests: number;
-  sessions: number;
-  sessionBytes: number;
-  replication: ReplicationTraffic | null;
-  storeSessions: number | null;
 }
 
 async function backendStats(
