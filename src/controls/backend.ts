@@ -45,17 +45,3 @@ export function detectBackendSign(answers: readonly ResponseHeaders[]): Extracto
   if (answers.some((headers) => /\.[^.]+$/.test(setCookie(headers, 'JSESSIONID') ?? ''))) return jvmRoute;
   return undefined;
 }
-
-/** How to make each common balancer say which backend served an answer (a header the rule can read). */
-export const backendHeaderAdvice = [
-  'stickiness cannot be measured: no answer says which backend served it. Add a header, then set',
-  'classify.backend: { from: header, name: x-served-by }',
-  '  HAProxy:  http-response set-header X-Served-By %s   (in the backend section)',
-  '  nginx:    add_header X-Served-By $upstream_addr always;',
-  '  Caddy:    reverse_proxy { header_down X-Served-By {rp.upstream.hostport} }',
-  '  Apache:   Header always set X-Served-By "%{BALANCER_WORKER_NAME}e"   (mod_proxy_balancer, mod_headers)',
-  '  Traefik:  no upstream variable: have each backend set it, or read the sticky cookie',
-  '            (classify.backend: { from: cookie, name: <loadBalancer.sticky.cookie.name> })',
-  '  Envoy:    response_headers_to_add: [{ header: { key: x-served-by, value: "%UPSTREAM_HOST%" } }]',
-  '  or in the application: send your host name in X-Backend-Id on every answer.',
-];

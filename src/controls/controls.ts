@@ -14,7 +14,7 @@ import { toResponseRecord } from '../traffic/response-record.js';
 import { type Endpoint, type HttpContext, resolveEndpoint, type Sent, sendAs } from '../traffic/send.js';
 import { createVirtualUser, type VirtualUser } from '../traffic/virtual-user.js';
 import { redact } from '../util/redact.js';
-import { backendHeaderAdvice, detectBackendSign } from './backend.js';
+import { detectBackendSign } from './backend.js';
 import { type Answer, describeAnswer } from './evidence.js';
 import { type AnswerPair, type LoginAnswer, learnLoggedOut, learnLoginSuccess, sameAnswer } from './learn.js';
 import { probeLoginError } from './probe-error.js';
@@ -367,7 +367,10 @@ export async function runControls(input: ControlsInput): Promise<ControlsOutcome
           `classify.backend: ${JSON.stringify(sign)}`,
       );
     } else {
-      for (const line of backendHeaderAdvice) say(`backend identity: ${line}`);
+      say(
+        'backend identity: no answer says which backend served it, so stickiness cannot be measured; the ' +
+          "report's findings show how to add a header on the balancer",
+      );
     }
   }
 

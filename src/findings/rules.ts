@@ -1,4 +1,5 @@
 import type { Summary } from '../metrics/summary.js';
+import { backendHeaderAdvice } from './advice.js';
 import type { Finding, FindingRule, FindingsInput } from './types.js';
 import { list, percent, seconds } from './words.js';
 
@@ -37,8 +38,20 @@ function finding(
   severity: Finding['severity'],
   text: string,
   evidence: Finding['evidence'],
+  advice?: readonly string[],
 ): Finding {
-  return { rule, severity, text, evidence };
+  return { rule, severity, text, evidence, ...(advice === undefined ? {} : { advice: [...advice] }) };
+}
+
+/** No answer named its backend (errors alone do not count: a balancer's 502 names none in any setup). */
+function backendUnseen(summary: Summary): boolean {
+  return summary.counts.unknownBackend > 0 && backends(summary).every((backend) => backend.count === 0);
+}
+
+/** The mismatch rate at which sessions are lost wholesale, where there is one. */
+function lostWholesale(summary: Summary): number | undefined {
+  const mismatch = summary.mismatchRate.value;
+  return mismatch !== null && mismatch >= findingBounds.lostSessions ? mismatch : undefined;
 }
 
 const notStickyNotShared: FindingRule = {
@@ -57,6 +70,47 @@ const notStickyNotShared: FindingRule = {
           `(${percent(mismatch)} of authenticated answers were mismatches). Pin users to a backend (a balancer ` +
           'cookie) or share the sessions (an external store, replication, signed tokens).',
         { mismatchRate: mismatch, switchRate: switches, mismatches: summary.mismatchRate.mismatches },
+      ),
+    ];
+  },
+};
+
+const lostUnseen: FindingRule = {
+  id: 'sessions-lost-backend-unseen',
+  derive({ summary }) {
+    const mismatch = lostWholesale(summary);
+    if (mismatch === undefined || !backendUnseen(summary)) return [];
+    const { mismatches, of } = summary.mismatchRate;
+    return [
+      finding(
+        this.id,
+        'critical',
+        `Sessions were lost wholesale: ${percent(mismatch)} of authenticated answers were mismatches ` +
+          `(${mismatches} of ${of}), a rate that means the sessions are neither pinned to the backend that ` +
+          'holds them nor shared between backends (round robin over memory sessions loses (N-1)/N of them). ' +
+          'No answer said which backend served it, so whether users were pinned (stickiness) cannot be ' +
+          'measured: add a header that names the backend, as below.',
+        { mismatchRate: mismatch, mismatches, authenticated: of },
+        backendHeaderAdvice,
+      ),
+    ];
+  },
+};
+
+const stickinessUnmeasured: FindingRule = {
+  id: 'stickiness-not-measured',
+  derive({ summary }) {
+    // With sessions lost wholesale, sessions-lost-backend-unseen says this and more.
+    if (!backendUnseen(summary) || lostWholesale(summary) !== undefined) return [];
+    return [
+      finding(
+        this.id,
+        'info',
+        `Stickiness cannot be measured: none of the ${summary.counts.unknownBackend} answers said which ` +
+          'backend served it, so backend shares, load skew, affinity and switches are not known. Add a header ' +
+          'that names the backend:',
+        { unknownBackend: summary.counts.unknownBackend },
+        backendHeaderAdvice,
       ),
     ];
   },
@@ -114,7 +168,8 @@ const everyoneOnOneBackend: FindingRule = {
 const fewerBackendsThanListed: FindingRule = {
   id: 'fewer-backends-than-listed',
   derive({ summary, listedBackends }) {
-    if (listedBackends.length === 0) return [];
+    // Where no answer named a backend, none is known to have answered: stickiness-not-measured says so.
+    if (listedBackends.length === 0 || backendUnseen(summary)) return [];
     const counts = summary.backendShare;
     const silent = listedBackends.filter((name) => (counts[name]?.count ?? 0) === 0);
     if (silent.length === 0) return [];
@@ -216,12 +271,14 @@ const errorsDuringChaos: FindingRule = {
 /** Every rule, in the order their findings are shown. Adding a rule is adding it here. */
 export const findingRules: readonly FindingRule[] = [
   notStickyNotShared,
+  lostUnseen,
   pinnedElsewhere,
   everyoneOnOneBackend,
   fewerBackendsThanListed,
   regularSessionAge,
   cookieDropped,
   errorsDuringChaos,
+  stickinessUnmeasured,
 ];
 
 /** The findings of a run: every rule over the same input, most severe first (rule order within). */

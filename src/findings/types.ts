@@ -12,6 +12,8 @@ export interface Finding {
   text: string;
   /** The evidence, by metric name (ratios as 0..1, times in ms). */
   evidence: Record<string, number>;
+  /** What to change, line by line as a config would show it (shown under the sentence). */
+  advice?: string[];
 }
 
 /** A chaos action as the findings name it: its id (as in `summary.impact`), what it did, to what. */

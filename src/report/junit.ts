@@ -43,7 +43,10 @@ function testcase(threshold: ThresholdVerdict): string {
 /** The findings as the suite's output, one sentence a line, which CI test views show beside the cases. */
 function findingsOutput(result: RunResult): string[] {
   if (result.findings.length === 0) return [];
-  const lines = result.findings.map((found) => `${found.severity}: ${found.text}`);
+  const lines = result.findings.flatMap((found) => [
+    `${found.severity}: ${found.text}`,
+    ...(found.advice ?? []).map((line) => `    ${line}`),
+  ]);
   return [`    <system-out>${escapeXml(['Findings:', ...lines].join('\n'))}</system-out>`];
 }
 

@@ -1,5 +1,5 @@
 import type { RunResult } from './result.js';
-import { buildReportView, type Cell, type Section, type Text } from './view.js';
+import { buildReportView, type Cell, type Note, type Section, type Text } from './view.js';
 
 const barWidth = 10;
 
@@ -35,7 +35,15 @@ function renderSection(section: Section): string {
   }
   // A section of lines alone is a list, so that each sentence stays a paragraph of its own.
   const bullet = section.head.length > 0 ? '' : '- ';
-  if (section.notes.length > 0) lines.push('', ...section.notes.map((note) => `${bullet}${toneText(note)}`));
+  // Detail lines are a config to copy: a code block inside the item (indented to its text).
+  const indent = ' '.repeat(bullet.length);
+  const detail = (note: Note): string[] =>
+    note.detail === undefined
+      ? []
+      : ['', ...['```', ...note.detail, '```'].map((line) => `${indent}${line}`)];
+  if (section.notes.length > 0) {
+    lines.push('', ...section.notes.flatMap((note) => [`${bullet}${toneText(note)}`, ...detail(note)]));
+  }
   return lines.join('\n');
 }
 

@@ -119,6 +119,7 @@ export const runResultSchema = z
         severity: z.enum(findingSeverities),
         text: z.string(),
         evidence: z.record(z.string(), z.number()),
+        advice: z.array(z.string()).optional(),
       }),
     ),
     thresholds: z.array(thresholdSchema),

@@ -89,7 +89,9 @@ function renderSection(section: Section, style: Style, color: boolean): string {
     for (const row of section.rows) table.push(row.map((value) => cell(value, style, color)));
     lines.push(table.toString());
   }
-  lines.push(...section.notes.map((note) => tone(style, note)));
+  for (const note of section.notes) {
+    lines.push(tone(style, note), ...(note.detail ?? []).map((line) => `    ${line}`));
+  }
   return lines.join('\n');
 }
 

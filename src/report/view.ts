@@ -27,6 +27,10 @@ export interface Bar {
   bar: number;
 }
 export type Cell = string | Text | Bar;
+/** A line after a table; `detail` lines go under it as written (a config to copy), not as prose. */
+export interface Note extends Text {
+  detail?: string[];
+}
 
 export interface Section {
   title: string;
@@ -35,7 +39,7 @@ export interface Section {
   align: Array<'left' | 'right'>;
   rows: Cell[][];
   /** Lines after the table (a section with no columns is its lines alone). */
-  notes: Text[];
+  notes: Note[];
 }
 
 export interface ReportView {
@@ -335,7 +339,10 @@ function findingsSection(findings: readonly Finding[]): Section {
     notes:
       findings.length === 0
         ? [text('none: no rule found a problem in these numbers')]
-        : findings.map((found) => text(`${found.severity}: ${found.text}`, severityTone[found.severity])),
+        : findings.map((found) => ({
+            ...text(`${found.severity}: ${found.text}`, severityTone[found.severity]),
+            ...(found.advice === undefined ? {} : { detail: found.advice }),
+          })),
   };
 }
 

@@ -180,13 +180,12 @@ describe('preflight controls: backend identity', () => {
     expect(lines.join('\n')).toContain('using classify.backend: {"from":"cookie","name":"SERVERID"}');
   });
 
-  it('says stickiness cannot be measured, and how to add a header on each balancer', async () => {
+  it("says stickiness cannot be measured, pointing at the report's findings for the header to add", async () => {
     const { outcome, lines } = await controlsOn({ backendSign: 'none' });
     expect(outcome.report.backend.measurable).toBe(false);
-    const text = lines.join('\n');
-    expect(text).toContain('stickiness cannot be measured');
-    for (const balancer of ['HAProxy', 'nginx', 'Caddy', 'Apache', 'Traefik', 'Envoy'])
-      expect(text).toContain(balancer);
+    expect(lines.join('\n')).toContain(
+      "no answer says which backend served it, so stickiness cannot be measured; the report's findings",
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Classification } from '../../src/classify/types.js';
+import { backendHeaderAdvice } from '../../src/findings/advice.js';
 import { deriveFindings, findingRules } from '../../src/findings/rules.js';
 import type { FindingsInput } from '../../src/findings/types.js';
 import { MetricsAggregator } from '../../src/metrics/aggregator.js';
@@ -107,6 +108,56 @@ describe('the findings rules', () => {
       },
     });
     expect(summary.mismatchRate.value).toBeGreaterThan(0.05);
+    expect(rulesOf(summary)).toEqual([]);
+  });
+
+  it('sessions lost wholesale where no answer names its backend: round robin behind a balancer that says nothing', () => {
+    // As above, but the rules read no backend: every answer's backend is unknown.
+    const summary = scriptedSummary({
+      answer: (vu, step) => ({
+        class: (vu + step) % listed.length === vu % listed.length ? 'ok' : 'mismatch',
+        backend: 'unknown',
+      }),
+    });
+    expect(summary.switchRate).toBeNull();
+    const found = deriveFindings(input(summary));
+    // Not "fewer backends than listed" either: nothing is known of which answered.
+    expect(found.map((entry) => entry.rule)).toEqual(['sessions-lost-backend-unseen']);
+    expect(found[0]?.severity).toBe('critical');
+    expect(found[0]?.text).toMatch(
+      /^Sessions were lost wholesale: 66% of authenticated answers were mismatches \(396 of 600\), a rate that means the sessions are neither pinned to the backend that holds them nor shared/,
+    );
+    expect(found[0]?.text).toContain('cannot be measured');
+    expect(found[0]?.evidence).toMatchObject({ mismatches: 396, authenticated: 600 });
+    expect(found[0]?.advice).toEqual(backendHeaderAdvice);
+  });
+
+  it('a run whose answers name no backend says stickiness cannot be measured, and how to add a header', () => {
+    const summary = scriptedSummary({ answer: () => ({ class: 'ok', backend: 'unknown' }) });
+    const found = deriveFindings(input(summary));
+    expect(found.map((entry) => entry.rule)).toEqual(['stickiness-not-measured']);
+    expect(found[0]).toMatchObject({ severity: 'info', evidence: { unknownBackend: 600 } });
+    expect(found[0]?.text).toMatch(
+      /^Stickiness cannot be measured: none of the 600 answers said which backend/,
+    );
+    const advice = found[0]?.advice?.join('\n') ?? '';
+    for (const balancer of ['HAProxy', 'nginx', 'Caddy', 'Apache', 'Traefik', 'Envoy'])
+      expect(advice).toContain(`${balancer}:`);
+    // A few lost sessions (a restart) are no cause for more.
+    const restart = scriptedSummary({
+      answer: (vu, step) => ({ class: step === 20 && vu < 4 ? 'mismatch' : 'ok', backend: 'unknown' }),
+    });
+    expect(rulesOf(restart)).toEqual(['stickiness-not-measured']);
+  });
+
+  it('errors that name no backend (a balancer 502) do not make a measured run unmeasured', () => {
+    const summary = scriptedSummary({
+      answer: (vu, step) =>
+        step === 5
+          ? { class: 'error', reason: 'http_5xx', backend: 'unknown' }
+          : { class: 'ok', backend: pinnedBackend(vu) },
+    });
+    expect(summary.counts.unknownBackend).toBe(12);
     expect(rulesOf(summary)).toEqual([]);
   });
 

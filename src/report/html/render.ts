@@ -76,7 +76,10 @@ function section(view: Section): string {
       view.rows.map((row) => row.map(cell)),
       view.align,
     ),
-    ...view.notes.map((note) => `<p class="note">${tone(note)}</p>`),
+    ...view.notes.flatMap((note) => [
+      `<p class="note">${tone(note)}</p>`,
+      ...(note.detail === undefined ? [] : [`<pre class="advice">${h(note.detail.join('\n'))}</pre>`]),
+    ]),
     '</section>',
   ].join('\n');
 }
