@@ -1,7 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
-/** What the server does for one request: bytes to write, a pause, a FIN, a reset. */
-export type Step = { write: string | Buffer } | { waitMs: number } | 'end' | 'reset';
+/**
+ * What the server does for one request: bytes to write, a pause, a turn of the event loop, a FIN, a reset.
+ * A `turn` waits for no clock: the client's read of what was written runs before the next step (server and
+ * clients share this process's loop, and loopback delivers a write before the write returns).
+ */
+export type Step = { write: string | Buffer } | { waitMs: number } | 'turn' | 'end' | 'reset';
 
 /** The answer to the n-th request on a connection (counted from 0, over the whole server's life). */
 export type Script = (request: number) => readonly Step[];
@@ -23,6 +27,7 @@ async function play(socket: Socket, steps: readonly Step[]): Promise<void> {
     if (socket.destroyed) return;
     if (step === 'end') socket.end();
     else if (step === 'reset') socket.resetAndDestroy();
+    else if (step === 'turn') await new Promise((resolve) => setImmediate(resolve));
     else if ('waitMs' in step) await new Promise((resolve) => setTimeout(resolve, step.waitMs));
     else socket.write(bytesOf(step.write));
   }
