@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Case, corpus } from './corpus.js';
 import { startRawServer } from './raw-server.js';
 import { type Outcome, type Reading, type ReadOptions, readWithEngine, readWithNode } from './readers.js';
@@ -11,6 +12,7 @@ import { type Outcome, type Reading, type ReadOptions, readWithEngine, readWithN
  * is served, byte for byte and in the same pieces, to the engine's client and to node:http (llhttp); status,
  * the kept headers, the body's bytes, whether the connection was reused and how a failure failed must agree,
  * unless the case documents the difference. The TLS cases run in a child process that trusts the test's CA.
+ * With DIFFERENTIAL_TABLE=<file> the run writes every case's two answers there as a Markdown table.
  */
 
 const timeoutMs = 300;
@@ -39,6 +41,43 @@ function facts(reading: Reading): unknown {
   };
 }
 
+/** One row of the table: what each side answered, per request, and on how many connections. */
+interface Row {
+  name: string;
+  defect: number | undefined;
+  engine: string;
+  reference: string;
+  difference: string | undefined;
+}
+const rows: Row[] = [];
+
+function answer(reading: Reading): string {
+  const bodies = reading.outcomes.map((o) =>
+    o.body === '' ? '' : ` ${Buffer.byteLength(o.body, 'latin1')} B`,
+  );
+  const outcomes = summary(reading.outcomes)
+    .split(',')
+    .map((outcome, index) => `${outcome}${bodies[index] ?? ''}`);
+  return `${outcomes.join(', ')}; ${reading.connections} conn.`;
+}
+
+afterAll(() => {
+  const path = process.env.DIFFERENTIAL_TABLE;
+  if (path === undefined) return;
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
+  const lines = [
+    '| case | defect | engine | llhttp (node:http) | verdict |',
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (row) =>
+        `| ${cell(row.name)} | ${row.defect ?? ''} | ${row.engine} | ${row.reference} | ${
+          row.difference === undefined ? 'same' : `documented: ${cell(row.difference)}`
+        } |`,
+    ),
+  ];
+  writeFileSync(path, `${lines.join('\n')}\n`);
+});
+
 async function served(c: Case, read: (origin: string, connections: () => number) => Promise<Reading>) {
   const server = await startRawServer(c.script);
   try {
@@ -64,6 +103,13 @@ describe('differential: the engine reads what llhttp reads', () => {
       const referenceAll = await served(c, (origin, connections) =>
         readWithNode(origin, optionsOf(c, undefined), connections),
       );
+      rows.push({
+        name: c.name,
+        defect: c.defect,
+        engine: answer(engine),
+        reference: answer(reference),
+        difference: c.differs?.why,
+      });
       if (c.differs !== undefined) {
         expect(summary(engine.outcomes), `${c.differs.why}; llhttp: ${summary(reference.outcomes)}`).toBe(
           c.differs.engine,
@@ -86,6 +132,13 @@ describe('differential: the engine reads what llhttp reads', () => {
     const results = JSON.parse(stdout) as { name: string; engine: Reading; reference: Reading }[];
     expect(results.length).toBe(corpus.filter((entry) => entry.tls === true).length);
     for (const { name, engine, reference } of results) {
+      rows.push({
+        name,
+        defect: undefined,
+        engine: answer(engine),
+        reference: answer(reference),
+        difference: undefined,
+      });
       expect(facts(engine), name).toEqual(facts(reference));
       expect(summary(engine.outcomes), name).not.toMatch(/\//);
     }
