@@ -35,7 +35,7 @@ export function obeyParent(requests: () => number, onStop: () => void): void {
 }
 
 /** Resolves when the parent closes our stdin: it has read what it needed. */
-export function released(): Promise<void> {
+function released(): Promise<void> {
   return new Promise((resolve) => {
     process.stdin.on('data', () => undefined);
     process.stdin.once('end', resolve);

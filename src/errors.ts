@@ -24,7 +24,6 @@ const exitCodeByErrorCode = {
   SC_LAB_COMPONENT_MISSING: ExitCode.preflightFailed,
   SC_DOCKER_API: ExitCode.aborted,
   SC_DOCKER_TIMEOUT: ExitCode.aborted,
-  SC_CHAOS_RESTORE: ExitCode.aborted,
   SC_LAB: ExitCode.aborted,
   SC_RUN_ABORTED: ExitCode.aborted,
   SC_OUTPUT_WRITE: ExitCode.aborted,
@@ -33,7 +32,7 @@ const exitCodeByErrorCode = {
 } as const satisfies Record<string, ExitCode>;
 export type ErrorCode = keyof typeof exitCodeByErrorCode;
 
-export function exitCodeFor(code: ErrorCode): ExitCode {
+function exitCodeFor(code: ErrorCode): ExitCode {
   return exitCodeByErrorCode[code];
 }
 
@@ -133,13 +132,6 @@ export class DockerTimeoutError extends SessionChaosError {
 
 function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** Chaos took a target down and could not bring it back (rollback or `recover`); what is left is named. */
-export class ChaosRestoreError extends SessionChaosError {
-  constructor(message: string) {
-    super('SC_CHAOS_RESTORE', message, { hint: 'see what is left with: session-chaos recover --dry-run' });
-  }
 }
 
 export class LabComponentMissingError extends SessionChaosError {

@@ -6,7 +6,7 @@ import type { ChaosEvent, ChaosSelector } from '../profile/schema/chaos.js';
  * driver only finds targets, acts on one, says whether it is back, and restores it.
  */
 
-export const targetActions = ['restart', 'stop', 'start', 'kill', 'pause', 'unpause'] as const;
+const targetActions = ['restart', 'stop', 'start', 'kill', 'pause', 'unpause'] as const;
 export type TargetAction = (typeof targetActions)[number];
 
 /**

@@ -5,7 +5,7 @@ import { type DockerDriverConfig, dockerDriverFrom } from './docker/driver.js';
 import type { ChaosDriver } from './driver.js';
 import { processDriver } from './process/driver.js';
 
-export type ChaosDriverName = (typeof chaosDrivers)[number];
+type ChaosDriverName = (typeof chaosDrivers)[number];
 
 /** How each driver is made: from a profile's chaos section, or from what a ledger kept (`recover`). */
 export interface DriverFactory {
@@ -30,7 +30,7 @@ function dockerConfig(config: Readonly<Record<string, unknown>>): DockerDriverCo
 }
 
 /** The one list of drivers: a new runtime (Kubernetes) is one more entry here. */
-export const driverRegistry: Record<ChaosDriverName, DriverFactory> = {
+const driverRegistry: Record<ChaosDriverName, DriverFactory> = {
   docker: {
     fromProfile: (chaos, env) =>
       dockerDriverFrom(chaos.docker.host === undefined ? {} : { host: chaos.docker.host }, env),
@@ -50,7 +50,7 @@ export function driverFactory(name: string): DriverFactory {
 }
 
 /** The drivers a plan's events use, in the order they first appear (exec needs none). */
-export function driversNeeded(plan: Plan): ChaosDriverName[] {
+function driversNeeded(plan: Plan): ChaosDriverName[] {
   const { chaos } = plan.profile;
   const names = chaos.events
     .filter((event) => event.action !== 'exec')

@@ -11,7 +11,7 @@ import type { ChaosAction } from './schedule.js';
 export type ActionOrigin = 'planned' | 'undo' | 'rollback';
 
 /** A rollback record's outcome is the restore's, said as it is: restored, already-fine, gone or failed. */
-export type ActionRecordOutcome = ActionOutcome | 'failed' | 'skipped' | RestoreResult['outcome'];
+type ActionRecordOutcome = ActionOutcome | 'failed' | 'skipped' | RestoreResult['outcome'];
 
 export interface ActionRecord {
   /** The planned action's seq (undo and rollback records carry the seq of what they undo, 0 for none). */
@@ -53,7 +53,7 @@ export interface ActionRecord {
 }
 
 /** An event the runtime reported about a target (Docker's event stream). */
-export interface TargetEventRecord {
+interface TargetEventRecord {
   driver: string;
   /** The runtime's own time for the event, on the run's clock. */
   atMs: number;
@@ -65,7 +65,7 @@ export interface TargetEventRecord {
 }
 
 /** Something that went wrong beside the actions (an event stream breaking), with when it did. */
-export interface JournalProblem {
+interface JournalProblem {
   atMs: number;
   message: string;
 }
@@ -91,7 +91,7 @@ export function impactId(record: Pick<ActionRecord, 'seq' | 'step'>): string {
 }
 
 /** At most this many runtime events are kept; a flapping container must not grow the journal without bound. */
-export const maxTargetEvents = 10_000;
+const maxTargetEvents = 10_000;
 
 export function createChaosJournal(): ChaosJournal {
   const actions: ActionRecord[] = [];

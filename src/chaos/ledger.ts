@@ -26,7 +26,7 @@ export interface LedgerEntry {
   state: 'open' | 'undone';
 }
 
-export interface LedgerFile {
+interface LedgerFile {
   version: 1;
   /** The run that wrote it: while it lives, it is the one to restore what it took down. */
   owner: ProcessIdentity;
@@ -34,7 +34,7 @@ export interface LedgerFile {
   entries: LedgerEntry[];
 }
 
-export const ledgerVersion = 1;
+const ledgerVersion = 1;
 
 /**
  * `$SESSION_CHAOS_STATE_DIR/ledger`, else `$XDG_STATE_HOME/session-chaos/ledger`, else

@@ -44,7 +44,7 @@ export interface ChaosRunnerOptions {
 }
 
 /** A target this run took down and has not brought back, with the driver that did it. */
-export interface TakenDown {
+interface TakenDown {
   driver: string;
   target: ChaosTarget;
 }

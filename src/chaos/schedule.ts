@@ -53,7 +53,7 @@ export interface ScheduleInput {
   matches: ReadonlyMap<number, readonly ChaosTarget[]>;
 }
 
-export const defaultExecTimeoutMs = 60_000;
+const defaultExecTimeoutMs = 60_000;
 
 /** Each event draws its times and its picks from streams of its own, so events do not shift each other. */
 function eventRandoms(seed: number, index: number): { times: Random; picks: Random } {

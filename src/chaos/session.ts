@@ -39,7 +39,7 @@ export interface ChaosSessionOptions {
  * A followed impact: its window lasts its length from when the action was done, unless a later step of the
  * same rolling action cuts it short.
  */
-export interface ImpactWindow {
+interface ImpactWindow {
   endAt(runMs: number): void;
   endNoSoonerThan(runMs: number): void;
 }

@@ -1,7 +1,7 @@
 export const responseClasses = ['ok', 'mismatch', 'wrong_user', 'expired', 'error', 'unexpected'] as const;
 export type ResponseClass = (typeof responseClasses)[number];
 
-export const errorReasons = ['refused', 'reset', 'timeout', 'other', 'http_5xx'] as const;
+const errorReasons = ['refused', 'reset', 'timeout', 'other', 'http_5xx'] as const;
 export type ErrorReason = (typeof errorReasons)[number];
 
 /**
@@ -11,8 +11,8 @@ export type ErrorReason = (typeof errorReasons)[number];
  * cookie (Set-Cookie with a past expiry or Max-Age=0): the session was lost once, on the answer that cleared
  * it (a mismatch); what the VU sends after it carries no session to lose.
  */
-export const unexpectedReasons = ['no_session', 'session_cleared'] as const;
-export type UnexpectedReason = (typeof unexpectedReasons)[number];
+const unexpectedReasons = ['no_session', 'session_cleared'] as const;
+type UnexpectedReason = (typeof unexpectedReasons)[number];
 
 export const reasons = [...errorReasons, ...unexpectedReasons] as const;
 export type Reason = ErrorReason | UnexpectedReason;

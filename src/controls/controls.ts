@@ -21,7 +21,7 @@ import { probeLoginError } from './probe-error.js';
 import type { ControlRequest, ControlsReport } from './report.js';
 
 /** Tries per backend for a fresh probe to reach its session (round robin over 3 needs 3; random needs more). */
-export const triesPerBackend = 4;
+const triesPerBackend = 4;
 
 export interface ControlsInput {
   plan: Plan;

@@ -47,7 +47,7 @@ export function sameAnswer(a: Answer, b: Answer, base: string): boolean {
 }
 
 /** Body markers of a logged-out page, most specific first (profile regexes take no flags). */
-export const bodyMarkers = [
+const bodyMarkers = [
   'type=["\']?password',
   'name=["\']?password',
   '[Nn]ot logged in',

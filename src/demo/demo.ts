@@ -9,7 +9,7 @@ import { stdoutPath } from '../report/write.js';
 const profilesDir = fileURLToPath(new URL('../../profiles/', import.meta.url));
 
 /** The seed's strategies in the order its argument goes: the problem, then each remedy and its price. */
-export const demoProfiles = [
+const demoProfiles = [
   'round-robin-memory.yaml',
   'sticky-cookie.yaml',
   'sticky-source-ip.yaml',

@@ -29,14 +29,14 @@ import type {
  * The API versions this client speaks. The version is negotiated (min of the engine's and ours), never pinned:
  * Debian's engine 20.10 speaks 1.41, Docker 29 refuses anything below 1.44.
  */
-export const oldestApiVersion: [number, number] = [1, 41];
-export const newestApiVersion: [number, number] = [1, 52];
+const oldestApiVersion: [number, number] = [1, 41];
+const newestApiVersion: [number, number] = [1, 52];
 
 /** An event line longer than this is not an event; the stream is broken. */
 const maxEventLineBytes = 1 << 20;
 const pingTimeoutMs = 5_000;
 /** Every request has a deadline: a hung engine must not hang the run (its end waits for chaos to settle). */
-export const defaultRequestTimeoutMs = 10_000;
+const defaultRequestTimeoutMs = 10_000;
 /** Docker's own default grace period, used to bound a stop or restart that gives none. */
 const dockerDefaultGraceS = 10;
 

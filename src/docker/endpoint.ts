@@ -7,7 +7,7 @@ export type DockerEndpoint =
   | { kind: 'unix'; socketPath: string; label: string }
   | { kind: 'tcp'; origin: string; tls?: { certPath: string }; label: string };
 
-export const defaultDockerSocket = '/var/run/docker.sock';
+const defaultDockerSocket = '/var/run/docker.sock';
 
 /**
  * Resolves the endpoint from `host` (chaos.docker.host, which wins) or DOCKER_HOST, with TLS when

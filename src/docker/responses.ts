@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The parts of Docker Engine API responses the tool reads (API 1.41 to 1.52). Unknown fields are allowed:
  * newer engines add fields, and a missing field we need is what must fail.
  */
-export const containerSummarySchema = z.object({
+const containerSummarySchema = z.object({
   Id: z.string().min(1),
   Names: z.array(z.string()).default([]),
   Image: z.string().default(''),

@@ -1,6 +1,6 @@
 /** The container-client contract the rest of chaos uses; tests inject a fake (testcontainers-style). */
 
-export const containerActions = ['restart', 'stop', 'start', 'kill', 'pause', 'unpause'] as const;
+const containerActions = ['restart', 'stop', 'start', 'kill', 'pause', 'unpause'] as const;
 export type ContainerAction = (typeof containerActions)[number];
 
 /**
@@ -25,7 +25,7 @@ export interface ContainerSummary {
   labels: Readonly<Record<string, string>>;
 }
 
-export type HealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy';
+type HealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy';
 
 export interface ContainerState {
   id: string;

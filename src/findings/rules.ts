@@ -7,7 +7,7 @@ import { list, percent, seconds } from './words.js';
  * The bounds the rules judge by. Each is far from what a working setup shows (a clean sticky run has no
  * mismatch, no switch, one backend per user), so that no rule fires on one.
  */
-export const findingBounds = {
+const findingBounds = {
   /** Mismatch rate from which sessions are lost wholesale (round robin over N backends loses (N-1)/N), not by
    * a replication lag or a restart. */
   lostSessions: 0.25,

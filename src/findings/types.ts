@@ -2,7 +2,7 @@ import type { Summary } from '../metrics/summary.js';
 
 /** `critical`: users lose their sessions or the setup cannot work; `warning`: worth a look; `info`: context. */
 export const findingSeverities = ['critical', 'warning', 'info'] as const;
-export type FindingSeverity = (typeof findingSeverities)[number];
+type FindingSeverity = (typeof findingSeverities)[number];
 
 /** A plain sentence about the run, with the numbers it rests on. */
 export interface Finding {
@@ -17,7 +17,7 @@ export interface Finding {
 }
 
 /** A chaos action as the findings name it: its id (as in `summary.impact`), what it did, to what. */
-export interface ChaosActionRef {
+interface ChaosActionRef {
   id: string;
   action?: string;
   target?: string;

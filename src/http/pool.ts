@@ -8,7 +8,7 @@ import { errorCodes } from './error-codes.js';
  * server had reset it. So a connection idle for longer than the server's hint (Keep-Alive: timeout=N) less
  * a margin, or than 4 s when the server gives none (Node's servers close at 5 s), is closed, not reused.
  */
-export const idleReuse = { defaultMs: 4000, marginMs: 2000, maxMs: 600_000 } as const;
+const idleReuse = { defaultMs: 4000, marginMs: 2000, maxMs: 600_000 } as const;
 
 function reuseWindowMs(serverIdleTimeoutMs: number | undefined): number {
   if (serverIdleTimeoutMs === undefined) return idleReuse.defaultMs;

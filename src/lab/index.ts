@@ -25,7 +25,6 @@ import { waitUntil } from './wait.js';
 export type { GroundTruthLine } from '../lab-contract/backend-records.js';
 export type { LabFacts } from './facts.js';
 export type { LabOptions } from './options.js';
-export type { LabState, Runtime } from './state.js';
 
 export interface Lab extends LabFacts {
   /** Stops and removes everything the lab started. Safe to call twice. */

@@ -4,7 +4,7 @@ import { sessionModes } from '../lab-contract/backend-config.js';
 import { balancerKinds } from './balancer/kinds.js';
 
 /** What a lab is made of; shared by `startLab` and `session-chaos lab up`, so both check the same things. */
-export const labOptionsSchema = z.strictObject({
+const labOptionsSchema = z.strictObject({
   balancer: z.enum(balancerKinds),
   sessions: z.enum(sessionModes),
   backends: z.number().int().min(1).max(16).default(3),

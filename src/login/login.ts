@@ -39,7 +39,7 @@ export function loginSetup(
 }
 
 /** What a login's answer looked like, for preflight's controls and messages (a body may hold a credential). */
-export interface LoginDetail {
+interface LoginDetail {
   url: string;
   status?: number;
   errorCode?: string;
@@ -81,7 +81,7 @@ function detailOf(endpoint: Endpoint, sent: Sent, wallNow: number): LoginDetail 
 }
 
 /** Why an answer with a success status is not a successful login by auth.login.success; undefined if it is. */
-export function missedSuccess(
+function missedSuccess(
   success: LoginSuccess | undefined,
   detail: LoginDetail,
   setCookie: string | string[] | undefined,

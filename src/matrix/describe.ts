@@ -32,7 +32,7 @@ function chaosClause(outcome: ScenarioOutcome): string {
  * One sentence per scenario on what was measured, with the numbers: what a reader of the demo takes away
  * next to the table.
  */
-export function describeOutcome(outcome: ScenarioOutcome): string {
+function describeOutcome(outcome: ScenarioOutcome): string {
   const title = outcome.description ?? outcome.strategy;
   if (outcome.skipped !== undefined) return `${title}: not run, ${outcome.skipped}.`;
   const result = outcome.result;

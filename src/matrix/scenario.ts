@@ -12,7 +12,7 @@ import { type BackendStats, readBackendStats } from './backend-stats.js';
 import { bindPlanToLab, chooseLab, type LabPlatform } from './lab-binding.js';
 
 /** The lab a scenario ran on, as the matrix reports it. */
-export interface ScenarioLab {
+interface ScenarioLab {
   /** The lab's id: its containers carry the label session-chaos.lab=<id>. */
   id: string;
   balancer: string;

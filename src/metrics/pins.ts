@@ -2,7 +2,7 @@ import type { ResponseClass } from '../classify/types.js';
 import type { PinMap } from './summary.js';
 
 /** Rows and columns of the pin map: 200 VUs by 600 columns stays a few hundred kB in the JSON and the page. */
-export const pinMapLimits = { rows: 200, columns: 600 } as const;
+const pinMapLimits = { rows: 200, columns: 600 } as const;
 
 /** A cell's low byte: 0 no response in that second, 1..254 the backend's index + 1, 255 unknown backend. */
 export const pinCell = {

@@ -56,7 +56,7 @@ export interface Summary {
   impact: EventImpact[];
 }
 
-export interface Counts {
+interface Counts {
   /** Responses and failed requests of the traffic phase (logins apart). */
   total: number;
   classes: Record<ResponseClass, number>;
@@ -95,7 +95,7 @@ export interface RequestSummary {
   mismatchRate: MismatchRate;
 }
 
-export interface Relogins {
+interface Relogins {
   /** Logins made after a VU's first one (any outcome). */
   total: number;
   byCause: Record<Exclude<LoginCause, 'initial'>, number>;
@@ -133,11 +133,11 @@ export interface SessionAges {
   max: number;
 }
 
-export interface Latency extends LatencyStats {
+interface Latency extends LatencyStats {
   byClass: Record<ResponseClass, LatencyStats>;
 }
 
-export interface Throughput {
+interface Throughput {
   requests: number;
   /** From the earliest intended start to the latest end among the responses; 0 with no responses. */
   durationMs: number;
@@ -146,7 +146,7 @@ export interface Throughput {
   okPerSecond: number;
 }
 
-export interface VuCounts {
+interface VuCounts {
   /** VUs seen in any record, or announced to the aggregator, whichever is more. */
   total: number;
   /** VUs with at least one response or error record. */

@@ -4,7 +4,7 @@ import { profileSchema } from './schema/index.js';
 export const profileSchemaFile = 'schema/profile.schema.json';
 
 /** The JSON Schema shipped in the package, generated from the same zod schema that validates profiles. */
-export function profileJsonSchema(): Record<string, unknown> {
+function profileJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(profileSchema, { io: 'input', unrepresentable: 'any' }),
     title: 'session-chaos profile',

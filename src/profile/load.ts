@@ -86,7 +86,7 @@ function toValue(document: Document, lineCounter: LineCounter): { value: unknown
 }
 
 /** Parses YAML or JSON (YAML 1.2 reads both), reporting every syntax error with its line and column. */
-export function parseProfileText(text: string): { value: unknown; problems: Problem[] } {
+function parseProfileText(text: string): { value: unknown; problems: Problem[] } {
   if (Buffer.byteLength(text) > limits.profileBytes) {
     const message = `the profile is larger than ${limits.profileBytes / 2 ** 20} MiB (see "Limits" in the README)`;
     return { value: undefined, problems: [{ path: '', message }] };

@@ -117,7 +117,7 @@ export const overrides = [
   },
 ] as const satisfies readonly Override[];
 
-export type OverrideKey = (typeof overrides)[number]['key'];
+type OverrideKey = (typeof overrides)[number]['key'];
 export type OverrideValues = Partial<Record<OverrideKey, string>>;
 
 function convert(text: string, kind: ValueKind): unknown {

@@ -4,13 +4,13 @@ import { renderMarkdown } from './markdown.js';
 import type { RunResult } from './result.js';
 import { renderSummaryTable } from './table.js';
 
-export interface RenderOptions {
+interface RenderOptions {
   /** ANSI colour, for the terminal table only. */
   color: boolean;
 }
 
 /** A format written to a file: the profile's `outputs.<field>`, its flag and its environment variable. */
-export interface FileOutput {
+interface FileOutput {
   field: string;
   flag: string;
   env: string;

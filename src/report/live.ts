@@ -12,7 +12,7 @@ const zeroClasses = Object.fromEntries(responseClasses.map((name) => [name, 0]))
 >;
 
 /** The run's counts so far, as its one aggregator holds them. */
-export interface LiveCounts {
+interface LiveCounts {
   classes: Readonly<Record<ResponseClass, number>>;
   logins: Readonly<Record<LoginOutcome, number>>;
 }

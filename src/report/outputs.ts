@@ -1,24 +1,15 @@
 import { OutputWriteError, type Problem } from '../errors.js';
 import type { Outputs } from '../profile/schema/outputs.js';
-import { fileFormats, serializeResult } from './formats.js';
+import { fileFormats } from './formats.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunResult } from './result.js';
 import { appendOutput, type OutputStreams, writeOutput } from './write.js';
-
-/** `--json FILE` (or `-` for stdout), written atomically. */
-export async function writeJsonResult(
-  path: string,
-  result: RunResult,
-  streams: OutputStreams,
-): Promise<void> {
-  await writeOutput(path, serializeResult(result), streams);
-}
 
 export interface ReportContext extends OutputStreams {
   env: NodeJS.ProcessEnv;
 }
 
-export function describeWriteError(path: string, error: unknown): string {
+function describeWriteError(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
     code === 'ENOSPC'

@@ -50,7 +50,7 @@ export function renderProgressLine(snapshot: ProgressSnapshot, options: Progress
     : line;
 }
 
-export interface ProgressStream {
+interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;
   columns?: number;

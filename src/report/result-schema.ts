@@ -136,7 +136,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const resultSchemaMatchesType: Same<z.output<typeof runResultSchema>, RunResult> = true;
 void resultSchemaMatchesType;
 
-export function resultJsonSchema(): Record<string, unknown> {
+function resultJsonSchema(): Record<string, unknown> {
   return { ...z.toJSONSchema(runResultSchema, { io: 'output' }), title: 'session-chaos result' };
 }
 

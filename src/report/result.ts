@@ -59,7 +59,7 @@ export interface ThresholdVerdict extends ThresholdResult {
   origin: ThresholdOrigin;
 }
 
-export type VerdictStatus = 'passed' | 'thresholds_failed' | 'aborted' | 'interrupted';
+type VerdictStatus = 'passed' | 'thresholds_failed' | 'aborted' | 'interrupted';
 
 export interface Verdict {
   status: VerdictStatus;

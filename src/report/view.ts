@@ -17,13 +17,13 @@ import type { ChaosJournalEntry, EngineFacts, RunResult, ThresholdVerdict, Verdi
  * What every human-readable report shows, as data: the terminal table and the Markdown summary render the same
  * view, so they cannot disagree about what a run found.
  */
-export type Tone = 'good' | 'bad' | 'warn';
+type Tone = 'good' | 'bad' | 'warn';
 export interface Text {
   text: string;
   tone?: Tone;
 }
 /** A share of 0..1 drawn as a bar. */
-export interface Bar {
+interface Bar {
   bar: number;
 }
 export type Cell = string | Text | Bar;
@@ -317,7 +317,7 @@ function impactCells(impact: Summary['impact'][number] | undefined): Cell[] {
   ];
 }
 
-export function thresholdRow(threshold: ThresholdVerdict): Cell[] {
+function thresholdRow(threshold: ThresholdVerdict): Cell[] {
   const unit = findMetric(threshold.metric)?.unit ?? 'factor';
   return [
     threshold.passed ? text('pass', 'good') : text('FAIL', 'bad'),
@@ -356,7 +356,7 @@ function thresholdsSection(thresholds: readonly ThresholdVerdict[]): Section {
   };
 }
 
-export function describeVerdict(verdict: Verdict, thresholdCount: number): Text {
+function describeVerdict(verdict: Verdict, thresholdCount: number): Text {
   const failed = verdict.failed.length;
   const counted = `${failed} of ${thresholdCount} thresholds failed`;
   const why = verdict.message === undefined ? '' : `: ${verdict.message}`;

@@ -49,7 +49,7 @@ function interruptMessage(signal: AbortSignal | undefined): string {
 }
 
 /** The rollback a second signal cut short, in words, with the commands that bring the rest back. */
-export function describeLeftDown(leftDown: readonly LeftDown[] | undefined): string | undefined {
+function describeLeftDown(leftDown: readonly LeftDown[] | undefined): string | undefined {
   if (leftDown === undefined) return undefined;
   if (leftDown.length === 0)
     return 'the chaos rollback was cut short by a second signal; nothing was left down';

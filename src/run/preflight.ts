@@ -6,7 +6,7 @@ import type { Plan } from '../profile/load.js';
 import type { HttpContext } from '../traffic/send.js';
 
 /** The target must answer HTTP at all; any status will do, a failed connection will not. */
-export async function checkTargetAnswers(targetUrl: string, context: HttpContext): Promise<void> {
+async function checkTargetAnswers(targetUrl: string, context: HttpContext): Promise<void> {
   const url = new URL(targetUrl);
   const answer = await exchange(
     context.connections.agentFor(0),

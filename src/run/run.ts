@@ -35,7 +35,7 @@ import { untilAborted } from './abortable.js';
 import { runPreflight } from './preflight.js';
 
 /** Sockets per origin over all source addresses; users beyond it share them (undici queues their requests). */
-export const connectionBudget = 256;
+const connectionBudget = 256;
 
 export interface RunDependencies {
   clock?: Clock;
@@ -71,7 +71,7 @@ export interface RunDependencies {
   onFailed?: (partial: PartialRun) => void;
 }
 
-export type RunPhase = 'preflight' | 'login' | 'traffic' | 'drain';
+type RunPhase = 'preflight' | 'login' | 'traffic' | 'drain';
 
 /** What a run that threw had seen. */
 export interface PartialRun {

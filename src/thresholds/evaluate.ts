@@ -8,7 +8,7 @@ export interface ThresholdResult extends Threshold {
   passed: boolean;
 }
 
-export function evaluateThreshold(summary: Summary, threshold: Threshold): ThresholdResult {
+function evaluateThreshold(summary: Summary, threshold: Threshold): ThresholdResult {
   const metric = findMetric(threshold.metric);
   // Thresholds are parsed against the same table, so a missing metric is a bug, not an input error.
   if (metric === undefined) throw new Error(`threshold on unknown metric ${threshold.metric}`);

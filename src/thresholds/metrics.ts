@@ -4,7 +4,7 @@ import type { Summary } from '../metrics/summary.js';
 export type MetricUnit = 'ratio' | 'count' | 'ms' | 'factor' | 'per_second';
 
 /** Which way is worse, for `compare --fail-on-regression`; `none` when neither direction is a regression. */
-export type Better = 'lower' | 'higher' | 'none';
+type Better = 'lower' | 'higher' | 'none';
 
 export interface MetricDefinition {
   name: string;

@@ -16,7 +16,7 @@ export interface ThresholdSettings {
   defaults?: boolean;
 }
 
-export interface DefaultThreshold {
+interface DefaultThreshold {
   expression: string;
   /** Why a CI job expects it, as `--dry-run` and the README say. */
   reason: string;
@@ -28,7 +28,7 @@ export interface DefaultThreshold {
  * The default verdict: a run passes only if no answer was another user's, no session was lost, and errors
  * stayed low outside the windows where chaos was meant to cause them.
  */
-export const defaultThresholds: readonly DefaultThreshold[] = [
+const defaultThresholds: readonly DefaultThreshold[] = [
   {
     expression: 'wrongUser==0',
     reason: 'an answer authenticated as another user is a security failure',

@@ -13,7 +13,7 @@ import type { Sleep } from './sleep.js';
 import type { VirtualUser } from './virtual-user.js';
 
 /** After a failed re-login a closed-model user waits at least this long, so a dead login page is not hammered. */
-export const reloginBackoffMs = 250;
+const reloginBackoffMs = 250;
 
 export interface TrafficOptions {
   model: 'closed' | 'open';

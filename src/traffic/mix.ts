@@ -1,7 +1,7 @@
 import type { TrafficRequest } from '../profile/schema/traffic.js';
 import { type Endpoint, resolveEndpoint } from './send.js';
 
-export interface MixEntry extends TrafficRequest {
+interface MixEntry extends TrafficRequest {
   /** The name records carry: the entry's name, or `METHOD path`. */
   label: string;
   endpoint: Endpoint;

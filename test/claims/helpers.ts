@@ -10,7 +10,7 @@ import type { RunResult } from '../../src/report/result.js';
 import { CollectingSink } from '../helpers/engine-fixtures.js';
 
 /** What the claims run on: the real balancers and Redis, backends as processes unless chaos needs Docker. */
-export function platform(runtime: LabPlatform['runtime']): LabPlatform {
+function platform(runtime: LabPlatform['runtime']): LabPlatform {
   return { runtime, balancers: new Set(balancerKinds), redis: true };
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's chromium (scripts/lab-setup.sh installs it); playwright-core drives it and downloads nothing. */
-export const chromiumPath = '/usr/bin/chromium';
+const chromiumPath = '/usr/bin/chromium';
 
 export interface OpenedPage {
   page: Page;

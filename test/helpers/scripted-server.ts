@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { vuOfRequestId } from '../../src/traffic/request-ids.js';
 
 /** What the server saw for one request: its ground truth, to compare with the engine's records. */
-export interface SeenRequest {
+interface SeenRequest {
   method: string;
   path: string;
   requestId: string | undefined;

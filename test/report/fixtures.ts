@@ -86,7 +86,7 @@ export const canaries = {
   cookie: 'CANARY-cookie-55de',
 };
 
-export const fixedJournal: ChaosJournalEntry[] = [
+const fixedJournal: ChaosJournalEntry[] = [
   {
     id: 'chaos-1',
     kind: 'action',

@@ -15,7 +15,7 @@ export interface Instance {
   truthLog: string;
 }
 
-export interface Launch {
+interface Launch {
   command: string;
   args: string[];
   env: Record<string, string>;

@@ -32,7 +32,7 @@ export function readTrace(path: string): TraceLine[] {
     .map((line) => JSON.parse(line) as TraceLine);
 }
 
-export type ClassCounts = Record<ResponseClass, number>;
+type ClassCounts = Record<ResponseClass, number>;
 
 export interface Verdicts {
   /** Per class: what the tool said (its trace), and what the app's own log says of the same requests. */

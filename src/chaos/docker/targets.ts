@@ -10,7 +10,7 @@ function globToRegExp(glob: string): RegExp {
  * Narrows Docker's answer to what the selector means here: Docker matches a name anywhere in the container
  * name (backend-1 would also match backend-10), the profile means the exact name or a glob.
  */
-export function matchesSelector(container: ContainerSummary, selector: ChaosSelector): boolean {
+function matchesSelector(container: ContainerSummary, selector: ChaosSelector): boolean {
   if (selector.name !== undefined && !globToRegExp(selector.name).test(container.name)) return false;
   if (selector.id !== undefined && !container.id.startsWith(selector.id)) return false;
   return true;

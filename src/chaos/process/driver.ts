@@ -9,12 +9,12 @@ import { execSucceeded, runExec } from '../exec.js';
 import { holdsSocket, listenerSockets, listenersOf } from './listeners.js';
 
 /** How a target is found at each action: by the port it listens on, a pid file, or one pid. */
-export type ProcessLocator =
+type ProcessLocator =
   | { kind: 'port'; port: number }
   | { kind: 'pidFile'; path: string }
   | { kind: 'pid'; pid: number; startTime: number };
 
-export type ProcessTargetDetail = {
+type ProcessTargetDetail = {
   locator: ProcessLocator;
   /** The command that starts it again (placeholders replaced), when the profile gave one. */
   start?: string[];

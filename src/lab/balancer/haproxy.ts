@@ -1,7 +1,7 @@
 import type { BalancerKind, UpstreamServer } from './kinds.js';
 import { haproxyPinCookie } from './kinds.js';
 
-export type HaproxyKind = Extract<BalancerKind, `haproxy-${string}`>;
+type HaproxyKind = Extract<BalancerKind, `haproxy-${string}`>;
 
 export interface HaproxyConfigInput {
   kind: HaproxyKind;
@@ -16,7 +16,7 @@ const balanceLines: Record<HaproxyKind, string[]> = {
 };
 
 /** What one lab's HAProxy is sized for: the 10,000 VUs the README promises, each on a connection of its own. */
-export const haproxyCapacity = { maxconn: 12_000, serverMaxconn: 256 } as const;
+const haproxyCapacity = { maxconn: 12_000, serverMaxconn: 256 } as const;
 
 /**
  * HAProxy 2.6 configuration for one lab. Checks are fast (500 ms, down after 2 failures) so that a stopped

@@ -1,6 +1,6 @@
 import type { BalancerKind, UpstreamServer } from './kinds.js';
 
-export type NginxKind = Extract<BalancerKind, `nginx-${string}`>;
+type NginxKind = Extract<BalancerKind, `nginx-${string}`>;
 
 export interface NginxConfigInput {
   kind: NginxKind;
@@ -15,7 +15,7 @@ export interface NginxConfigInput {
 }
 
 /** What one lab's nginx is sized for: the 10,000 VUs the README promises, each on a connection of its own. */
-export const nginxCapacity = {
+const nginxCapacity = {
   workers: 2,
   connectionsPerWorker: 24_576,
   filesPerWorker: 50_000,

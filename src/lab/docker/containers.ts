@@ -4,8 +4,8 @@ import { cliPath } from '../paths.js';
 import { engine } from './engine.js';
 
 export const labLabel = 'session-chaos.lab';
-export const roleLabel = 'session-chaos.role';
-export const backendLabel = 'session-chaos.backend';
+const roleLabel = 'session-chaos.role';
+const backendLabel = 'session-chaos.backend';
 
 export interface BackendContainerInput {
   labId: string;

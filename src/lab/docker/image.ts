@@ -18,7 +18,7 @@ import { LabError } from '../../errors.js';
 import { docker } from './cli.js';
 import { engine } from './engine.js';
 
-export const backendImageRepository = 'session-chaos-lab-backend';
+const backendImageRepository = 'session-chaos-lab-backend';
 const bundleInImage = '/app/backend.cjs';
 const imageLabel = 'session-chaos.image=lab-backend';
 
@@ -55,7 +55,7 @@ interface ImageFile {
  * A tag naming the image's content. System files count by path, size and mtime (hashing a 100 MB node
  * binary on every lab start would cost more than it saves); the bundle and Dockerfile count by content.
  */
-export function imageTag(files: readonly ImageFile[], bundlePath: string, dockerfile: string): string {
+function imageTag(files: readonly ImageFile[], bundlePath: string, dockerfile: string): string {
   const hash = createHash('sha256').update(dockerfile).update(readFileSync(bundlePath));
   for (const file of files) {
     const stat = statSync(file.source);

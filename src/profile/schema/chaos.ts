@@ -7,7 +7,7 @@ const port = z.number().int().min(1).max(65_535);
 
 export const chaosDrivers = ['docker', 'process'] as const;
 /** The selector keys each driver reads; any other key is refused, so a selector means one thing only. */
-export const selectorKeysOf = {
+const selectorKeysOf = {
   docker: ['name', 'id', 'label'],
   process: ['pid', 'pidFile', 'port'],
 } as const satisfies Record<(typeof chaosDrivers)[number], readonly string[]>;

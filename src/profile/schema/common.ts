@@ -1,4 +1,3 @@
-import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { didYouMean } from '../../util/did-you-mean.js';
 import { parseDuration } from '../../util/duration.js';
@@ -28,7 +27,7 @@ function durationLabel(ms: number): string {
 }
 
 /** `500ms`, `30s`, `2m`, `1h`, at most `maxMs`; parsed to milliseconds. */
-export function durationUpTo(maxMs: number) {
+function durationUpTo(maxMs: number) {
   return z.string({ error: 'expected a duration such as 500ms, 30s or 2m' }).transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined) {
@@ -79,8 +78,6 @@ export const regex = z.string().refine(
   },
   { error: (issue) => `expected a valid regular expression, got "${String(issue.input)}"` },
 );
-
-export const ipv4 = z.string().refine(isIPv4, { error: 'expected an IPv4 address' });
 
 export const positiveInt = z.number().int().positive();
 

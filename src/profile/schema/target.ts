@@ -20,4 +20,3 @@ export const targetSchema = strictObject({
       "The HTTP client that sends the run's requests: `engine` (session-chaos's own) or `undici` (llhttp), the reference to check a number against.",
     ),
 });
-export type Target = z.output<typeof targetSchema>;

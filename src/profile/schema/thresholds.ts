@@ -38,4 +38,3 @@ export const thresholdsSchema = z
   .describe(
     'Checked on the summary; any failure exits 1. wrongUser==0 is added unless a threshold names wrongUser.',
   );
-export type Thresholds = z.output<typeof thresholdsSchema>;

@@ -4,8 +4,8 @@ import { AssetMissingError } from '../../errors.js';
 
 // This module sits three levels below the package root both as source (src/report/html) and built (dist/...).
 const pageDir = fileURLToPath(new URL('../../../dist/report-page/', import.meta.url));
-export const pageScriptPath = `${pageDir}page.js`;
-export const pageStylePath = `${pageDir}page.css`;
+const pageScriptPath = `${pageDir}page.js`;
+const pageStylePath = `${pageDir}page.css`;
 
 export interface PageAssets {
   script: string;

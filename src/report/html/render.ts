@@ -9,7 +9,7 @@ import { backendColor, classColors, pageDataId, unknownBackendColor } from './pa
 import { chaosBands, clockOffsetMs, type PageData, sharedScales, timelineSeries } from './series.js';
 
 /** One section of the page: a run, or a matrix scenario that may not have run. */
-export interface HtmlRun {
+interface HtmlRun {
   heading: string;
   description?: string;
   /** What the matrix changed, why a scenario was skipped or failed. */

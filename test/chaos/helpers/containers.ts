@@ -10,7 +10,7 @@ const dockerEnv = { ...process.env, DOCKER_BUILDKIT: '0' };
 
 export const testImage = 'session-chaos-chaos-test:2';
 /** The same with a health check (exec form: there is no shell FROM scratch). */
-export const testHealthImage = 'session-chaos-chaos-test:2-health';
+const testHealthImage = 'session-chaos-chaos-test:2-health';
 export const testLabel = 'session-chaos.chaos-test';
 
 /**
@@ -28,7 +28,7 @@ const healthScript = `
 fetch('http://127.0.0.1:' + process.env.PORT + '/').then(() => process.exit(0), () => process.exit(1));
 `;
 
-export async function docker(args: readonly string[]): Promise<string> {
+async function docker(args: readonly string[]): Promise<string> {
   const { stdout } = await run('docker', args, { env: dockerEnv, maxBuffer: 16 << 20 });
   return stdout.trim();
 }

@@ -1,12 +1,12 @@
 import { Agent as HttpAgentOfNode, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgentOfNode, request as httpsRequest } from 'node:https';
-import { Client, errors as undiciErrors } from 'undici';
+import { errors as undiciErrors } from 'undici';
 import { Http1Agent } from '../../../src/http/agent.js';
 import { Deadlines } from '../../../src/http/deadlines.js';
 import type { HttpMethod, ResponseHeaders, ResponseSink } from '../../../src/http/types.js';
 
 /** How an exchange failed, in the terms both clients can be compared in. */
-export type Failure = 'parse' | 'reset' | 'timeout';
+type Failure = 'parse' | 'reset' | 'timeout';
 
 export interface Outcome {
   status?: number;
@@ -44,7 +44,7 @@ const timeoutCodes = new Set([
   'ABORT_ERR',
 ]);
 
-export function failureOf(code: string): Failure {
+function failureOf(code: string): Failure {
   if (code.startsWith('HPE_') || parseCodes.has(code)) return 'parse';
   if (timeoutCodes.has(code)) return 'timeout';
   return 'reset';
@@ -146,46 +146,6 @@ function codeOfError(error: unknown): string {
     return error.name === 'HTTPParserError' ? 'HPE_UNNAMED' : error.name;
   }
   return String(error);
-}
-
-/** The same exchanges through undici (llhttp), one connection, no pipelining. */
-export async function readWithUndici(
-  origin: string,
-  options: ReadOptions,
-  connections: () => number,
-  connect?: Client.Options['connect'],
-): Promise<Reading> {
-  const client = new Client(origin, {
-    pipelining: 1,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connectTimeout: options.timeoutMs,
-    ...(connect === undefined ? {} : { connect }),
-  });
-  const outcomes: Outcome[] = [];
-  try {
-    for (let i = 0; i < options.requests; i++) {
-      if (i > 0 && options.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
-      const outcome: Outcome = { headers: {}, body: '' };
-      try {
-        const response = await client.request({
-          path: '/',
-          method: options.method,
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-        outcome.status = response.statusCode;
-        outcome.headers = keptHeaders(response.headers as ResponseHeaders, options.keep);
-        for await (const chunk of response.body) outcome.body += (chunk as Buffer).toString('latin1');
-      } catch (error) {
-        outcome.code = codeOfError(error);
-        outcome.failure = failureOf(outcome.code);
-      }
-      outcomes.push(outcome);
-    }
-  } finally {
-    await client.destroy();
-  }
-  return { outcomes, connections: connections() };
 }
 
 /** The same exchanges through node:http (llhttp too, with Node's own policy around it), one socket. */
