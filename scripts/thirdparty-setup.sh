@@ -3,6 +3,7 @@
 # Debian's python3-django (for Debian's own /usr/bin/python3), and Node-RED, from npm into .thirdparty/ with
 # the lock file in test/thirdparty/fixtures/node-red/install (its 280 packages are the suite's alone, so they
 # stay out of the project's own lock file). express, express-session and morgan are devDependencies (npm ci).
+# The balancers in front of them (HAProxy, nginx) come from scripts/lab-setup.sh.
 # Idempotent, and quick when all is there. CI runs it as root from .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BalancerKind } from '../../src/lab/balancer/kinds.js';
-import { balancerIsUp, startBalancer } from '../../src/lab/balancer/start.js';
+import { startBalancer } from '../../src/lab/balancer/start.js';
 import { freePort } from '../../src/lab/ports.js';
 import { answersOk, outputTail } from '../../src/lab/probe.js';
 import { isRunning, type OwnedProcess, signalOwned, spawnOwned } from '../../src/lab/processes.js';
 import { waitUntil } from '../../src/lab/wait.js';
 import { type AppLogLine, parseAppLog } from './app-log.js';
 import type { Instance, ThirdPartyApp } from './apps.js';
+import { startNginxRoundRobin } from './nginx.js';
 
 /** Instances of one app behind a real balancer, all on 127.0.0.1 ports chosen now. */
 export interface Deployment {
@@ -21,9 +22,21 @@ export interface Deployment {
   stop(): Promise<void>;
 }
 
+/** The balancers a deployment can stand behind: the lab's HAProxy modes, and nginx as the suite writes it. */
+export type DeploymentBalancer =
+  | Extract<BalancerKind, 'haproxy-roundrobin' | 'haproxy-cookie'>
+  | 'nginx-roundrobin';
+
+/** A balancer in front of the instances, started in the foreground; readiness is the caller's wait. */
+export interface StartedBalancer {
+  url: string;
+  process: OwnedProcess;
+  outputPath: string;
+}
+
 export interface DeploymentOptions {
   app: ThirdPartyApp;
-  balancer: Extract<BalancerKind, 'haproxy-roundrobin' | 'haproxy-cookie'>;
+  balancer: DeploymentBalancer;
   instances: number;
   users: number;
   password: string;
@@ -72,20 +85,27 @@ export async function deploy(options: DeploymentOptions): Promise<Deployment> {
         },
       );
     }
-    const balancer = startBalancer({
-      kind: options.balancer,
-      port: await freePort(),
-      servers: instances.map(({ name, port }) => ({ name, port })),
-      labDir: dir,
-      // Read only by nginx-cookie-hash.
-      cookieName: '',
-    });
+    const port = await freePort();
+    const balancer: StartedBalancer =
+      options.balancer === 'nginx-roundrobin'
+        ? startNginxRoundRobin(port, instances, dir)
+        : startBalancer({
+            kind: options.balancer,
+            port,
+            servers: instances.map(({ name, port }) => ({ name, port })),
+            labDir: dir,
+            // Read only by nginx-cookie-hash.
+            cookieName: '',
+          });
     processes.push(balancer.process);
-    await waitUntil(() => balancerIsUp(balancer), {
-      what: `${options.balancer} to pass /healthz to an instance`,
-      timeoutMs: 10_000,
-      intervalMs: 100,
-    });
+    await waitUntil(
+      async () => {
+        if (!isRunning(balancer.process))
+          throw new Error(`${options.balancer} exited while starting: ${outputTail(balancer.outputPath)}`);
+        return answersOk(`${balancer.url}/healthz`);
+      },
+      { what: `${options.balancer} to pass /healthz to an instance`, timeoutMs: 10_000, intervalMs: 100 },
+    );
     return {
       url: balancer.url,
       dir,

@@ -1,9 +1,10 @@
 import { expressSession } from './apps.js';
-import { thirdPartySuite } from './suite.js';
+import { nginxRoundRobinSuite, thirdPartySuite } from './suite.js';
 
 /**
- * A stock express-session app (MemoryStore) on three instances, behind HAProxy: round robin loses about 2/3
- * of the sessions, cookie insertion none. The app's own morgan log is the ground truth, request by request.
+ * A stock express-session app (MemoryStore) on three instances, behind HAProxy and nginx: round robin loses
+ * about 2/3 of the sessions, cookie insertion none. The app's own morgan log is the ground truth, request by
+ * request.
  */
 
 const users = 20;
@@ -27,4 +28,6 @@ traffic:
     - path: /account
 `;
 
-thirdPartySuite({ app: expressSession, profile, users, requests, signedOut: '/signin' });
+const suite = { app: expressSession, profile, users, requests, signedOut: '/signin' };
+thirdPartySuite(suite);
+nginxRoundRobinSuite(suite);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlsReport } from '../../src/controls/report.js';
+import type { Finding } from '../../src/findings/types.js';
 import type { Summary } from '../../src/metrics/summary.js';
 import { type CliResult, runCli } from '../cli/run-cli.js';
 import type { Deployment } from './deployment.js';
@@ -8,7 +9,12 @@ import { judge, readTrace, type Verdicts } from './truth.js';
 
 export interface ToolRun extends CliResult {
   /** The result document of `--json`, as far as this suite reads it. */
-  result: { summary: Summary; controls?: ControlsReport; verdict: { status: string; exitCode: number } };
+  result: {
+    summary: Summary;
+    controls?: ControlsReport;
+    findings: Finding[];
+    verdict: { status: string; exitCode: number };
+  };
   verdicts: Verdicts;
 }
 
