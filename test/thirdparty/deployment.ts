@@ -23,7 +23,7 @@ export interface Deployment {
 }
 
 /** The balancers a deployment can stand behind: the lab's HAProxy modes, and nginx as the suite writes it. */
-export type DeploymentBalancer =
+type DeploymentBalancer =
   | Extract<BalancerKind, 'haproxy-roundrobin' | 'haproxy-cookie'>
   | 'nginx-roundrobin';
 

@@ -10,7 +10,7 @@ import type { StartedBalancer } from './deployment.js';
  * no directive), the request's headers passed on, and no header saying which instance answered. So the tool
  * sees no sign of the backend, as on most stock setups. Files stay in the deployment's directory.
  */
-export function nginxRoundRobinConfig(port: number, instances: readonly Instance[], dir: string): string {
+function nginxRoundRobinConfig(port: number, instances: readonly Instance[], dir: string): string {
   return [
     'daemon off;',
     'worker_processes 1;',
