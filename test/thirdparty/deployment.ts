@@ -23,9 +23,7 @@ export interface Deployment {
 }
 
 /** The balancers a deployment can stand behind: the lab's HAProxy modes, and nginx as the suite writes it. */
-type DeploymentBalancer =
-  | Extract<BalancerKind, 'haproxy-roundrobin' | 'haproxy-cookie'>
-  | 'nginx-roundrobin';
+type DeploymentBalancer = Extract<BalancerKind, 'haproxy-roundrobin' | 'haproxy-cookie'> | 'nginx-roundrobin';
 
 /** A balancer in front of the instances, started in the foreground; readiness is the caller's wait. */
 export interface StartedBalancer {
