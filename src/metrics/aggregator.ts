@@ -9,7 +9,7 @@ import {
 } from '../classify/types.js';
 import type { LoginCause, LoginOutcome, LoginRecord, ResponseRecord } from '../traffic/record.js';
 import { ImpactTracker } from './impact.js';
-import { mergedLatency, newLatencyHistogram, newSecondLatencyHistogram, recordLatencyMs } from './latency.js';
+import { mergedLatency, newLatencyHistogram, recordLatencyMs, SecondLatency } from './latency.js';
 import { PinTracker } from './pins.js';
 import { RequestTally } from './requests.js';
 import { VuTable } from './vu-table.js';
@@ -35,7 +35,7 @@ export interface TimelineCounts {
   logins: number;
   relogins: number;
   /** The latency of the responses that ended in this second. */
-  latency: Histogram;
+  latency: SecondLatency;
 }
 
 /** Everything the summary is computed from; read-only views into the aggregator's state. */
@@ -76,6 +76,12 @@ export interface Aggregates {
   byRequest: RequestTally;
 }
 
+/**
+ * A second's latency stays a histogram until answers end this many seconds after it; then only its figures
+ * are kept. Records reach the aggregator as their exchanges end, so none is expected that late.
+ */
+const secondsOpen = 3;
+
 const zeroClasses = (): Record<ResponseClass, number> =>
   Object.fromEntries(responseClasses.map((name) => [name, 0])) as Record<ResponseClass, number>;
 
@@ -107,6 +113,9 @@ export class MetricsAggregator {
   private firstStart = Number.POSITIVE_INFINITY;
   private lastEnd = Number.NEGATIVE_INFINITY;
   private readonly timeline = new Map<number, TimelineCounts>();
+  /** Seconds whose latency is still a histogram, and the newest second seen. */
+  private unsealed: number[] = [];
+  private newestSecond = Number.NEGATIVE_INFINITY;
   private trafficStart: number | undefined;
   /** Login ends seen before the traffic phase started: bucketed again from its start once that is known. */
   private loginEndsBeforeTraffic: number[] = [];
@@ -155,7 +164,7 @@ export class MetricsAggregator {
 
     const latencyMs = record.end - record.intendedStart;
     recordLatencyMs(this.classLatency[responseClass], latencyMs);
-    recordLatencyMs(bucket.latency, latencyMs);
+    bucket.latency.record(latencyMs);
     this.pins.response(vu, record.end - (this.trafficStart ?? 0), backend, responseClass);
     this.firstStart = Math.min(this.firstStart, record.intendedStart);
     this.lastEnd = Math.max(this.lastEnd, record.end);
@@ -201,6 +210,10 @@ export class MetricsAggregator {
   startTraffic(at: number): void {
     if (this.trafficStart !== undefined) return;
     this.trafficStart = at;
+    // The seconds count from a new origin now: what came before is over.
+    for (const second of this.unsealed) this.timeline.get(second)?.latency.seal();
+    this.unsealed = [];
+    this.newestSecond = Number.NEGATIVE_INFINITY;
     for (const [second, bucket] of this.timeline) {
       bucket.logins = 0;
       if (Object.values(bucket.classes).every((count) => count === 0)) this.timeline.delete(second);
@@ -281,10 +294,24 @@ export class MetricsAggregator {
         unknownBackend: 0,
         logins: 0,
         relogins: 0,
-        latency: newSecondLatencyHistogram(),
+        latency: new SecondLatency(),
       };
       this.timeline.set(second, bucket);
+      this.unsealed.push(second);
+      if (second > this.newestSecond) {
+        this.newestSecond = second;
+        this.sealBefore(second - secondsOpen);
+      }
     }
     return bucket;
+  }
+
+  private sealBefore(last: number): void {
+    if (this.unsealed.every((second) => second > last)) return;
+    this.unsealed = this.unsealed.filter((second) => {
+      if (second > last) return true;
+      this.timeline.get(second)?.latency.seal();
+      return false;
+    });
   }
 }

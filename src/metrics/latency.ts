@@ -8,9 +8,45 @@ export function newLatencyHistogram(): Histogram {
   return build({ numberOfSignificantValueDigits: 3, autoResize: true });
 }
 
-/** One second's latency, for the timeline: two significant digits are enough for a chart, at a tenth of the memory. */
-export function newSecondLatencyHistogram(): Histogram {
-  return build({ numberOfSignificantValueDigits: 2, autoResize: true });
+/** What the timeline shows of one second's latency. */
+export interface SecondLatencyStats {
+  count: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * One second's latency, for the timeline: a histogram (two significant digits are enough for a chart) while
+ * answers may still end in that second, then only the figures the timeline shows. A histogram holds about
+ * 10 kB, and a run has one second per second: kept whole, a 10-minute soak grew by 9 kB/s for them alone.
+ */
+export class SecondLatency {
+  #histogram: Histogram | undefined = build({ numberOfSignificantValueDigits: 2, autoResize: true });
+  #sealed: SecondLatencyStats | undefined;
+
+  /** After `seal`, a latency only counts: answers ending seconds late are not expected (records come as they end). */
+  record(ms: number): void {
+    if (this.#histogram !== undefined) recordLatencyMs(this.#histogram, ms);
+    else if (this.#sealed !== undefined) this.#sealed.count++;
+  }
+
+  seal(): void {
+    if (this.#histogram === undefined) return;
+    this.#sealed = this.stats();
+    this.#histogram.destroy();
+    this.#histogram = undefined;
+  }
+
+  stats(): SecondLatencyStats {
+    if (this.#sealed !== undefined) return { ...this.#sealed };
+    const histogram = this.#histogram;
+    if (histogram === undefined || histogram.totalCount === 0) return { count: 0, p50: 0, p99: 0 };
+    return {
+      count: histogram.totalCount,
+      p50: roundMs(histogram.getValueAtPercentile(50)),
+      p99: roundMs(histogram.getValueAtPercentile(99)),
+    };
+  }
 }
 
 export function mergedLatency(histograms: readonly Histogram[]): Histogram {

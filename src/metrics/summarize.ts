@@ -69,7 +69,7 @@ function timelineOf(aggregates: Aggregates): TimelineBucket[] {
         if (name !== undefined && count > 0) backends[name] = count;
       });
       if (counts.unknownBackend > 0) backends.unknown = counts.unknownBackend;
-      const stats = latencyStats(counts.latency);
+      const stats = counts.latency.stats();
       return {
         at: second * 1000,
         classes: { ...counts.classes },

@@ -257,6 +257,31 @@ describe('summarize: per-second latency and the pin map', () => {
     expect(timeline[2]?.latency?.p50).toBeCloseTo(50, 0);
   });
 
+  it('keeps a past second as its figures, not a histogram: a long run does not grow by one per second', () => {
+    const aggregator = new MetricsAggregator();
+    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 0, start: 0, end: 10 });
+    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 100, start: 100, end: 300 });
+    // An hour later: second 0 was sealed long ago, and what the timeline says of it is what it said then.
+    for (let second = 1; second <= 3600; second++) {
+      feed(aggregator, 1, 'ok', 'b1', {
+        intendedStart: second * 1000,
+        start: second * 1000,
+        end: second * 1000 + 5,
+      });
+    }
+    const sealed = aggregator.aggregates().timeline.get(0)?.latency;
+    expect(sealed?.stats()).toEqual({ count: 2, p50: expect.closeTo(10, 0), p99: expect.closeTo(200, -1) });
+    // An answer that ends in a sealed second is counted there, its latency only in the run's histograms.
+    feed(aggregator, 2, 'ok', 'b1', { intendedStart: 0, start: 0, end: 900 });
+    const { timeline, latency } = summarize(aggregator.aggregates());
+    expect(timeline[0]?.classes.ok).toBe(3);
+    expect(timeline[0]?.latency?.p99).toBeCloseTo(200, -1);
+    expect(latency.max).toBeCloseTo(900, -1);
+    // The last seconds are still open to answers that end in them.
+    feed(aggregator, 2, 'ok', 'b1', { intendedStart: 3599_000, start: 3599_000, end: 3599_990 });
+    expect(summarize(aggregator.aggregates()).timeline.at(-2)?.latency?.p99).toBeCloseTo(990, -1);
+  });
+
   it('marks per VU and second the backend, mismatches and re-logins', () => {
     const aggregator = new MetricsAggregator({ vus: 2 });
     feed(aggregator, 0, 'ok', 'b1', { end: 100 });
