@@ -12,6 +12,8 @@ export const errorCodes = {
   closed: 'UND_ERR_SOCKET',
   /** The run shut its connections while the request was in flight or waiting. */
   clientClosed: 'UND_ERR_CLOSED',
+  /** The caller's signal ended the request (the run was interrupted). */
+  aborted: 'UND_ERR_ABORTED',
   /** A header would not fit in HTTP/1.1 (a CR or LF in it). */
   invalidHeader: 'UND_ERR_INVALID_ARG',
   /** Parser errors, with llhttp's names. */

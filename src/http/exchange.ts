@@ -11,6 +11,11 @@ export interface ExchangeLimits {
   maxBodyBytes: number;
   /** Keep the body text (up to maxBodyBytes); otherwise it is only counted. */
   keepBody: boolean;
+  /**
+   * Aborting it ends the exchange at once with UND_ERR_ABORTED (and the connection carrying it). A listener
+   * per exchange: for the few requests an interrupt must not wait for (logins), not for every request.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface Exchange {
@@ -58,6 +63,7 @@ class ExchangeHandler implements ResponseSink, Expiring {
   #kept: Buffer[] | undefined;
   #keptBytes = 0;
   #abort: ((code: string) => void) | undefined;
+  readonly #onSignal = (): void => this.expire(errorCodes.aborted);
   readonly #limits: ExchangeLimits;
   readonly #deadlines: Deadlines;
   readonly #resolve: (exchange: Exchange) => void;
@@ -75,6 +81,7 @@ class ExchangeHandler implements ResponseSink, Expiring {
     this.#resolve = resolve;
     if (limits.keepBody) this.#kept = [];
     deadlines.add(this, limits.timeoutMs);
+    limits.signal?.addEventListener('abort', this.#onSignal, { once: true });
   }
 
   /** How to end the exchange early: the connection carrying it. */
@@ -82,10 +89,10 @@ class ExchangeHandler implements ResponseSink, Expiring {
     this.#abort = abort;
   }
 
-  expire(): void {
+  expire(code: string = errorCodes.timeout): void {
     // A request still waiting for a connection has nothing to abort: the pool skips it once settled.
-    if (this.#abort === undefined) this.onError(errorCodes.timeout);
-    else this.#abort(errorCodes.timeout);
+    if (this.#abort === undefined) this.onError(code);
+    else this.#abort(code);
   }
 
   onHeaders(status: number, headers: ResponseHeaders): void {
@@ -147,6 +154,7 @@ class ExchangeHandler implements ResponseSink, Expiring {
     if (this.settled) return;
     this.settled = true;
     this.#deadlines.delete(this, this.#limits.timeoutMs);
+    this.#limits.signal?.removeEventListener('abort', this.#onSignal);
     this.#resolve(exchange);
   }
 }
@@ -161,6 +169,14 @@ export function exchange(
   limits: ExchangeLimits,
   deadlines: Deadlines = sharedDeadlines,
 ): Promise<Exchange> {
+  if (limits.signal?.aborted) {
+    return Promise.resolve({
+      errorCode: errorCodes.aborted,
+      headers: noHeaders,
+      bodyBytes: 0,
+      bodyTruncated: false,
+    });
+  }
   return new Promise((resolve) => {
     agent.send(request, new ExchangeHandler(request, limits, deadlines, resolve));
   });

@@ -2,7 +2,7 @@ import type { RecordSink } from '../traffic/sink.js';
 import type { Sleep } from '../traffic/sleep.js';
 import type { VirtualUser } from '../traffic/virtual-user.js';
 import type { Clock } from '../util/clock.js';
-import type { LoginResult } from './login.js';
+import { cutShort, type LoginResult } from './login.js';
 
 export interface LoginPhaseOptions {
   concurrency: number;
@@ -30,8 +30,9 @@ export async function runLoginPhase(
       const due = startedAt + (options.rampUpMs * index) / users.length;
       await options.sleep(due - options.clock.now(), options.signal);
       if (options.signal.aborted) return;
-      const { record } = await logIn(vu);
-      await sink.onLogin(record);
+      const result = await logIn(vu);
+      if (cutShort(result)) return;
+      await sink.onLogin(result.record);
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, users.length));

@@ -1,5 +1,6 @@
 import { Cookie } from 'tough-cookie';
 import type { RuleNeeds } from '../classify/classify.js';
+import { errorCodes } from '../http/error-codes.js';
 import type { Auth, LoginSuccess } from '../profile/schema/auth.js';
 import type { LoginCause, LoginRecord, ResponseRecord } from '../traffic/record.js';
 import { toResponseRecord } from '../traffic/response-record.js';
@@ -18,6 +19,8 @@ export interface LoginSetup {
   /** Which backend answered, read by the classification rules from the login response. */
   backendOf: (record: ResponseRecord) => string;
   context: HttpContext;
+  /** The run's interrupt: a login in flight when it fires ends at once (`cutShort`), not when the server answers. */
+  signal?: AbortSignal | undefined;
 }
 
 export function loginSetup(
@@ -26,9 +29,11 @@ export function loginSetup(
   needs: RuleNeeds,
   backendOf: LoginSetup['backendOf'],
   context: HttpContext,
+  signal?: AbortSignal,
 ): LoginSetup {
   const prepare = auth.login.prepare;
   return {
+    signal,
     auth,
     endpoint: resolveEndpoint(auth.login.url, targetUrl),
     prepareEndpoint: prepare === undefined ? undefined : resolveEndpoint(prepare.url, targetUrl),
@@ -36,6 +41,11 @@ export function loginSetup(
     backendOf,
     context,
   };
+}
+
+/** A login the run's interrupt ended: it says nothing of the server, so it is not counted. */
+export function cutShort(result: LoginResult): boolean {
+  return result.record.errorCode === errorCodes.aborted;
 }
 
 /** What a login's answer looked like, for preflight's controls and messages (a body may hold a credential). */
@@ -122,7 +132,7 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
   const outcome = (
     sent: Sent | undefined,
     detail: LoginDetail,
-    result: Pick<LoginRecord, 'outcome'> & { reason?: string },
+    result: Pick<LoginRecord, 'outcome'> & { reason?: string; errorCode?: string },
   ): LoginResult => {
     const record: LoginRecord = {
       vu: vu.id,
@@ -155,6 +165,7 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
       if (sent.exchange.errorCode !== undefined) record.errorCode = sent.exchange.errorCode;
     }
     if (result.reason !== undefined) record.reason = result.reason;
+    if (result.errorCode !== undefined) record.errorCode = result.errorCode;
     if (result.outcome !== 'login_ok') {
       vu.loggedIn = false;
       vu.token = undefined;
@@ -168,7 +179,14 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
     const endpoint = setup.prepareEndpoint;
     const sent = await sendAs(
       vu,
-      { endpoint, method: prepare.method, keepBody: true, withToken: false, closeAfter: false },
+      {
+        endpoint,
+        method: prepare.method,
+        keepBody: true,
+        withToken: false,
+        closeAfter: false,
+        signal: setup.signal,
+      },
       context,
     );
     const detail = detailOf(endpoint, sent, context.wallNow());
@@ -176,6 +194,7 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
       return outcome(undefined, detail, {
         outcome: 'login_error',
         reason: `first step: ${sent.exchange.errorCode}`,
+        errorCode: sent.exchange.errorCode,
       });
     }
     if ((sent.exchange.status ?? 0) >= 400) {
@@ -217,6 +236,7 @@ export async function logIn(vu: VirtualUser, cause: LoginCause, setup: LoginSetu
       keepBody: true,
       withToken: false,
       closeAfter: false,
+      signal: setup.signal,
     },
     context,
   );

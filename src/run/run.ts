@@ -228,7 +228,7 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
     const needs = ruleNeeds(rules);
     const classify = deps.classify ?? compileRules(rules);
     const auth = controls?.auth ?? profile.auth;
-    const setup = loginSetup(auth, target.url, needs, (record) => classify(record).backend, context);
+    const setup = loginSetup(auth, target.url, needs, (record) => classify(record).backend, context, signal);
 
     if (!signal.aborted) {
       phase('login');

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Classifier, RuleNeeds } from '../classify/classify.js';
-import type { LoginResult } from '../login/login.js';
+import { cutShort, type LoginResult } from '../login/login.js';
 import { clearsCookie, type ServerLifetimes, sessionExpiry } from '../login/session.js';
 import type { ReloginPolicy } from '../profile/schema/classify.js';
 import { nextRandom } from '../util/random.js';
@@ -140,7 +140,10 @@ export async function runTraffic(
     !stop.signal.aborted && (endAt === undefined || now < endAt);
 
   const relogin = async (vu: VirtualUser, cause: LoginCause): Promise<boolean> => {
-    const { record } = await options.logIn(vu, cause);
+    const result = await options.logIn(vu, cause);
+    // Ended by the run's interrupt: no answer to count, and the user logs in no more.
+    if (cutShort(result)) return false;
+    const { record } = result;
     await sink.onLogin(record);
     vu.pendingRelogin = record.outcome === 'login_ok' ? undefined : cause;
     return record.outcome === 'login_ok';

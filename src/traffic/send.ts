@@ -54,6 +54,8 @@ export interface SendSpec {
   /** Send the user's bearer token (not on a login request). */
   withToken: boolean;
   closeAfter: boolean;
+  /** Ends the request early when aborted (see ExchangeLimits.signal). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface Sent {
@@ -89,7 +91,12 @@ export async function sendAs(vu: VirtualUser, spec: SendSpec, context: HttpConte
       closeAfter: spec.closeAfter,
       keepHeaders: spec.keepHeaders,
     },
-    { timeoutMs: context.timeoutMs, maxBodyBytes: context.maxBodyBytes, keepBody: spec.keepBody },
+    {
+      timeoutMs: context.timeoutMs,
+      maxBodyBytes: context.maxBodyBytes,
+      keepBody: spec.keepBody,
+      signal: spec.signal,
+    },
   );
   const end = context.clock.now();
   const stored = storeCookies(vu, result.headers['set-cookie'], spec.endpoint.url);

@@ -31,7 +31,7 @@ async function scripted(): Promise<ScriptedServer> {
 
 interface Written {
   verdict: { status: string; exitCode: number; message?: string };
-  summary: { counts: { total: number } };
+  summary: { counts: { total: number; logins: Record<string, number> } };
   engine?: { loggedIn?: number };
 }
 
@@ -138,6 +138,29 @@ describe('session-chaos run interrupted by a signal', () => {
     expect(outcome.result.engine?.loggedIn).toBeGreaterThan(0);
     expect(outcome.result.engine?.loggedIn).toBeLessThan(40);
     expect(outcome.elapsedMs).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('in the login phase with logins in flight (each takes 30 s): they end at once, exit 130 within 2 s', async () => {
+    // The first user is preflight's probe, and logs in at once; every other login waits 30 s for its answer.
+    const server = await startScriptedServer({ loginDelayMs: (name) => (name === 'user1' ? 0 : 30_000) });
+    cleanups.push(() => server.close());
+    const outcome = await interruptAt(
+      profileFor(server.url, 'traffic:\n  users: 20\n  duration: 30s\n  login:\n    concurrency: 10\n'),
+      /login phase: /,
+      ['SIGINT'],
+      {},
+      1000,
+    );
+    expect(outcome.code).toBe(130);
+    expect(outcome.result.verdict).toMatchObject({ status: 'interrupted', message: 'interrupted by SIGINT' });
+    expect(outcome.junit).toContain('type="interrupted"');
+    expect(outcome.markdown).toContain('INTERRUPTED: interrupted by SIGINT');
+    expect(outcome.result.engine?.loggedIn).toBe(1);
+    // The logins the signal cut short said nothing of the server: they are not counted as login errors.
+    expect(outcome.result.summary.counts.logins).toEqual({ login_ok: 1, login_failed: 0, login_error: 0 });
+    expect(outcome.result.summary.counts.total).toBe(0);
+    // Before, the run waited for the logins in flight: the target's 20 s timeout.
+    expect(outcome.elapsedMs).toBeLessThan(2000);
   }, 60_000);
 
   it('in the traffic phase (SIGTERM): exit 130 with what was measured', async () => {

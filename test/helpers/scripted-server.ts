@@ -54,6 +54,8 @@ export interface ScriptOptions {
   clearCookieOnMiss?: boolean;
   /** Sessions end after this long unused (server-side idle lifetime). */
   idleTimeoutMs?: number;
+  /** How long a correct login takes to be answered, by user name (a slow login page). */
+  loginDelayMs?: (username: string) => number;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -191,6 +193,8 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
           const echoed = options.echoPassword ? ` with ${fields.password}` : '';
           return send(401, `{"error":"bad credentials for ${fields.username}${echoed}"}`);
         }
+        const delay = options.loginDelayMs?.(fields.username) ?? 0;
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay).unref());
         user = fields.username;
         const sid = randomBytes(8).toString('hex');
         sessions.set(sid, user);

@@ -16,7 +16,10 @@ afterAll(async () => {
   await server.close();
 });
 
-function get(path: string, limits: { timeoutMs?: number; maxBodyBytes?: number; keepBody?: boolean } = {}) {
+function get(
+  path: string,
+  limits: { timeoutMs?: number; maxBodyBytes?: number; keepBody?: boolean; signal?: AbortSignal } = {},
+) {
   const { origin } = new URL(server.url);
   return exchange(
     agent,
@@ -25,6 +28,7 @@ function get(path: string, limits: { timeoutMs?: number; maxBodyBytes?: number; 
       timeoutMs: limits.timeoutMs ?? 2000,
       maxBodyBytes: limits.maxBodyBytes ?? 1024,
       keepBody: limits.keepBody ?? true,
+      signal: limits.signal,
     },
   );
 }
@@ -60,6 +64,16 @@ describe('exchange', () => {
     const result = await get('/stall', { timeoutMs: 200 });
     expect(result).toMatchObject({ errorCode: 'ETIMEDOUT', bodyBytes: 0 });
     expect(result.status).toBeUndefined();
+  });
+
+  it('ends at once when its signal is aborted, on the wire or before it is sent', async () => {
+    const controller = new AbortController();
+    const pending = get('/stall', { timeoutMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect(await pending).toMatchObject({ errorCode: 'UND_ERR_ABORTED', bodyBytes: 0 });
+    expect(await get('/', { signal: controller.signal })).toMatchObject({ errorCode: 'UND_ERR_ABORTED' });
+    // The agent goes on: the aborted exchange took its connection with it, not the pool.
+    expect(await get('/')).toMatchObject({ status: 200 });
   });
 
   it('maps a reset to undici socket error', async () => {
