@@ -3,25 +3,48 @@ import { dirname, join } from 'node:path';
 import { LabError } from '../errors.js';
 import { type BackendConfig, backendEnv } from '../lab-contract/backend-config.js';
 import { containerName, containerState, runBackendContainer } from './docker/containers.js';
-import type { ResolvedLabOptions } from './options.js';
+import { type ResolvedLabOptions, serviceNames } from './options.js';
 import { backendBundlePath } from './paths.js';
 import { answersOk, outputTail } from './probe.js';
 import { isRunning, spawnOwned } from './processes.js';
 import type { BackendRecord } from './state.js';
 
-/** Backends b1..bN: peers for replication, one shared JWT secret (or the last one's own), seeds apart. */
+/** A backend's configuration and the service it belongs to, in a lab of services. */
+export type LabBackendConfig = BackendConfig & { service?: string };
+
+/** The services of a lab (none for one application) and how many backends the lab has in all. */
+export function labServices(options: Pick<ResolvedLabOptions, 'services'>): string[] {
+  return options.services === 1 ? [] : serviceNames.slice(0, options.services);
+}
+
+/**
+ * Backends b1..bN, or per service a1..aN, b1..bN: peers for replication and the JWT secret within the session
+ * scope (the last backend's own with jwtDivergentSecret), seeds apart.
+ */
 export function backendConfigs(
   options: ResolvedLabOptions,
   ports: readonly number[],
   logDir: string,
   redisUrl: string | undefined,
-): BackendConfig[] {
-  const sharedSecret = randomBytes(32).toString('hex');
-  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
-  return ports.map((port, index) => {
-    const name = `b${index + 1}`;
+): LabBackendConfig[] {
+  const services = labServices(options);
+  const slots = ports.map((port, index) => {
+    const service = services[Math.floor(index / options.backends)];
+    const number = services.length === 0 ? index + 1 : (index % options.backends) + 1;
+    return { port, service, name: `${service ?? 'b'}${number}` };
+  });
+  // The scope a session is checked within: the whole lab, or each service of it.
+  const scopeOf = (slot: (typeof slots)[number]): string =>
+    options.sessionScope === 'per-service' ? (slot.service ?? '') : '';
+  const secrets = new Map(slots.map((slot) => [scopeOf(slot), randomBytes(32).toString('hex')]));
+  return slots.map((slot, index) => {
+    const { port, name } = slot;
     const divergent = options.jwtDivergentSecret && index === ports.length - 1;
+    const peers = slots
+      .filter((other) => other !== slot && scopeOf(other) === scopeOf(slot))
+      .map((other) => `http://127.0.0.1:${other.port}`);
     return {
+      ...(slot.service === undefined ? {} : { service: slot.service }),
       name,
       host: '127.0.0.1',
       port,
@@ -32,11 +55,15 @@ export function backendConfigs(
       cookieName: options.cookieName,
       sessionTtlSeconds: options.sessionTtlSeconds,
       loggedOut: options.loggedOut,
-      peers: options.sessions === 'replicated' ? urls.filter((_, i) => i !== index) : [],
+      peers: options.sessions === 'replicated' ? peers : [],
       replicationLagMs: options.replicationLagMs,
       redisUrl,
       jwtSecret:
-        options.sessions === 'jwt' ? (divergent ? randomBytes(32).toString('hex') : sharedSecret) : undefined,
+        options.sessions === 'jwt'
+          ? divergent
+            ? randomBytes(32).toString('hex')
+            : secrets.get(scopeOf(slot))
+          : undefined,
       wrongUserRate: options.wrongUserRate,
       seed: options.seed + index,
     };
@@ -46,10 +73,14 @@ export function backendConfigs(
 /** Where a backend runs: the same bundled program as a process, or in a container of the lab image. */
 export type BackendRuntime = { kind: 'process' } | { kind: 'docker'; labId: string; image: string };
 
-export async function startBackend(config: BackendConfig, runtime: BackendRuntime): Promise<BackendRecord> {
+export async function startBackend(
+  config: LabBackendConfig,
+  runtime: BackendRuntime,
+): Promise<BackendRecord> {
   const logDir = dirname(config.logPath);
   const record: BackendRecord = {
     name: config.name,
+    ...(config.service === undefined ? {} : { service: config.service }),
     port: config.port,
     url: `http://127.0.0.1:${config.port}`,
     logPath: config.logPath,

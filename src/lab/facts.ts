@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LabError } from '../errors.js';
 import type { GroundTruthLine } from '../lab-contract/backend-records.js';
+import { servicePrefix } from './balancer/gateway.js';
+import type { SessionScope } from './options.js';
 import { cliPath } from './paths.js';
 import type { LabState, Runtime } from './state.js';
 
@@ -15,8 +17,16 @@ export interface LabFacts {
   password: string;
   cookieName: string;
   balancer: { kind: LabState['balancerKind']; url: string; port: number; pid: number; configPath: string };
+  /**
+   * Services behind the balancer as a gateway that routes by path: each reached under its `prefix` (`/a/`),
+   * with its own backends (by name) and whether sessions are shared between them. Absent for one application.
+   */
+  services?: { name: string; prefix: string; backends: string[] }[];
+  sessionScope?: SessionScope;
   backends: {
     name: string;
+    /** The service it belongs to, in a lab of services. */
+    service?: string;
     url: string;
     port: number;
     logPath: string;
@@ -53,8 +63,19 @@ export function labFacts(state: LabState): LabFacts {
       pid: balancer.process.pid,
       configPath: balancer.configPath,
     },
+    ...(state.services === undefined
+      ? {}
+      : {
+          services: state.services.map((name) => ({
+            name,
+            prefix: servicePrefix(name),
+            backends: state.backends.filter((b) => b.service === name).map((b) => b.name),
+          })),
+        }),
+    ...(state.sessionScope === undefined ? {} : { sessionScope: state.sessionScope }),
     backends: state.backends.map((backend) => ({
       name: backend.name,
+      ...(backend.service === undefined ? {} : { service: backend.service }),
       url: backend.url,
       port: backend.port,
       logPath: backend.logPath,

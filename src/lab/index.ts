@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LabError } from '../errors.js';
 import type { GroundTruthLine } from '../lab-contract/backend-records.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import { type BackendRuntime, backendConfigs, backendIsUp, startBackend } from './backends.js';
+import { type BackendRuntime, backendConfigs, backendIsUp, labServices, startBackend } from './backends.js';
 import { balancerIsUp, startBalancer } from './balancer/start.js';
 import { trackLab, untrackLab } from './cleanup.js';
 import { requireExecutable } from './components.js';
@@ -18,7 +18,7 @@ import { freePort } from './ports.js';
 import { outputTail } from './probe.js';
 import { isRunning, thisProcess } from './processes.js';
 import { redisAnswers, startRedis } from './redis.js';
-import { type LabState, readLabState, writeLabState } from './state.js';
+import { type BackendRecord, type LabState, readLabState, writeLabState } from './state.js';
 import { teardown } from './teardown.js';
 import { waitUntil } from './wait.js';
 
@@ -76,8 +76,9 @@ async function bringUp(state: LabState, options: ResolvedLabOptions, clock: Cloc
     );
   }
 
+  const services = labServices(options);
   const ports: number[] = [];
-  for (let i = 0; i < options.backends; i++) ports.push(await freePort());
+  for (let i = 0; i < options.backends * Math.max(1, services.length); i++) ports.push(await freePort());
   const configs = backendConfigs(options, ports, logDir, state.redis?.url);
   // Each record lands in the state as soon as it exists, so a failure part-way still cleans up all of it.
   await Promise.all(
@@ -86,7 +87,10 @@ async function bringUp(state: LabState, options: ResolvedLabOptions, clock: Cloc
       writeLabState(state);
     }),
   );
-  state.backends.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  // Services in order (a1, a2, b1, b2), then by number.
+  state.backends.sort((a, b) =>
+    `${a.service ?? ''} ${a.name}`.localeCompare(`${b.service ?? ''} ${b.name}`, 'en', { numeric: true }),
+  );
   await Promise.all(
     state.backends.map((backend) =>
       waitUntil(() => backendIsUp(backend), {
@@ -96,12 +100,21 @@ async function bringUp(state: LabState, options: ResolvedLabOptions, clock: Cloc
     ),
   );
 
+  const upstream = (backend: BackendRecord) => ({ name: backend.name, port: backend.port });
   const balancer = startBalancer({
     kind: options.balancer,
     port: await freePort(),
-    servers: state.backends.map((backend) => ({ name: backend.name, port: backend.port })),
+    servers: state.backends.map(upstream),
     labDir: state.dir,
     cookieName: options.cookieName,
+    ...(services.length === 0
+      ? {}
+      : {
+          routes: services.map((service) => ({
+            service,
+            servers: state.backends.filter((backend) => backend.service === service).map(upstream),
+          })),
+        }),
   });
   state.balancer = balancer;
   writeLabState(state);
@@ -128,6 +141,9 @@ export async function startLab(options: LabOptions, deps: StartLabDeps = {}): Pr
     users: resolved.users,
     password: resolved.password,
     cookieName: resolved.cookieName,
+    ...(resolved.services === 1
+      ? {}
+      : { services: labServices(resolved), sessionScope: resolved.sessionScope }),
     owner: thisProcess(),
     backends: [],
   };

@@ -3,6 +3,11 @@ import { UsageError } from '../errors.js';
 import { sessionModes } from '../lab-contract/backend-config.js';
 import { balancerKinds } from './balancer/kinds.js';
 
+/** The services a lab can have behind its gateway, reached under `/a/`, `/b/`, `/c/`. */
+export const serviceNames = ['a', 'b', 'c'] as const;
+export const sessionScopes = ['shared', 'per-service'] as const;
+export type SessionScope = (typeof sessionScopes)[number];
+
 /** What a lab is made of; shared by `startLab` and `session-chaos lab up`, so both check the same things. */
 const labOptionsSchema = z.strictObject({
   balancer: z.enum(balancerKinds),
@@ -20,6 +25,19 @@ const labOptionsSchema = z.strictObject({
   sessionTtlSeconds: z.number().int().min(1).default(86_400),
   loggedOut: z.union([z.literal(401), z.literal(302)]).default(401),
   replicationLagMs: z.number().int().min(0).default(200),
+  /**
+   * Services behind one gateway that routes by path (`/a/*`, `/b/*`, `/c/*`), each with `backends` backends of
+   * its own, balanced within the service as `balancer` says (HAProxy or nginx: the gateway routes by path).
+   * 1: one application, no gateway.
+   */
+  services: z.number().int().min(1).max(serviceNames.length).default(1),
+  /**
+   * With services: whether they share what a session is checked against, or each has its own: jwt one key
+   * for all or a key per service; replicated peers across all services or within each. Memory sessions are
+   * per service by nature (in each backend), Redis sessions shared (the lab has one store). Default: shared,
+   * per-service for memory.
+   */
+  sessionScope: z.enum(sessionScopes).optional(),
   /** The last backend signs and checks tokens with a secret of its own (a botched key rotation). */
   jwtDivergentSecret: z.boolean().default(false),
   /** Share of `/me` answers given as another user, to prove that wrong_user is caught. */
@@ -31,7 +49,28 @@ const labOptionsSchema = z.strictObject({
 });
 
 export type LabOptions = z.input<typeof labOptionsSchema>;
-export type ResolvedLabOptions = z.output<typeof labOptionsSchema>;
+export type ResolvedLabOptions = Omit<z.output<typeof labOptionsSchema>, 'sessionScope'> & {
+  sessionScope: SessionScope;
+};
+
+/** What is wrong with a services lab's options, by field (the seed's microservices claim needs each to hold). */
+function servicesProblems(options: z.output<typeof labOptionsSchema>): string[] {
+  const { services, sessionScope, sessions, balancer } = options;
+  if (services === 1) {
+    return sessionScope === undefined ? [] : ['sessionScope: only with services 2 or more'];
+  }
+  const problems: string[] = [];
+  if (balancer.startsWith('builtin')) {
+    problems.push(`balancer: ${balancer} routes no paths; services need HAProxy or nginx as their gateway`);
+  }
+  if (sessions === 'memory' && sessionScope === 'shared') {
+    problems.push('sessionScope: memory sessions live in each backend, so per service only');
+  }
+  if (sessions === 'redis' && sessionScope === 'per-service') {
+    problems.push('sessionScope: the lab has one Redis, which every service shares');
+  }
+  return problems;
+}
 
 export function resolveLabOptions(options: LabOptions): ResolvedLabOptions {
   const parsed = labOptionsSchema.safeParse(options);
@@ -41,8 +80,11 @@ export function resolveLabOptions(options: LabOptions): ResolvedLabOptions {
     );
     throw new UsageError(`invalid lab options:\n  ${problems.join('\n  ')}`);
   }
+  const problems = servicesProblems(parsed.data);
   if (parsed.data.jwtDivergentSecret && parsed.data.sessions !== 'jwt') {
-    throw new UsageError('invalid lab options:\n  jwtDivergentSecret: only with sessions "jwt"');
+    problems.push('jwtDivergentSecret: only with sessions "jwt"');
   }
-  return parsed.data;
+  if (problems.length > 0) throw new UsageError(`invalid lab options:\n  ${problems.join('\n  ')}`);
+  const { sessionScope, ...rest } = parsed.data;
+  return { ...rest, sessionScope: sessionScope ?? (rest.sessions === 'memory' ? 'per-service' : 'shared') };
 }

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { SessionMode } from '../lab-contract/backend-config.js';
 import type { BalancerKind } from './balancer/kinds.js';
 import type { BalancerRecord } from './balancer/start.js';
+import type { SessionScope } from './options.js';
 import { isRunning, type OwnedProcess } from './processes.js';
 import type { RedisRecord } from './redis.js';
 
@@ -12,6 +13,8 @@ export type Runtime = 'docker' | 'process';
 
 export interface BackendRecord {
   name: string;
+  /** In a lab of services: the service it belongs to (`a`), reached under `/a/` through the gateway. */
+  service?: string;
   port: number;
   url: string;
   /** Ground-truth log: one JSON line per request (see GroundTruthLine). */
@@ -38,6 +41,10 @@ export interface LabState {
   users: number;
   password: string;
   cookieName: string;
+  /** Services behind the balancer as a gateway (`a`, `b`); absent for one application. */
+  services?: string[];
+  /** With services: whether they share the session store, key or peers, or each has its own. */
+  sessionScope?: SessionScope;
   /**
    * The process the lab belongs to (a test, a run): it tears the lab down when it ends. Absent for a lab that
    * `lab up` left running, which only `lab down` removes.

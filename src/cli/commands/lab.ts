@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { balancerKinds } from '../../lab/balancer/kinds.js';
 import { type LabFacts, startLab, stopLab } from '../../lab/index.js';
+import { sessionScopes } from '../../lab/options.js';
 import { respawnBackend } from '../../lab/respawn.js';
 import { isUnowned, type LabState, listLabStates, readLabState } from '../../lab/state.js';
 import { labStatus } from '../../lab/status.js';
@@ -22,6 +23,8 @@ interface UpFlags {
   loggedOut: '401' | '302';
   replicationLag: string;
   jwtDivergentSecret?: true;
+  services: string;
+  sessionScope?: (typeof sessionScopes)[number];
   wrongUserRate: string;
   seed: string;
   json?: true;
@@ -43,6 +46,10 @@ function describeUp(facts: LabFacts, seconds: number): string {
     `lab ${facts.id} is up (${seconds.toFixed(1)}s): ${facts.balancer.kind} in front of ${facts.backends.length} ` +
       `backends (${facts.runtime}, ${facts.sessions} sessions)`,
     `  url      ${facts.url}`,
+    ...(facts.services ?? []).map(
+      (service) =>
+        `  ${`${service.prefix}*`.padEnd(8)} service ${service.name}: ${service.backends.join(', ')} (${facts.sessionScope} sessions)`,
+    ),
     ...facts.backends.map((b) => {
       const where = b.containerName === undefined ? `pid ${b.pid}` : `container ${b.containerName}`;
       return `  ${b.name.padEnd(8)} ${b.url}  ${where}  log ${b.logPath}`;
@@ -85,12 +92,24 @@ function upCommand(write: Write): Command {
     )
     .option('--replication-lag <duration>', 'replicated sessions reach peers after this', '200ms')
     .option('--jwt-divergent-secret', 'jwt: the last backend has a secret of its own')
+    .option(
+      '--services <n>',
+      'services behind a gateway routing /a/*, /b/*, /c/* (HAProxy or nginx), each with --backends backends',
+      '1',
+    )
+    .addOption(
+      new Option(
+        '--session-scope <scope>',
+        'services: one JWT key or replication group for all, or one per service',
+      ).choices(sessionScopes),
+    )
     .option('--wrong-user-rate <rate>', 'share of /me answers given as another user (0..1)', '0')
     .option('--seed <n>', 'seed for the wrong-user fault', '1')
     .option('--json', 'print the lab as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  $ session-chaos lab up --balancer haproxy-roundrobin --sessions redis --json',
+      '\nExamples:\n  $ session-chaos lab up --balancer haproxy-roundrobin --sessions redis --json\n' +
+        '  $ session-chaos lab up --balancer haproxy-cookie --sessions jwt --services 2 --session-scope per-service',
     )
     .action(async (flags: UpFlags) => {
       const wrongUserRate = Number(flags.wrongUserRate);
@@ -110,6 +129,8 @@ function upCommand(write: Write): Command {
         loggedOut: flags.loggedOut === '302' ? 302 : 401,
         replicationLagMs: duration('replication-lag', flags.replicationLag),
         jwtDivergentSecret: flags.jwtDivergentSecret === true,
+        services: integer('services', flags.services),
+        ...(flags.sessionScope === undefined ? {} : { sessionScope: flags.sessionScope }),
         wrongUserRate,
         seed: integer('seed', flags.seed),
         keepAfterExit: true,

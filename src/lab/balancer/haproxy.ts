@@ -9,25 +9,20 @@ export interface HaproxyConfigInput {
   servers: readonly UpstreamServer[];
 }
 
-const balanceLines: Record<HaproxyKind, string[]> = {
-  'haproxy-roundrobin': ['balance roundrobin'],
-  'haproxy-cookie': ['balance roundrobin', `cookie ${haproxyPinCookie} insert indirect nocache`],
-  'haproxy-source': ['balance source', 'hash-type consistent'],
+const balanceLines: Record<HaproxyKind, (pinCookie: string) => string[]> = {
+  'haproxy-roundrobin': () => ['balance roundrobin'],
+  'haproxy-cookie': (pinCookie) => ['balance roundrobin', `cookie ${pinCookie} insert indirect nocache`],
+  'haproxy-source': () => ['balance source', 'hash-type consistent'],
 };
 
 /** What one lab's HAProxy is sized for: the 10,000 VUs the README promises, each on a connection of its own. */
 const haproxyCapacity = { maxconn: 12_000, serverMaxconn: 256 } as const;
 
 /**
- * HAProxy 2.6 configuration for one lab. Checks are fast (500 ms, down after 2 failures) so that a stopped
- * backend leaves the rotation within about a second, as chaos runs expect.
+ * Everything before the backend sections: global limits, defaults, and the frontend's bind (the caller adds
+ * how the frontend picks a backend section).
  */
-export function haproxyConfig(input: HaproxyConfigInput): string {
-  const pin = input.kind === 'haproxy-cookie';
-  const servers = input.servers.map(
-    (server) =>
-      `  server ${server.name} 127.0.0.1:${server.port} check${pin ? ` cookie ${server.name}` : ''}`,
-  );
+export function haproxyHead(port: number): string[] {
   return [
     'global',
     // 10,000 VUs with addresses of their own hold 10,000 client connections. HAProxy wants two files per
@@ -51,15 +46,45 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     '  option redispatch',
     '',
     'frontend lab',
-    `  bind 127.0.0.1:${input.port}`,
-    '  default_backend app',
-    '',
-    'backend app',
-    ...balanceLines[input.kind].map((line) => `  ${line}`),
+    `  bind 127.0.0.1:${port}`,
+  ];
+}
+
+/**
+ * One backend section balancing `servers` as `kind` says; `pinCookie` names the cookie `haproxy-cookie`
+ * inserts (one per section where several share a frontend, so that each pins on its own). Checks are fast
+ * (500 ms, down after 2 failures) so that a stopped backend leaves the rotation within about a second, as
+ * chaos runs expect.
+ */
+export function haproxyBackend(
+  kind: HaproxyKind,
+  name: string,
+  servers: readonly UpstreamServer[],
+  pinCookie = haproxyPinCookie,
+  extra: readonly string[] = [],
+): string[] {
+  const pin = kind === 'haproxy-cookie';
+  return [
+    `backend ${name}`,
+    ...balanceLines[kind](pinCookie).map((line) => `  ${line}`),
+    ...extra.map((line) => `  ${line}`),
     '  option httpchk GET /healthz',
     '  http-check expect status 200',
     `  default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2 maxconn ${haproxyCapacity.serverMaxconn}`,
-    ...servers,
+    ...servers.map(
+      (server) =>
+        `  server ${server.name} 127.0.0.1:${server.port} check${pin ? ` cookie ${server.name}` : ''}`,
+    ),
+  ];
+}
+
+/** HAProxy 2.6 configuration for one lab: one frontend, one backend section. */
+export function haproxyConfig(input: HaproxyConfigInput): string {
+  return [
+    ...haproxyHead(input.port),
+    '  default_backend app',
+    '',
+    ...haproxyBackend(input.kind, 'app', input.servers),
     '',
   ].join('\n');
 }

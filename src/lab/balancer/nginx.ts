@@ -23,12 +23,49 @@ const nginxCapacity = {
   backlog: 4_096,
 } as const;
 
+/** An upstream block balancing `servers` as `kind` says, with idle connections kept for reuse. */
+export function nginxUpstream(
+  kind: NginxKind,
+  name: string,
+  servers: readonly UpstreamServer[],
+  cookieName: string,
+): string[] {
+  const method = kind === 'nginx-iphash' ? 'ip_hash;' : `hash $cookie_${cookieName} consistent;`;
+  return [
+    `  upstream ${name} {`,
+    `    ${method}`,
+    ...servers.map((server) => `    server 127.0.0.1:${server.port} max_fails=1 fail_timeout=2s;`),
+    // Idle upstream connections kept per worker: enough that none is closed and reopened under load (each
+    // reopened one leaves a TIME_WAIT port behind, and 28,000 of them exhaust the loopback's ports).
+    `    keepalive ${nginxCapacity.idleUpstreamPerWorker};`,
+    '    keepalive_requests 1000000;',
+    '  }',
+  ];
+}
+
+/** What every proxied location sets: `proxy_pass` to `to` (a trailing `/` replaces the matched prefix). */
+export function nginxProxy(to: string): string[] {
+  return [
+    `      proxy_pass ${to};`,
+    '      proxy_http_version 1.1;',
+    '      proxy_set_header Connection "";',
+    '      proxy_set_header Host $host;',
+    // Thousands of upstream connects at once overflow a backend's backlog; the kernel retries a dropped SYN
+    // after 1 s, so 1 s would turn that into 502s. A stopped backend refuses at once either way.
+    '      proxy_connect_timeout 3s;',
+    '      add_header x-upstream $upstream_addr always;',
+  ];
+}
+
 /**
- * nginx 1.22 configuration for one lab, run in the foreground (`daemon off`) so the lab owns the master
- * process. OSS nginx has no active health checks: a dead backend is skipped after one failed attempt.
+ * nginx 1.22 configuration around the given upstream blocks and `server` block body, run in the foreground
+ * (`daemon off`) so the lab owns the master process.
  */
-export function nginxConfig(input: NginxConfigInput): string {
-  const method = input.kind === 'nginx-iphash' ? 'ip_hash;' : `hash $cookie_${input.cookieName} consistent;`;
+export function nginxMain(
+  input: Pick<NginxConfigInput, 'port' | 'dir' | 'runAsRoot'>,
+  upstreams: readonly string[],
+  locations: readonly string[],
+): string {
   const d = input.dir;
   return [
     'daemon off;',
@@ -55,29 +92,25 @@ export function nginxConfig(input: NginxConfigInput): string {
     `  uwsgi_temp_path ${d}/uwsgi;`,
     `  scgi_temp_path ${d}/scgi;`,
     '',
-    '  upstream app {',
-    `    ${method}`,
-    ...input.servers.map((server) => `    server 127.0.0.1:${server.port} max_fails=1 fail_timeout=2s;`),
-    // Idle upstream connections kept per worker: enough that none is closed and reopened under load (each
-    // reopened one leaves a TIME_WAIT port behind, and 28,000 of them exhaust the loopback's ports).
-    `    keepalive ${nginxCapacity.idleUpstreamPerWorker};`,
-    '    keepalive_requests 1000000;',
-    '  }',
+    ...upstreams,
     '',
     '  server {',
     `    listen 127.0.0.1:${input.port} backlog=${nginxCapacity.backlog};`,
-    '    location / {',
-    '      proxy_pass http://app;',
-    '      proxy_http_version 1.1;',
-    '      proxy_set_header Connection "";',
-    '      proxy_set_header Host $host;',
-    // Thousands of upstream connects at once overflow a backend's backlog; the kernel retries a dropped SYN
-    // after 1 s, so 1 s would turn that into 502s. A stopped backend refuses at once either way.
-    '      proxy_connect_timeout 3s;',
-    '      add_header x-upstream $upstream_addr always;',
-    '    }',
+    ...locations,
     '  }',
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * nginx 1.22 configuration for one lab. OSS nginx has no active health checks: a dead backend is skipped
+ * after one failed attempt.
+ */
+export function nginxConfig(input: NginxConfigInput): string {
+  return nginxMain(input, nginxUpstream(input.kind, 'app', input.servers, input.cookieName), [
+    '    location / {',
+    ...nginxProxy('http://app'),
+    '    }',
+  ]);
 }

@@ -6,6 +6,7 @@ import { requireExecutable } from '../components.js';
 import { balancerBundlePath } from '../paths.js';
 import { answersOk, outputTail } from '../probe.js';
 import { isRunning, type OwnedProcess, spawnOwned } from '../processes.js';
+import { type GatewayRoute, haproxyGatewayConfig, nginxGatewayConfig } from './gateway.js';
 import { haproxyConfig } from './haproxy.js';
 import { type BalancerKind, haproxyPinCookie, type UpstreamServer } from './kinds.js';
 import { nginxConfig } from './nginx.js';
@@ -27,6 +28,8 @@ export interface StartBalancerInput {
   /** The lab's directory; the balancer gets a subdirectory of its own. */
   labDir: string;
   cookieName: string;
+  /** Services behind one gateway that routes by path, each to its own servers (then `servers` is unused). */
+  routes?: readonly GatewayRoute[];
 }
 
 const builtinModes: Record<Extract<BalancerKind, `builtin-${string}`>, BuiltinMode> = {
@@ -45,14 +48,17 @@ export function startBalancer(input: StartBalancerInput): BalancerRecord {
   if (input.kind === 'nginx-iphash' || input.kind === 'nginx-cookie-hash') {
     const nginx = requireExecutable('nginx');
     const configPath = join(dir, 'nginx.conf');
-    const config = nginxConfig({
+    const common = {
       kind: input.kind,
       port: input.port,
-      servers: input.servers,
       dir,
       cookieName: input.cookieName,
       runAsRoot: process.getuid?.() === 0,
-    });
+    };
+    const config =
+      input.routes === undefined
+        ? nginxConfig({ ...common, servers: input.servers })
+        : nginxGatewayConfig({ ...common, routes: input.routes });
     writeFileSync(configPath, config);
     const owned = spawnOwned(nginx, ['-p', `${dir}/`, '-c', configPath], { env: {}, outputPath });
     return { kind: input.kind, port: input.port, url, configPath, outputPath, process: owned };
@@ -63,6 +69,9 @@ export function startBalancer(input: StartBalancerInput): BalancerRecord {
     input.kind === 'builtin-cookie' ||
     input.kind === 'builtin-source'
   ) {
+    if (input.routes !== undefined) {
+      throw new LabError(`${input.kind} routes no paths: services need HAProxy or nginx as their gateway`);
+    }
     const configPath = join(dir, 'builtin.json');
     const config: BuiltinBalancerConfig = {
       mode: builtinModes[input.kind],
@@ -77,7 +86,13 @@ export function startBalancer(input: StartBalancerInput): BalancerRecord {
 
   const haproxy = requireExecutable('haproxy');
   const configPath = join(dir, 'haproxy.cfg');
-  writeFileSync(configPath, haproxyConfig({ kind: input.kind, port: input.port, servers: input.servers }));
+  const { kind, port } = input;
+  writeFileSync(
+    configPath,
+    input.routes === undefined
+      ? haproxyConfig({ kind, port, servers: input.servers })
+      : haproxyGatewayConfig({ kind, port, routes: input.routes }),
+  );
   // -db: stay in the foreground as one process the lab owns.
   const owned = spawnOwned(haproxy, ['-db', '-f', configPath], { env: {}, outputPath });
   return { kind: input.kind, port: input.port, url, configPath, outputPath, process: owned };
