@@ -1,7 +1,7 @@
 import type { BalancerKind, UpstreamServer } from './kinds.js';
 import { haproxyPinCookie } from './kinds.js';
 
-type HaproxyKind = Extract<BalancerKind, `haproxy-${string}`>;
+export type HaproxyKind = Extract<BalancerKind, `haproxy-${string}`>;
 
 export interface HaproxyConfigInput {
   kind: HaproxyKind;

@@ -1,6 +1,6 @@
 import type { BalancerKind, UpstreamServer } from './kinds.js';
 
-type NginxKind = Extract<BalancerKind, `nginx-${string}`>;
+export type NginxKind = Extract<BalancerKind, `nginx-${string}`>;
 
 export interface NginxConfigInput {
   kind: NginxKind;
