@@ -130,10 +130,12 @@ export async function runControls(input: ControlsInput): Promise<ControlsOutcome
   // The probe: one login with the right password must succeed.
   let auth = profile.auth;
   let probe = newProbe();
-  const logInProbe = async (): Promise<LoginResult> => {
+  // `at`: a mix entry's own login (controlLogin), else the profile's.
+  const logInProbe = async (at?: string): Promise<LoginResult> => {
     probe = newProbe();
-    const result = await logIn(probe, 'initial', setupFor(auth));
-    if (result.record.outcome !== 'login_ok') throw probeLoginError(probe, result, auth, secrets);
+    const using = at === undefined ? auth : { ...auth, login: { ...auth.login, url: at } };
+    const result = await logIn(probe, 'initial', setupFor(using));
+    if (result.record.outcome !== 'login_ok') throw probeLoginError(probe, result, using, secrets);
     return result;
   };
   const right = await logInProbe();
@@ -285,6 +287,10 @@ export async function runControls(input: ControlsInput): Promise<ControlsOutcome
       });
       continue;
     }
+    // A request of another service is proven on a session of that service's own login; the next entry gets
+    // the profile's login again.
+    const own = entry.controlLogin === undefined ? undefined : await logInProbe(entry.controlLogin);
+    if (own !== undefined) item.loginBackends = new Set([own.record.backend]);
     while (item.tries < maxTries) {
       item.tries += 1;
       const sent = await send(probe, entry, endpoint);
@@ -304,7 +310,7 @@ export async function runControls(input: ControlsInput): Promise<ControlsOutcome
         context.wallNow(),
       );
       if (cleared || item.tries % backends === 0) {
-        const again = await logInProbe();
+        const again = await logInProbe(entry.controlLogin);
         item.loginBackends.add(again.record.backend);
         logins += 1;
         for (let spacer = 0; spacer < logins % backends; spacer++) {
@@ -313,6 +319,7 @@ export async function runControls(input: ControlsInput): Promise<ControlsOutcome
       }
     }
     probed.push(item);
+    if (own !== undefined) await logInProbe();
   }
 
   // The "not logged in" rule: the profile's, or learned from the pairs.

@@ -40,6 +40,10 @@ export function chooseLab(
   const notes: string[] = [];
   let balancer = hint.balancer;
   if (!platform.balancers.has(balancer)) {
+    // A stand-in routes no paths: services need the real gateway.
+    if (hint.services !== undefined) {
+      return { kind: 'skip', reason: `needs ${balancer} as the services' gateway, which is not installed` };
+    }
     const standIn = standIns[balancer];
     if (standIn === undefined || !platform.balancers.has(standIn)) {
       return { kind: 'skip', reason: `needs ${balancer}, which is not installed` };
@@ -62,6 +66,8 @@ export function chooseLab(
       : { sessionTtlSeconds: Math.max(1, Math.round(hint.sessionTtl / 1000)) }),
     ...(hint.loggedOut === undefined ? {} : { loggedOut: hint.loggedOut }),
     ...(hint.jwtDivergentSecret === undefined ? {} : { jwtDivergentSecret: hint.jwtDivergentSecret }),
+    ...(hint.services === undefined ? {} : { services: hint.services }),
+    ...(hint.sessionScope === undefined ? {} : { sessionScope: hint.sessionScope }),
     seed: plan.profile.traffic.seed,
   };
   return { kind: 'lab', options, notes };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { balancerKinds } from '../../lab/balancer/kinds.js';
+import { serviceNames, sessionScopes } from '../../lab/options.js';
 import { sessionModes } from '../../lab-contract/backend-config.js';
 import { duration, strictObject } from './common.js';
 
@@ -22,6 +23,23 @@ export const labSchema = strictObject({
     .union([z.literal(401), z.literal(302)])
     .optional()
     .describe('What a backend answers without a session: 401, or 302 to /login.'),
+  services: z
+    .number()
+    .int()
+    .min(2)
+    .max(serviceNames.length)
+    .optional()
+    .describe(
+      'Services behind one gateway that routes by path (/a/*, /b/*, /c/*), each with `backends` backends of its own, ' +
+        'balanced within the service as `balancer` says (HAProxy or nginx).',
+    ),
+  sessionScope: z
+    .enum(sessionScopes)
+    .optional()
+    .describe(
+      'services: one JWT key (or replication group) for all services, or one per service. Memory sessions are per ' +
+        'service, Redis shared.',
+    ),
   jwtDivergentSecret: z
     .boolean()
     .optional()
@@ -33,6 +51,9 @@ export const labSchema = strictObject({
       path: ['replicationLag'],
       message: 'only used when sessions is replicated',
     });
+  }
+  if (lab.sessionScope !== undefined && lab.services === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['sessionScope'], message: 'only used with services' });
   }
   if (lab.jwtDivergentSecret !== undefined && lab.sessions !== 'jwt') {
     ctx.addIssue({ code: 'custom', path: ['jwtDivergentSecret'], message: 'only used when sessions is jwt' });

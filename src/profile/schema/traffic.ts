@@ -9,6 +9,16 @@ const requestSchema = strictObject({
   weight: z.number().positive().default(1),
   headers: headers.default({}),
   body: z.string().optional(),
+  controlLogin: z
+    .string()
+    .startsWith('/', { error: 'expected a path starting with /' })
+    .optional()
+    .describe(
+      "Where preflight's logged-in control logs in for this request, when it belongs to a service with a login " +
+        'of its own (/b/login behind a gateway): the control proves the rules tell logged in from logged out on ' +
+        "it; the run's users still log in at auth.login.url, and whether this service knows their session is what " +
+        'the run measures.',
+    ),
   public: z
     .boolean()
     .default(false)
