@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Classifier, RuleNeeds } from '../classify/classify.js';
+import { errorCodes } from '../http/error-codes.js';
 import { cutShort, type LoginResult } from '../login/login.js';
 import { clearsCookie, type ServerLifetimes, sessionExpiry } from '../login/session.js';
 import type { ReloginPolicy } from '../profile/schema/classify.js';
@@ -37,7 +38,7 @@ export interface TrafficOptions {
 }
 
 export interface TrafficResult {
-  /** Requests sent (each produced exactly one record). */
+  /** Requests sent (each produced exactly one record), but those an interrupt cut short. */
   sent: number;
   /** Re-login attempts that failed and took a request's place in the budget. */
   failedRelogins: number;
@@ -124,9 +125,15 @@ export async function runTraffic(
   // Every waiting user listens on it: thousands of listeners are expected, not a leak.
   setMaxListeners(0, stop.signal);
   const onAbort = (): void => stop.abort();
+  // An interrupt does not wait for the answers in flight (a paused backend's would take the whole timeout):
+  // closing the connections ends them at once, and what that cuts short is not counted.
+  const onInterrupt = (): void => {
+    stop.abort();
+    context.connections.close();
+  };
   // An interrupt during the login phase has already fired: no `abort` event will come for it.
   if (options.signal.aborted) stop.abort();
-  else options.signal.addEventListener('abort', onAbort, { once: true });
+  else options.signal.addEventListener('abort', onInterrupt, { once: true });
   const timer = options.durationMs === undefined ? undefined : setTimeout(onAbort, options.durationMs);
   let claimed = 0;
   let failedRelogins = 0;
@@ -157,7 +164,6 @@ export async function runTraffic(
     }
     const entry = options.mix.pick(nextRandom(vu));
     vu.sent += 1;
-    sentCount += 1;
     const hadSession = vu.loggedIn;
     const sessionCleared = vu.sessionCleared;
     const sessionExpiresAt = sessionExpiry(vu, lifetimes);
@@ -175,6 +181,8 @@ export async function runTraffic(
       },
       context,
     );
+    if (sent.exchange.errorCode === errorCodes.clientClosed && options.signal.aborted) return true;
+    sentCount += 1;
     const record = toResponseRecord(
       vu,
       {
@@ -265,7 +273,7 @@ export async function runTraffic(
     }
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    options.signal.removeEventListener('abort', onAbort);
+    options.signal.removeEventListener('abort', onInterrupt);
   }
   return { sent: sentCount, failedRelogins, startedAt, endedAt: clock.now(), lateArrivals };
 }

@@ -31,7 +31,7 @@ async function scripted(): Promise<ScriptedServer> {
 
 interface Written {
   verdict: { status: string; exitCode: number; message?: string };
-  summary: { counts: { total: number; logins: Record<string, number> } };
+  summary: { counts: { total: number; logins: Record<string, number>; classes: Record<string, number> } };
   engine?: { loggedIn?: number };
 }
 
@@ -179,6 +179,29 @@ describe('session-chaos run interrupted by a signal', () => {
     });
     expect(outcome.result.summary.counts.total).toBeGreaterThan(0);
     expect(outcome.elapsedMs).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('in the traffic phase with answers in flight (a backend that hangs): they end at once, exit 130 within 2 s', async () => {
+    // Preflight's probes and the first requests are answered; from the 30th /me on the server never answers.
+    const server = await startScriptedServer({ answerMe: 30 });
+    cleanups.push(() => server.close());
+    const outcome = await interruptAt(
+      profileFor(server.url, 'traffic:\n  users: 4\n  duration: 30s\n  thinkTime: 20ms\n'),
+      /traffic phase: /,
+      ['SIGTERM'],
+      {},
+      1000,
+    );
+    expect(outcome.code).toBe(130);
+    expect(outcome.result.verdict).toMatchObject({
+      status: 'interrupted',
+      message: 'interrupted by SIGTERM',
+    });
+    // The requests the signal cut short are not counted as errors: what was answered is what was measured.
+    expect(outcome.result.summary.counts.total).toBeGreaterThan(0);
+    expect(outcome.result.summary.counts.classes).toMatchObject({ error: 0 });
+    // Before, the run waited for the answers in flight: the target's 20 s timeout.
+    expect(outcome.elapsedMs).toBeLessThan(2000);
   }, 60_000);
 
   it('a second signal during a chaos rollback that hangs: the reports are written and name what was left down', async () => {

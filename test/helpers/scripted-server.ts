@@ -54,6 +54,8 @@ export interface ScriptOptions {
   clearCookieOnMiss?: boolean;
   /** Sessions end after this long unused (server-side idle lifetime). */
   idleTimeoutMs?: number;
+  /** Only the first N /me requests with a session are answered; later ones never are (a backend that hangs). */
+  answerMe?: number;
   /** How long a correct login takes to be answered, by user name (a slow login page). */
   loginDelayMs?: (username: string) => number;
 }
@@ -94,6 +96,7 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
   const sockets = new Set<Socket>();
   let connections = 0;
   let logins = 0;
+  let answeredMe = 0;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://x');
@@ -212,6 +215,8 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
       case '/me': {
         user = sessionUser();
         if (user === undefined) return loggedOut();
+        answeredMe += 1;
+        if (options.answerMe !== undefined && answeredMe > options.answerMe) return;
         return send(200, JSON.stringify({ user, backend }), { 'x-user': user });
       }
       case '/slow':
