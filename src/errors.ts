@@ -3,7 +3,7 @@
  * the exit code for each code is decided here and nowhere else (as k6's errext/exitcodes does).
  */
 
-/** Exit codes, documented in the README. */
+/** Exit codes; `--help` and the README's table (npm run docs) say them from `exitCodeMeanings`. */
 export const ExitCode = {
   passed: 0,
   thresholdsFailed: 1,
@@ -13,6 +13,39 @@ export const ExitCode = {
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What each exit code means: in a few words (`--help`), and in full (the README). */
+export const exitCodeMeanings: Record<ExitCode, { short: string; meaning: string }> = {
+  0: { short: 'passed', meaning: 'the run passed (every threshold held)' },
+  1: {
+    short: 'thresholds failed',
+    meaning: 'a threshold failed (for `compare`: a regression beyond its tolerance)',
+  },
+  2: {
+    short: 'usage or profile error',
+    meaning:
+      'usage or profile error (bad flag, invalid profile or threshold, missing file or environment variable, ' +
+      'a file that is not a result of this version, an output path that cannot be written, found before any traffic)',
+  },
+  3: {
+    short: 'preflight failed',
+    meaning:
+      'preflight failed: the target, the probe login or a chaos driver is unreachable (Docker not answering, ' +
+      'a selector matching no target), or a control failed (a wrong password passes, a rule misses, a request ' +
+      'cannot show a mismatch)',
+  },
+  4: {
+    short: 'run aborted',
+    meaning:
+      'the run aborted on a fault (a chaos action refused, Docker not answering within its deadline, a target ' +
+      'chaos could not restore; for `recover`: a restore failed), or a report file could not be written after ' +
+      'the run (the others were)',
+  },
+  130: {
+    short: 'interrupted',
+    meaning: 'interrupted (Ctrl-C or SIGTERM, in any phase; the reports are still written)',
+  },
+};
 
 const exitCodeByErrorCode = {
   SC_USAGE: ExitCode.usage,

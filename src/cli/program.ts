@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { exitCodeMeanings } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
@@ -20,7 +21,10 @@ export function buildProgram(outcome: Outcome): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ session-chaos demo\n  $ session-chaos validate profiles/*.yaml\n  $ session-chaos run --profile profiles/example.yaml --users 50 --duration 30s\n\nExit codes: 0 passed, 1 thresholds failed, 2 usage or profile error, 3 preflight failed, 4 run aborted, 130 interrupted.',
+      '\nExamples:\n  $ session-chaos demo\n  $ session-chaos validate profiles/*.yaml\n  $ session-chaos run --profile profiles/example.yaml --users 50 --duration 30s\n\n' +
+        `Exit codes: ${Object.entries(exitCodeMeanings)
+          .map(([code, { short }]) => `${code} ${short}`)
+          .join(', ')}.`,
     );
   program.addCommand(runCommand(outcome));
   program.addCommand(validateCommand(outcome));

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { ThresholdSettings } from '../thresholds/resolve.js';
+import { defaultThresholds, type ThresholdSettings } from '../thresholds/resolve.js';
 
 /** The run command's flags for thresholds and progress; `--json`, `--junit`, `--markdown` are profile overrides. */
 export interface ReportFlags {
@@ -17,7 +17,12 @@ export function addReportOptions(command: Command): Command {
         'extra thresholds, e.g. "mismatchRate<0.01" "latency.p99<500ms"; any failure exits 1',
       ),
     )
-    .addOption(new Option('--no-default-thresholds', 'drop the built-in wrongUser==0 threshold'))
+    .addOption(
+      new Option(
+        '--no-default-thresholds',
+        `drop the default verdict's thresholds (${defaultThresholds.map((entry) => entry.expression).join(', ')})`,
+      ),
+    )
     .addOption(new Option('-q, --quiet', 'no live progress on stderr'));
 }
 

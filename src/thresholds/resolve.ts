@@ -28,7 +28,7 @@ interface DefaultThreshold {
  * The default verdict: a run passes only if no answer was another user's, no session was lost, and errors
  * stayed low outside the windows where chaos was meant to cause them.
  */
-const defaultThresholds: readonly DefaultThreshold[] = [
+export const defaultThresholds: readonly DefaultThreshold[] = [
   {
     expression: 'wrongUser==0',
     reason: 'an answer authenticated as another user is a security failure',

@@ -15,7 +15,11 @@ const tokenSource = z.discriminatedUnion('from', [
 
 /** A value taken from the first step's response and offered to the login request as `{name}`. */
 const extraction = z.discriminatedUnion('from', [
-  strictObject({ name: z.string().min(1), from: z.literal('body'), pattern: regex }),
+  strictObject({
+    name: z.string().min(1),
+    from: z.literal('body'),
+    pattern: regex.describe('A regex over the body; its first capture group is the value.'),
+  }),
   strictObject({ name: z.string().min(1), from: z.literal('json'), path: z.string().min(1) }),
   strictObject({
     name: z.string().min(1),
@@ -27,15 +31,21 @@ const extraction = z.discriminatedUnion('from', [
 ]);
 
 const loginSchema = strictObject({
-  method: z.enum(['POST', 'PUT']).default('POST'),
-  url: urlOrPath.default('/login'),
+  method: z.enum(['POST', 'PUT']).default('POST').describe("The login request's method."),
+  url: urlOrPath.default('/login').describe('The login request: a path on the target or an absolute URL.'),
   format: z.enum(['form', 'json']).default('form').describe('How the fields are encoded.'),
   fields: z
     .record(z.string(), z.string())
     .default({ username: '{username}', password: '{password}' })
     .describe('Body fields; {username}, {password}, {i} and extracted {names} are replaced.'),
-  headers: headers.default({}),
-  successStatus: z.array(httpStatus).min(1).default([200, 201, 204, 302, 303]),
+  headers: headers.default({}).describe('Extra headers sent with the login.'),
+  successStatus: z
+    .array(httpStatus)
+    .min(1)
+    .default([200, 201, 204, 302, 303])
+    .describe(
+      'Statuses that mean the login worked; one without a session (no cookie set, no token) is login_failed.',
+    ),
   success: strictObject({
     redirectTo: regex.optional().describe('A successful login redirects to a Location matching this regex.'),
     bodyPattern: regex.optional().describe("A successful login's body matches this regex."),
@@ -59,9 +69,14 @@ const loginSchema = strictObject({
     ),
   token: tokenSource.optional().describe('Where the bearer token is read (auth.mode bearer).'),
   prepare: strictObject({
-    method: z.enum(['GET', 'POST']).default('GET'),
-    url: urlOrPath,
-    extract: z.array(extraction).min(1),
+    method: z.enum(['GET', 'POST']).default('GET').describe("The first request's method."),
+    url: urlOrPath.describe(
+      'The page to request first (its cookies go into the jar, as a browser keeps them).',
+    ),
+    extract: z
+      .array(extraction)
+      .min(1)
+      .describe('Values read from its answer, filled in where the login names {name}.'),
   })
     .optional()
     .describe('A first request whose response supplies values such as a CSRF token.'),
@@ -70,7 +85,14 @@ const loginSchema = strictObject({
 const credentialsSchema = strictObject({
   username: z.string().min(1).default('user{i}').describe('Template; {i} is the virtual user number.'),
   password: z.string().optional().describe('Usually "${ENV_NAME}", resolved from the environment.'),
-  file: z.string().min(1).optional().describe('A CSV (username,password) or JSON file of credentials.'),
+  file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A CSV (username,password; quoted cells for a password with a comma or a quote, a BOM and CRLF are ' +
+        'read) or JSON file of credentials.',
+    ),
   start: z.number().int().min(0).default(1).describe('The first {i}.'),
 });
 
@@ -85,7 +107,10 @@ const sessionSchema = strictObject({
 });
 
 export const authSchema = strictObject({
-  mode: z.enum(['cookie', 'bearer']).default('cookie'),
+  mode: z
+    .enum(['cookie', 'bearer'])
+    .default('cookie')
+    .describe('`cookie`: the session is the cookies the login sets; `bearer`: a token read from the login.'),
   login: loginSchema.prefault({}),
   credentials: credentialsSchema.prefault({}),
   session: sessionSchema

@@ -36,9 +36,11 @@ const pickPattern = /^(one|all|rolling|random [1-9]\d*)$/;
 const undoable = new Set(['stop', 'pause']);
 
 export const chaosEventSchema = strictObject({
-  name: z.string().min(1).optional(),
+  name: z.string().min(1).optional().describe('How the plan and the journal name it (default `events[N]`).'),
   driver: z.enum(chaosDrivers).optional().describe('What acts on the target; default chaos.driver.'),
-  action: z.enum(['restart', 'stop', 'start', 'kill', 'pause', 'unpause', 'exec']),
+  action: z
+    .enum(['restart', 'stop', 'start', 'kill', 'pause', 'unpause', 'exec'])
+    .describe('What is done to each target.'),
   at: duration.optional().describe('When, from the start of the traffic phase; with every, the first time.'),
   every: duration.optional().describe('Repeat at this interval (first at `at`, else after one interval).'),
   jitter: shortDuration.optional().describe('With every: a random delay of up to this much, seeded.'),
@@ -150,7 +152,8 @@ export const chaosSchema = strictObject({
   events: z
     .array(chaosEventSchema)
     .max(limits.chaosEvents, { error: atMost(limits.chaosEvents, ' events') })
-    .default([]),
+    .default([])
+    .describe('Actions on targets, on the traffic phase clock; each is undone at the end where it can be.'),
 }).superRefine((chaos, ctx) => {
   chaos.events.forEach((event, index) => {
     const driver = event.driver ?? chaos.driver;

@@ -29,7 +29,12 @@ export const classifySchema = strictObject({
         'session, printed, and written to the result.',
     ),
   identity: extractor.optional().describe('Where the authenticated user is read; compared with the VU.'),
-  backend: extractor.default({ from: 'header', name: 'x-backend-id' }).describe('Which backend answered.'),
+  backend: extractor
+    .default({ from: 'header', name: 'x-backend-id' })
+    .describe(
+      'Which backend answered. Where it reads nothing, preflight looks for the usual signs (headers, balancer ' +
+        "cookies) and says which it uses; where there is none, the report's findings show how to add a header.",
+    ),
   backends: z
     .array(z.string().min(1))
     .min(1)

@@ -106,6 +106,9 @@ export const extractor = z.discriminatedUnion('from', [
     pattern: regex.optional().describe("A regex whose first capture group is read (Tomcat's jvmRoute)."),
   }),
   strictObject({ from: z.literal('json'), path: z.string().min(1) }),
-  strictObject({ from: z.literal('regex'), pattern: regex }),
+  strictObject({
+    from: z.literal('regex'),
+    pattern: regex.describe('A regex over the decoded body; its first capture group is read.'),
+  }),
 ]);
 export type Extractor = z.output<typeof extractor>;

@@ -12,9 +12,9 @@ import { trafficSchema } from './traffic.js';
 
 /** The one source of truth for profiles: validation, defaults, types, and the shipped JSON Schema. */
 export const profileSchema = strictObject({
-  $schema: z.string().optional(),
-  name: z.string().min(1).optional(),
-  description: z.string().optional(),
+  $schema: z.string().optional().describe('The JSON Schema the editor checks this file against.'),
+  name: z.string().min(1).optional().describe("The run's name in the reports (default: the file name)."),
+  description: z.string().optional().describe('Free text for the reader; the tool ignores it.'),
   target: targetSchema,
   auth: authSchema,
   traffic: trafficSchema.prefault({}),
@@ -23,7 +23,9 @@ export const profileSchema = strictObject({
   chaos: chaosSchema.prefault({}),
   thresholds: thresholdsSchema,
   outputs: outputsSchema.prefault({}),
-  lab: labSchema.optional().describe('The reference lab this profile runs on in `matrix` and `demo`.'),
+  lab: labSchema
+    .optional()
+    .describe('The reference lab this profile runs on in `matrix` and `demo` (`run` ignores it).'),
 })
   .transform((profile) => ({
     ...profile,

@@ -12,7 +12,7 @@ import { duration, strictObject } from './common.js';
 export const labSchema = strictObject({
   balancer: z.enum(balancerKinds).describe('The balancer in front of the backends.'),
   sessions: z.enum(sessionModes).describe('Where the backends keep sessions.'),
-  backends: z.number().int().min(1).max(16).default(3),
+  backends: z.number().int().min(1).max(16).default(3).describe('How many backends the lab starts.'),
   replicationLag: duration
     .optional()
     .describe('sessions replicated: how long a new session takes to reach the other backends.'),

@@ -36,5 +36,6 @@ export const thresholdsSchema = z
   .max(limits.thresholds, { error: atMost(limits.thresholds, ' thresholds') })
   .default([])
   .describe(
-    'Checked on the summary; any failure exits 1. wrongUser==0 is added unless a threshold names wrongUser.',
+    "Checked on the summary; any failure exits 1. The default verdict's thresholds are added (unless " +
+      '--no-default-thresholds), each dropped where one of these names its metric.',
   );

@@ -3,12 +3,18 @@ import { duration, headerName, headers, positiveInt, shortDuration, strictObject
 import { atMost, limits } from './limits.js';
 
 const requestSchema = strictObject({
-  name: z.string().min(1).optional(),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
-  path: z.string().startsWith('/', { error: 'expected a path starting with /' }),
-  weight: z.number().positive().default(1),
-  headers: headers.default({}),
-  body: z.string().optional(),
+  name: z.string().min(1).optional().describe('How the reports name it (default: method and path).'),
+  method: z
+    .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'])
+    .default('GET')
+    .describe("The request's method."),
+  path: z
+    .string()
+    .startsWith('/', { error: 'expected a path starting with /' })
+    .describe('The path on the target.'),
+  weight: z.number().positive().default(1).describe('How often it is drawn, relative to the others.'),
+  headers: headers.default({}).describe('Headers sent with it.'),
+  body: z.string().optional().describe('The request body, sent as it is.'),
   controlLogin: z
     .string()
     .startsWith('/', { error: 'expected a path starting with /' })
@@ -29,7 +35,10 @@ const requestSchema = strictObject({
 });
 
 const connectionSchema = strictObject({
-  mode: z.enum(['keep-alive', 'per-request', 'reconnect']).default('keep-alive'),
+  mode: z
+    .enum(['keep-alive', 'per-request', 'reconnect'])
+    .default('keep-alive')
+    .describe('`keep-alive`: reuse connections; `per-request`: a new one each time; `reconnect`: every N.'),
   reconnectEvery: positiveInt.optional().describe('With mode reconnect: requests per connection.'),
 }).superRefine((connection, ctx) => {
   if (connection.mode === 'reconnect' && connection.reconnectEvery === undefined) {
@@ -51,13 +60,17 @@ const sourceAddressesSchema = strictObject({
 });
 
 const backgroundSchema = strictObject({
-  path: z.string().startsWith('/', { error: 'expected a path starting with /' }),
+  path: z
+    .string()
+    .startsWith('/', { error: 'expected a path starting with /' })
+    .describe('The path the background load requests.'),
   rate: positiveInt
     .max(limits.backgroundRate, { error: atMost(limits.backgroundRate) })
     .describe('Session-less requests per second (autocannon).'),
   connections: positiveInt
     .max(limits.backgroundConnections, { error: atMost(limits.backgroundConnections) })
-    .default(10),
+    .default(10)
+    .describe('Connections the background load holds open.'),
 });
 
 export const trafficSchema = strictObject({
@@ -71,8 +84,13 @@ export const trafficSchema = strictObject({
   requests: positiveInt
     .max(limits.requests, { error: atMost(limits.requests) })
     .optional()
-    .describe('Stop after this many requests in all.'),
-  model: z.enum(['closed', 'open']).default('closed'),
+    .describe('Stop after this many requests in all (or at duration, whichever comes first).'),
+  model: z
+    .enum(['closed', 'open'])
+    .default('closed')
+    .describe(
+      '`closed`: each VU sends its next request after the answer and thinkTime; `open`: arrivals at a fixed rate.',
+    ),
   thinkTime: shortDuration
     .prefault('0ms')
     .describe('Closed model: pause between a response and the next request.'),
@@ -88,12 +106,15 @@ export const trafficSchema = strictObject({
     .default(1)
     .describe('Seeds request choice and random picks, so a run can be repeated.'),
   connection: connectionSchema.prefault({}),
-  sourceAddresses: sourceAddressesSchema.optional(),
+  sourceAddresses: sourceAddressesSchema
+    .optional()
+    .describe('Spread the client addresses, so that an address-hash balancer sees many clients.'),
   login: strictObject({
     concurrency: positiveInt
       .max(limits.loginConcurrency, { error: atMost(limits.loginConcurrency) })
-      .default(20),
-    rampUp: shortDuration.prefault('0s'),
+      .default(20)
+      .describe('Logins in flight at once in the login phase.'),
+    rampUp: shortDuration.prefault('0s').describe('VU k starts its login no sooner than rampUp * k / users.'),
   }).prefault({}),
   requestIdHeader: headerName
     .default('x-request-id')
@@ -105,8 +126,11 @@ export const trafficSchema = strictObject({
     .array(requestSchema)
     .min(1)
     .max(limits.mix, { error: atMost(limits.mix, ' requests') })
-    .prefault([{ path: '/me' }]),
-  background: backgroundSchema.optional(),
+    .prefault([{ path: '/me' }])
+    .describe("The requests a logged-in VU sends, each drawn by weight from the VU's seeded stream."),
+  background: backgroundSchema
+    .optional()
+    .describe('Session-less load on the balancer beside the VUs, measured apart.'),
 }).superRefine((traffic, ctx) => {
   if (traffic.model === 'open' && traffic.rate === undefined) {
     ctx.addIssue({ code: 'custom', path: ['rate'], message: 'required when model is open' });

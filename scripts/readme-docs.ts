@@ -1,0 +1,200 @@
+import type { Command, Option } from 'commander';
+import { exitCodeMeanings } from '../src/errors.js';
+import { renderProfileJsonSchema } from '../src/profile/json-schema.js';
+import { overrides } from '../src/profile/overrides.js';
+
+/**
+ * The README's reference tables, made from what the tool itself reads: the profile fields from the zod schema
+ * (through its JSON Schema: descriptions, defaults, forms), the commands and the flags of `run` from the
+ * commander definitions and the overrides table, the exit codes from the errors module. `npm run docs` writes
+ * them between the README's markers; test/docs checks that the README holds what this renders.
+ */
+
+interface JsonNode {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  properties?: Record<string, JsonNode>;
+  required?: string[];
+  items?: JsonNode;
+  oneOf?: JsonNode[];
+  anyOf?: JsonNode[];
+  enum?: unknown[];
+  const?: unknown;
+}
+
+export interface Row {
+  cells: string[];
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+/** A value as a profile writes it, in YAML's flow style: `{ from: header, name: x-backend-id }`. */
+export function flow(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => `${key}: ${flow(item)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  if (typeof value === 'string')
+    return /^[\w./{}*-][\w ./{}*:-]*$/.test(value) ? value : JSON.stringify(value);
+  return String(value);
+}
+
+const isPlainObject = (node: JsonNode): boolean =>
+  node.properties !== undefined && node.oneOf === undefined && node.anyOf === undefined;
+
+function variants(node: JsonNode): JsonNode[] | undefined {
+  return node.oneOf ?? node.anyOf;
+}
+
+/** A union's form: `{ from: regex, pattern }` (the fields' descriptions after it), `401`, a list of integers. */
+function form(variant: JsonNode): string {
+  if (variant.const !== undefined) return code(flow(variant.const));
+  if (variant.properties === undefined) {
+    if (variant.type === 'array' && variant.items !== undefined) return `a list of ${form(variant.items)}`;
+    const kind =
+      variant.enum === undefined
+        ? `${variant.type ?? 'any'}`
+        : variant.enum.map((v) => code(flow(v))).join(' or ');
+    return variant.description === undefined ? kind : `${kind} (${variant.description})`;
+  }
+  const required = new Set(variant.required ?? []);
+  const fields = Object.entries(variant.properties).map(([key, field]) =>
+    field.const !== undefined ? `${key}: ${flow(field.const)}` : required.has(key) ? key : `${key}?`,
+  );
+  const described = Object.entries(variant.properties)
+    .filter(([, field]) => field.description !== undefined)
+    .map(([key, field]) => `${key}: ${field.description}`);
+  return `${code(`{ ${fields.join(', ')} }`)}${described.length === 0 ? '' : ` (${described.join('; ')})`}`;
+}
+
+/** What a field takes, where its description does not already say it. */
+function domain(node: JsonNode): string {
+  const text = node.description ?? '';
+  const values = node.enum ?? (node.items?.enum === undefined ? undefined : node.items.enum);
+  if (values !== undefined) {
+    const named = values.map((value) => flow(value));
+    if (named.every((name) => text.includes(name))) return '';
+    return ` One of ${named.map(code).join(', ')}.`;
+  }
+  const each = node.type === 'array' && node.items !== undefined && variants(node.items) !== undefined;
+  const forms = variants(each && node.items !== undefined ? node.items : node);
+  if (forms === undefined) return '';
+  const written = forms.map(form);
+  if (forms.every((variant) => variant.const !== undefined && text.includes(flow(variant.const)))) return '';
+  return ` ${each ? 'Each' : 'Forms'}: ${written.join('; ')}.`;
+}
+
+function defaultCell(node: JsonNode, required: boolean): string {
+  if (node.default !== undefined) return code(flow(node.default));
+  return required ? '(required)' : 'none';
+}
+
+/** The profile's fields, one row each: plain objects are walked into, every other field is one row. */
+export function profileFieldRows(): Row[] {
+  const schema = JSON.parse(renderProfileJsonSchema()) as JsonNode;
+  const rows: Row[] = [];
+  const missing: string[] = [];
+  const row = (path: string, node: JsonNode, required: boolean, withDefault: boolean): void => {
+    if (node.description === undefined) missing.push(path);
+    rows.push({
+      cells: [
+        code(path),
+        withDefault ? defaultCell(node, required) : '',
+        `${node.description ?? ''}${domain(node)}`.trim(),
+      ],
+    });
+  };
+  const walk = (path: string, node: JsonNode, required: boolean): void => {
+    if (isPlainObject(node)) {
+      if (path !== '' && node.description !== undefined) row(path, node, required, false);
+      const needed = new Set(node.required ?? []);
+      for (const [key, child] of Object.entries(node.properties ?? {})) {
+        walk(path === '' ? key : `${path}.${key}`, child, needed.has(key));
+      }
+      return;
+    }
+    if (node.type === 'array' && node.items !== undefined && isPlainObject(node.items)) {
+      row(path, node, required, true);
+      walk(`${path}[]`, { ...node.items, description: undefined }, false);
+      return;
+    }
+    row(path, node, required, true);
+  };
+  walk('', schema, true);
+  if (missing.length > 0) {
+    throw new Error(
+      `profile fields without a description (add .describe() in src/profile/schema): ${missing.join(', ')}`,
+    );
+  }
+  return rows;
+}
+
+/** The flags of a command: each option, with the variable and the profile field of the overrides table. */
+export function flagRows(command: Command): Row[] {
+  return command.options.map((option: Option) => {
+    const override = overrides.find((entry) => entry.flag === option.flags);
+    const implied = Object.entries(
+      (override !== undefined && 'implies' in override ? override.implies : undefined) ?? {},
+    ).map(([path, value]) => ` (and ${code(`${path}: ${value}`)})`);
+    // The option's help carries the variable (run's --help shows it); the table has a column for it.
+    const description = option.description
+      .replace(/ \[env: [A-Z_]+\]$/, '')
+      .replace(override === undefined ? /$^/ : ` (${override.path})`, '');
+    return {
+      cells: [
+        code(option.flags),
+        override === undefined ? '' : code(override.env),
+        override === undefined ? '' : `${code(override.path)}${implied.join('')}`,
+        description,
+      ],
+    };
+  });
+}
+
+export function exitCodeRows(): Row[] {
+  return Object.entries(exitCodeMeanings).map(([exitCode, { meaning }]) => ({ cells: [exitCode, meaning] }));
+}
+
+function table(head: string[], rows: Row[], align: Array<'left' | 'right'> = head.map(() => 'left')): string {
+  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [
+    line(head),
+    `| ${align.map((a) => (a === 'right' ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((row) => line(row.cells)),
+  ].join('\n');
+}
+
+/** The README's generated blocks, by the name in their markers. */
+export function readmeBlocks(program: Command): Record<string, string> {
+  const run = program.commands.find((command) => command.name() === 'run');
+  if (run === undefined) throw new Error('the program has no run command');
+  return {
+    'profile-fields': table(['field', 'default', 'meaning'], profileFieldRows()),
+    'run-flags': table(['flag', 'environment variable', 'profile field', 'meaning'], flagRows(run)),
+    'exit-codes': table(['code', 'meaning'], exitCodeRows(), ['right', 'left']),
+  };
+}
+
+const marker = (name: string, end: boolean) => `<!-- ${end ? '/' : ''}generated:${name} (npm run docs) -->`;
+
+/** The README with each generated block put between its markers; a missing marker is an error. */
+export function updateReadme(readme: string, blocks: Record<string, string>): string {
+  let text = readme;
+  for (const [name, block] of Object.entries(blocks)) {
+    const start = marker(name, false);
+    const end = marker(name, true);
+    const from = text.indexOf(start);
+    const to = text.indexOf(end);
+    if (from === -1 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers`);
+    text = `${text.slice(0, from + start.length)}\n${block}\n${text.slice(to)}`;
+  }
+  return text;
+}
