@@ -6,7 +6,7 @@ import { formatSpread, type Spread, spread } from './stats.js';
 
 const offlineSeconds = 5;
 
-export interface OfflineRun {
+interface OfflineRun {
   requests: number;
   cpuMicrosPerRequest: number;
   cpuUserMicrosPerRequest: number;

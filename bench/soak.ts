@@ -83,7 +83,7 @@ export async function soakSection(lab: Lab, options: SoakOptions): Promise<SoakF
   return figures;
 }
 
-function formatSoak(figures: SoakFigures): string {
+export function formatSoak(figures: SoakFigures): string {
   const first = figures.series[0];
   const last = figures.series.at(-1);
   const lines = [

@@ -18,7 +18,7 @@ export interface BenchFigures {
 }
 
 /** PASS or FAIL; UNDECIDED when the measurement's interval spans the target; `-` when it did not run. */
-export type Verdict = 'PASS' | 'FAIL' | 'UNDECIDED' | '-';
+type Verdict = 'PASS' | 'FAIL' | 'UNDECIDED' | '-';
 
 export interface Target {
   name: string;

@@ -4,6 +4,7 @@ import { formatMemory, kilobytesPerAddedUser } from '../../bench/memory.js';
 import { formatOffline } from '../../bench/offline.js';
 import { formatOpenModel, openFigures } from '../../bench/open-model.js';
 import { formatSoak } from '../../bench/soak.js';
+import { soakFigures } from './figures.js';
 
 describe('bench sections, what they print', () => {
   it('memory: KB per added user between rows', () => {
@@ -54,19 +55,15 @@ describe('bench sections, what they print', () => {
   });
 
   it('soak: the series and both slopes', () => {
-    const text = formatSoak({
-      users: 50,
-      durationSeconds: 20,
-      requests: 300_000,
-      reqPerSec: 15_000,
-      bad: 0,
-      series: [
-        { seconds: 0, rssMb: 100 },
-        { seconds: 10, rssMb: 101 },
-      ],
-      slopeMbPerMinute: 6,
-      slopeAllMbPerMinute: 6,
-    });
+    const text = formatSoak(
+      soakFigures(
+        [
+          [0, 100],
+          [10, 101],
+        ],
+        6,
+      ),
+    );
     expect(text).toContain('300,000 requests (15,000 req/s), 0 not ok');
     expect(text).toContain('RSS (MB) by second: 0s 100, 10s 101');
     expect(text).toContain('slope 6 MB/min over the run, 6 MB/min over its second half');

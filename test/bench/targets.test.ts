@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlternatingFigures } from '../../bench/alternating.js';
 import { type BenchFigures, targetRows, targetsOf } from '../../bench/targets.js';
 import { summarize } from '../../bench/throughput.js';
+import { soakFigures } from './figures.js';
 
 const engineRun = (generator: 'autocannon' | 'session-chaos', reqPerSec: number, cpu: number) => ({
   generator,
@@ -81,19 +82,13 @@ describe('bench targets', () => {
           lateArrivals: 0,
         },
       ],
-      soak: {
-        users: 50,
-        durationSeconds: 600,
-        requests: 1,
-        reqPerSec: 1,
-        bad: 0,
-        series: [
-          { seconds: 0, rssMb: 100 },
-          { seconds: 590, rssMb: 103 },
+      soak: soakFigures(
+        [
+          [0, 100],
+          [590, 103],
         ],
-        slopeMbPerMinute: 0.3,
-        slopeAllMbPerMinute: 0.3,
-      },
+        0.3,
+      ),
       pauseMs: 1000,
     });
     expect(targets.slice(2).map((target) => target.verdict)).toEqual([
