@@ -30,6 +30,11 @@ async function whyUnwritable(path: string): Promise<string | undefined> {
   try {
     const existing = await statOrUndefined(path);
     if (existing?.isDirectory()) return `${path} is a directory`;
+    // A device or FIFO (/dev/null) is written in place: only it must take writes, not its directory.
+    if (existing !== undefined && !existing.isFile()) {
+      await access(path, constants.W_OK);
+      return undefined;
+    }
     const parent = await statOrUndefined(directory);
     if (parent === undefined) return `the directory ${directory} does not exist`;
     if (!parent.isDirectory()) return `${directory} is not a directory`;

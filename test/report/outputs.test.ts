@@ -1,4 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  createReadStream,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +66,35 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(path, 'new');
     expect(readFileSync(path, 'utf8')).toBe('new');
     expect(readdirSync(dir)).toEqual(['r.json']);
+  });
+
+  it('writes through a link to the file it points to, and keeps the link', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-atomic-'));
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'r.json'), 'old');
+    symlinkSync(join(dir, 'real', 'r.json'), join(dir, 'link.json'));
+    await writeFileAtomic(join(dir, 'link.json'), 'new');
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real', 'r.json'), 'utf8')).toBe('new');
+    expect(readdirSync(join(dir, 'real'))).toEqual(['r.json']);
+  });
+
+  it('writes a FIFO in place (as /dev/null or /dev/full): it stays a FIFO, its reader gets the text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-atomic-'));
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const read = new Promise<string>((resolve, reject) => {
+      let text = '';
+      createReadStream(fifo, 'utf8')
+        .on('data', (chunk) => (text += chunk))
+        .on('end', () => resolve(text))
+        .on('error', reject);
+    });
+    expect(await outputPathProblems({ json: fifo })).toEqual([]);
+    await writeFileAtomic(fifo, 'new');
+    expect(await read).toBe('new');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['fifo']);
   });
 
   it('fails without leaving a temporary file when it cannot rename', async () => {
