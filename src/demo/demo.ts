@@ -1,28 +1,37 @@
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../errors.js';
 import type { Runtime } from '../lab/state.js';
+import type { ClosingClause } from '../matrix/describe.js';
 import { builtinStandIns } from '../matrix/platform.js';
 import { presentMatrix } from '../matrix/present.js';
 import { stdoutPath } from '../report/write.js';
+import { claimSentence, demoClaims } from './claims/index.js';
 
 // This module sits two levels below the package root both as source (src/demo) and built (dist/demo).
 const profilesDir = fileURLToPath(new URL('../../profiles/', import.meta.url));
 
-/** The seed's strategies in the order its argument goes: the problem, then each remedy and its price. */
-const demoProfiles = [
-  'round-robin-memory.yaml',
-  'sticky-cookie.yaml',
-  'sticky-source-ip.yaml',
-  'clustering.yaml',
-  'external-store-redis.yaml',
-  'jwt.yaml',
-].map((file) => `${profilesDir}${file}`);
+function intro(all: boolean): string {
+  return [
+    'session-chaos demo: each way of sharing sessions behind a load balancer, measured on a local lab',
+    '(20 virtual users, 5-8 s of traffic each; backends restarted in the sticky-cookie, clustering, Redis and JWT runs;',
+    `two services behind one gateway in the services run${all ? '' : '; demo --all adds the slower scenarios'}).`,
+    "Each sentence at the end names the seed's claim its scenario checks, with the figure measured.",
+    'The profiles are in profiles/; run one on your own deployment with: session-chaos run --profile <file> --target <url>',
+  ].join('\n');
+}
 
-const intro = [
-  'session-chaos demo: each way of sharing sessions behind a load balancer, measured on a local lab',
-  '(3 backends, 20 virtual users, 8 s of traffic each; backends restarted in the sticky-cookie, clustering, Redis and JWT runs).',
-  'The profiles are in profiles/; run one on your own deployment with: session-chaos run --profile <file> --target <url>',
-].join('\n');
+/** The scenarios a demo runs: every one with --all, else those that keep it under two minutes. */
+export function demoScenarios(all: boolean): { paths: string[]; closing: ClosingClause } {
+  const chosen = demoClaims.filter((claim) => all || claim.slow !== true);
+  const byPath = new Map(chosen.map((claim) => [`${profilesDir}${claim.profile}`, claim]));
+  return {
+    paths: [...byPath.keys()],
+    closing: (outcome) => {
+      const claim = byPath.get(outcome.source);
+      return claim === undefined ? undefined : claimSentence(claim, outcome);
+    },
+  };
+}
 
 export interface DemoOptions {
   json?: string;
@@ -32,6 +41,8 @@ export interface DemoOptions {
   runtime?: Runtime;
   /** The built-in balancer even when HAProxy and nginx are installed. */
   builtinBalancer?: boolean;
+  /** Also the slow scenarios (`slow: true` in src/demo/claims). */
+  all?: boolean;
 }
 
 /**
@@ -50,8 +61,11 @@ export function demoHtmlPath(options: Pick<DemoOptions, 'json' | 'html'>): strin
 
 export async function runDemo(options: DemoOptions): Promise<ExitCode> {
   const html = demoHtmlPath(options);
-  const code = await presentMatrix(demoProfiles, {
-    intro,
+  const all = options.all === true;
+  const { paths, closing } = demoScenarios(all);
+  const code = await presentMatrix(paths, {
+    intro: intro(all),
+    closing,
     title: 'session-chaos demo: session strategies behind a load balancer',
     ...(html === undefined ? {} : { html }),
     standIns: builtinStandIns,

@@ -59,13 +59,23 @@ function describeOutcome(outcome: ScenarioOutcome): string {
   );
 }
 
+/** What a caller adds to a scenario's sentence (the demo: the claim it checks and its figure), if anything. */
+export type ClosingClause = (outcome: ScenarioOutcome) => string | undefined;
+
+/** A scenario's sentence, with the caller's clause after it. */
+export function closingSentence(outcome: ScenarioOutcome, closing?: ClosingClause): string {
+  const clause = closing?.(outcome);
+  return clause === undefined ? describeOutcome(outcome) : `${describeOutcome(outcome)} ${clause}`;
+}
+
 /** The table, then a sentence per scenario, then what the matrix changed or could not do. Pure. */
 export function renderMatrixReport(
   outcomes: readonly ScenarioOutcome[],
   renderTable: (outcomes: readonly ScenarioOutcome[]) => string,
+  closing?: ClosingClause,
 ): string {
   const lines = [renderTable(outcomes), 'What was measured:'];
-  for (const outcome of outcomes) lines.push(`- ${describeOutcome(outcome)}`);
+  for (const outcome of outcomes) lines.push(`- ${closingSentence(outcome, closing)}`);
   const notes = outcomes.flatMap((outcome) => outcome.notes.map((note) => `- ${outcome.strategy}: ${note}`));
   if (notes.length > 0) lines.push('', 'Notes:', ...notes);
   const errors = outcomes.flatMap((outcome) =>

@@ -1,9 +1,15 @@
 import type { HtmlPage } from '../report/html/render.js';
+import { type ClosingClause, closingSentence } from './describe.js';
 import type { ScenarioOutcome } from './scenario.js';
 import { matrixColumns, matrixRow } from './table.js';
 
 /** The matrix as an HTML page: the comparison table, then one section per strategy on the same scales. */
-export function matrixPage(outcomes: readonly ScenarioOutcome[], title: string, intro: string[]): HtmlPage {
+export function matrixPage(
+  outcomes: readonly ScenarioOutcome[],
+  title: string,
+  intro: string[],
+  closing?: ClosingClause,
+): HtmlPage {
   return {
     title,
     intro,
@@ -18,6 +24,7 @@ export function matrixPage(outcomes: readonly ScenarioOutcome[], title: string, 
       heading: outcome.strategy,
       ...(outcome.description === undefined ? {} : { description: outcome.description }),
       notes: [
+        closingSentence(outcome, closing),
         ...(outcome.lab === undefined
           ? []
           : [

@@ -6,7 +6,7 @@ import { renderReportPage } from '../report/html/render.js';
 import { type OutputFile, writeFiles } from '../report/outputs.js';
 import { wantsColor } from '../report/style.js';
 import { stdoutPath } from '../report/write.js';
-import { renderMatrixReport } from './describe.js';
+import { type ClosingClause, renderMatrixReport } from './describe.js';
 import { matrixPage } from './html.js';
 import { matrixDocument, matrixExitCode, runMatrix } from './matrix.js';
 import { type DetectOptions, describePlatform, detectPlatform } from './platform.js';
@@ -24,6 +24,8 @@ export interface PresentOptions {
   /** Printed on stderr before anything runs (the demo's introduction). */
   intro?: string;
   detect?: DetectOptions;
+  /** Added to each scenario's sentence in the terminal and the HTML page (the demo's claims). */
+  closing?: ClosingClause;
 }
 
 /**
@@ -71,7 +73,9 @@ export async function presentMatrix(paths: readonly string[], options: PresentOp
       },
     });
     const color = wantsColor(out, process.env);
-    out.write(`\n${renderMatrixReport(outcomes, (rows) => renderMatrixTable(rows, { color }))}`);
+    out.write(
+      `\n${renderMatrixReport(outcomes, (rows) => renderMatrixTable(rows, { color }), options.closing)}`,
+    );
     const endedAt = new Date();
     const files: OutputFile[] = [];
     const { json, html } = options;
@@ -80,11 +84,16 @@ export async function presentMatrix(paths: readonly string[], options: PresentOp
       files.push({ field: '--json', path: json, render: () => `${JSON.stringify(document, null, 2)}\n` });
     }
     if (html !== undefined) {
-      const page = matrixPage(outcomes, options.title ?? 'session-chaos matrix', [
-        ...(options.intro === undefined ? [] : options.intro.split('\n')),
-        platformText,
-        `${startedAt.toISOString()} to ${endedAt.toISOString()}`,
-      ]);
+      const page = matrixPage(
+        outcomes,
+        options.title ?? 'session-chaos matrix',
+        [
+          ...(options.intro === undefined ? [] : options.intro.split('\n')),
+          platformText,
+          `${startedAt.toISOString()} to ${endedAt.toISOString()}`,
+        ],
+        options.closing,
+      );
       files.push({ field: '--html', path: html, render: () => renderReportPage(page) });
     }
     await writeFiles(files, { stdout: process.stdout });

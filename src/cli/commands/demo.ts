@@ -6,7 +6,8 @@ export function demoCommand(outcome: Outcome): Command {
   return new Command('demo')
     .description(
       'Start a local lab with what this machine has and compare every session strategy (round robin, sticky ' +
-        'cookie, sticky IP, clustering, Redis, JWT) in one table, in under two minutes; cleans up after itself.',
+        'cookie, sticky IP, clustering, Redis, JWT, services behind a gateway) in one table, each with the ' +
+        "seed's claim it checks, in under two minutes (--all: the slow scenarios too); cleans up after itself.",
     )
     .option('--json <file>', 'also write the whole matrix as JSON; - for stdout')
     .option(
@@ -21,9 +22,10 @@ export function demoCommand(outcome: Outcome): Command {
       ).choices(['docker', 'process']),
     )
     .option('--builtin-balancer', 'use the built-in balancer even when HAProxy and nginx are installed')
+    .option('--all', 'also the slow scenarios (longer than two minutes in all)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ session-chaos demo\n  $ session-chaos demo --runtime process --json demo.json',
+      '\nExamples:\n  $ session-chaos demo\n  $ session-chaos demo --runtime process --json demo.json\n  $ session-chaos demo --all',
     )
     .action(async (options: DemoOptions) => {
       outcome.exitCode = await runDemo(options);
