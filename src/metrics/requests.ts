@@ -36,17 +36,19 @@ export class RequestTally {
     classes[responseClass]++;
   }
 
-  /** In the order the entries first answered. */
+  /** By name, so that two runs of one profile list them alike. */
   summary(): Record<string, RequestSummary> {
     return Object.fromEntries(
-      [...this.#byRequest].map(([request, classes]) => [
-        request,
-        {
-          total: responseClasses.reduce((sum, name) => sum + classes[name], 0),
-          classes: { ...classes },
-          mismatchRate: mismatchRateOf(classes),
-        },
-      ]),
+      [...this.#byRequest]
+        .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+        .map(([request, classes]) => [
+          request,
+          {
+            total: responseClasses.reduce((sum, name) => sum + classes[name], 0),
+            classes: { ...classes },
+            mismatchRate: mismatchRateOf(classes),
+          },
+        ]),
     );
   }
 }

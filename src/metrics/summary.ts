@@ -13,8 +13,8 @@ export interface Summary {
   /** Responses authenticated as another user; must be 0. */
   wrongUser: number;
   /**
-   * The classes and mismatch rate of each mix entry (its name, else `METHOD path`), in the order they first
-   * answered: per service, where the mix spans services behind one gateway. Absent in older results.
+   * The classes and mismatch rate of each mix entry (its name, else `METHOD path`), by name: per service,
+   * where the mix spans services behind one gateway. Absent in older results.
    */
   byRequest?: Record<string, RequestSummary>;
   relogins: Relogins;

@@ -17,7 +17,7 @@ describe('per mix entry: each request of a mix counted on its own (one service e
   answer('b-me', 'error');
   const summary = summarize(aggregator.aggregates());
 
-  it('gives classes and the mismatch rate with its Wilson interval per entry, in the order they answered', () => {
+  it('gives classes and the mismatch rate with its Wilson interval per entry, by name', () => {
     expect(Object.keys(summary.byRequest ?? {})).toEqual(['a-me', 'b-me']);
     expect(summary.byRequest?.['a-me']?.mismatchRate).toEqual({
       value: 0,

@@ -34,7 +34,7 @@ export function claimSentence(claim: DemoClaim, outcome: ScenarioOutcome): strin
   return figure === undefined ? undefined : `It checks the seed's claim "${claim.claim}": ${figure}.`;
 }
 
-/** `a-me 0% (0 of 735), b-me 100% (646 of 646)`: each mix entry's mismatch rate, in the order they answered. */
+/** `a-me 0% (0 of 735), b-me 100% (646 of 646)`: each mix entry's mismatch rate, by name. */
 export function perRequestMismatch(summary: Summary): string | undefined {
   const entries = Object.entries(summary.byRequest ?? {});
   if (entries.length === 0) return undefined;
