@@ -19,7 +19,7 @@ export interface DemoClaim {
 }
 
 /** A scenario that ran: its outcome, and its summary and lab for short. */
-export interface Measured {
+interface Measured {
   outcome: ScenarioOutcome;
   summary: Summary;
   /** Backends the lab had (in all services); undefined against --target. */
