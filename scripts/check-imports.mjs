@@ -23,12 +23,18 @@ const rules = [
     only: ['src/lab-contract/', 'src/errors.ts', 'src/util/'],
     why: 'the built-in balancer is a program of its own',
   },
+  {
+    folder: 'src/lab-relay/',
+    only: ['src/lab-contract/'],
+    why: 'the replication-link relay is a program of its own',
+  },
 ];
 
 /** `private`: a folder whose files nothing outside it imports (tests may). */
 const privateFolders = [
   { folder: 'src/lab-backend/', why: 'a program: share through src/lab-contract/' },
   { folder: 'src/lab-builtin-balancer/', why: 'a program: share through src/lab-contract/' },
+  { folder: 'src/lab-relay/', why: 'a program: share through src/lab-contract/' },
 ];
 
 function* sourceFiles(dir) {

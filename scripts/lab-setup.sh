@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes this machine ready for the reference lab: installs Docker, HAProxy, nginx and Redis (and chromium, for
-# the HTML report's browser test) when missing,
+# Makes this machine ready for the reference lab: installs Docker, HAProxy, nginx, Redis and Redis Sentinel (and
+# chromium, for the HTML report's browser test) when missing,
 # starts dockerd when it does not answer, and builds the lab backend image. Idempotent, and quick when all
 # is there. CI runs it as root on a fresh machine (from .ci/run); a developer runs it once.
 set -euo pipefail
@@ -14,6 +14,8 @@ missing=()
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v nginx >/dev/null || missing+=(nginx-light)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# The redis-sentinel sessions mode (the store's failover) runs Debian's Sentinel beside a primary and a replica.
+command -v redis-sentinel >/dev/null || missing+=(redis-sentinel)
 # Chaos is tested through Podman's Docker-compatible API too (test/chaos/podman.int.test.ts starts its service).
 command -v podman >/dev/null || missing+=(podman)
 # The HTML report's browser test drives Debian's chromium with playwright-core (which downloads no browser).
@@ -25,7 +27,8 @@ if ((${#missing[@]} > 0)); then
     exit 1
   fi
   log "installing ${missing[*]}"
-  # Keep the packages' own services (nginx on :80, redis on :6379, docker) from starting: the lab runs its own.
+  # Keep the packages' own services (nginx on :80, redis on :6379, sentinel on :26379, docker) from starting: the
+  # lab runs its own.
   added_policy=false
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d

@@ -28,6 +28,11 @@ async function openSessions(config: BackendConfig): Promise<Sessions> {
     case 'redis':
       // parseBackendEnv guarantees the URL in redis mode.
       return { kind: 'cookie', store: await RedisSessionStore.connect(config.redisUrl ?? '') };
+    case 'redis-sentinel': {
+      // parseBackendEnv guarantees the Sentinel in redis-sentinel mode.
+      const { port, name } = config.redisSentinel ?? { port: 0, name: '' };
+      return { kind: 'cookie', store: await RedisSessionStore.connectSentinel(port, name) };
+    }
     case 'jwt':
       return { kind: 'jwt', jwt: new JwtSessions(config.jwtSecret ?? '', config.sessionTtlSeconds) };
   }

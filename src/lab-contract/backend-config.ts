@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LabError } from '../errors.js';
 
-export const sessionModes = ['memory', 'replicated', 'redis', 'jwt'] as const;
+export const sessionModes = ['memory', 'replicated', 'redis', 'redis-sentinel', 'jwt'] as const;
 export type SessionMode = (typeof sessionModes)[number];
 
 /**
@@ -23,6 +23,8 @@ export interface BackendConfig {
   peers: string[];
   replicationLagMs: number;
   redisUrl: string | undefined;
+  /** redis-sentinel: the Sentinel that says where the primary is, and the name it knows the primary by. */
+  redisSentinel: { port: number; name: string } | undefined;
   jwtSecret: string | undefined;
   wrongUserRate: number;
   seed: number;
@@ -56,6 +58,8 @@ const envSchema = z
     LAB_PEERS: list,
     LAB_REPLICATION_LAG_MS: z.coerce.number().int().min(0).default(200),
     LAB_REDIS_URL: z.string().optional(),
+    LAB_REDIS_SENTINEL_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    LAB_REDIS_SENTINEL_NAME: z.string().min(1).default('sessions'),
     LAB_JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
     LAB_WRONG_USER_RATE: z.coerce.number().min(0).max(1).default(0),
     LAB_SEED: z.coerce.number().int().default(1),
@@ -63,6 +67,13 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.LAB_SESSIONS === 'redis' && env.LAB_REDIS_URL === undefined) {
       ctx.addIssue({ code: 'custom', path: ['LAB_REDIS_URL'], message: 'required for redis sessions' });
+    }
+    if (env.LAB_SESSIONS === 'redis-sentinel' && env.LAB_REDIS_SENTINEL_PORT === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LAB_REDIS_SENTINEL_PORT'],
+        message: 'required for redis-sentinel sessions',
+      });
     }
     if (env.LAB_SESSIONS === 'jwt' && env.LAB_JWT_SECRET === undefined) {
       ctx.addIssue({ code: 'custom', path: ['LAB_JWT_SECRET'], message: 'required for jwt sessions' });
@@ -90,6 +101,10 @@ export function parseBackendEnv(env: NodeJS.ProcessEnv): BackendConfig {
     peers: e.LAB_PEERS,
     replicationLagMs: e.LAB_REPLICATION_LAG_MS,
     redisUrl: e.LAB_REDIS_URL,
+    redisSentinel:
+      e.LAB_REDIS_SENTINEL_PORT === undefined
+        ? undefined
+        : { port: e.LAB_REDIS_SENTINEL_PORT, name: e.LAB_REDIS_SENTINEL_NAME },
     jwtSecret: e.LAB_JWT_SECRET,
     wrongUserRate: e.LAB_WRONG_USER_RATE,
     seed: e.LAB_SEED,
@@ -115,6 +130,10 @@ export function backendEnv(config: BackendConfig): Record<string, string> {
     LAB_SEED: String(config.seed),
   };
   if (config.redisUrl !== undefined) env.LAB_REDIS_URL = config.redisUrl;
+  if (config.redisSentinel !== undefined) {
+    env.LAB_REDIS_SENTINEL_PORT = String(config.redisSentinel.port);
+    env.LAB_REDIS_SENTINEL_NAME = config.redisSentinel.name;
+  }
   if (config.jwtSecret !== undefined) env.LAB_JWT_SECRET = config.jwtSecret;
   return env;
 }

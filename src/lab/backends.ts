@@ -9,6 +9,9 @@ import { answersOk, outputTail } from './probe.js';
 import { isRunning, spawnOwned } from './processes.js';
 import type { BackendRecord } from './state.js';
 
+/** Where the backends find the lab's store, in the store modes. */
+export type BackendStore = Pick<BackendConfig, 'redisUrl' | 'redisSentinel'>;
+
 /** A backend's configuration and the service it belongs to, in a lab of services. */
 export type LabBackendConfig = BackendConfig & { service?: string };
 
@@ -25,7 +28,7 @@ export function backendConfigs(
   options: ResolvedLabOptions,
   ports: readonly number[],
   logDir: string,
-  redisUrl: string | undefined,
+  store: BackendStore = { redisUrl: undefined, redisSentinel: undefined },
 ): LabBackendConfig[] {
   const services = labServices(options);
   const slots = ports.map((port, index) => {
@@ -57,7 +60,8 @@ export function backendConfigs(
       loggedOut: options.loggedOut,
       peers: options.sessions === 'replicated' ? peers : [],
       replicationLagMs: options.replicationLagMs,
-      redisUrl,
+      redisUrl: store.redisUrl,
+      redisSentinel: store.redisSentinel,
       jwtSecret:
         options.sessions === 'jwt'
           ? divergent

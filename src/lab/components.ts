@@ -9,6 +9,8 @@ const installHints = {
   haproxy: 'install HAProxy 2.6 (apt-get install -y haproxy), or run scripts/lab-setup.sh',
   nginx: 'install nginx 1.22 (apt-get install -y nginx-light), or run scripts/lab-setup.sh',
   'redis-server': 'install Redis 7 (apt-get install -y redis-server), or run scripts/lab-setup.sh',
+  'redis-sentinel':
+    'install Redis Sentinel 7 (apt-get install -y redis-sentinel), or run scripts/lab-setup.sh',
   docker: 'install the Docker CLI and Engine (apt-get install -y docker.io), or run scripts/lab-setup.sh',
 } as const;
 

@@ -36,6 +36,21 @@ export interface LabFacts {
   }[];
   redis?: { url: string; pid: number };
   /**
+   * The session store chaos calls `store` (a profile's `target: { name: store }`): the lab's Redis, or the
+   * primary the redis-sentinel store started with. `respawnCommand` starts it again on its port, empty, as the
+   * process driver's start command takes it (whatever runs the backends: the store is always a process).
+   */
+  store?: { port: number; pid: number; respawnCommand: string[] };
+  /** redis-sentinel: the store's processes, and the delay of the replica's link. */
+  sentinelStore?: {
+    masterName: string;
+    replicationLagMs: number;
+    primary: { port: number; pid: number };
+    replica: { port: number; pid: number };
+    relay: { port: number; pid: number };
+    sentinel?: { port: number; pid: number; logPath: string };
+  };
+  /**
    * Process runtime: the command (no shell) that starts a stopped backend again, `{port}` standing for its
    * port, as the process chaos driver's `start` takes it.
    */
@@ -85,10 +100,38 @@ export function labFacts(state: LabState): LabFacts {
       ...(backend.process ? { pid: backend.process.pid } : {}),
     })),
     ...(state.redis ? { redis: { url: state.redis.url, pid: state.redis.process.pid } } : {}),
-    ...(state.runtime === 'process'
-      ? { respawnCommand: [process.execPath, cliPath, 'lab', 'respawn', state.id, '--port', '{port}'] }
-      : {}),
+    ...storeFacts(state),
+    ...(state.runtime === 'process' ? { respawnCommand: respawnCommand(state) } : {}),
     dir: state.dir,
+  };
+}
+
+function respawnCommand(state: LabState): string[] {
+  return [process.execPath, cliPath, 'lab', 'respawn', state.id, '--port', '{port}'];
+}
+
+function storeFacts(state: LabState): Pick<LabFacts, 'store' | 'sentinelStore'> {
+  const { redis, sentinelStore: sentinel } = state;
+  if (redis !== undefined) {
+    return { store: { port: redis.port, pid: redis.process.pid, respawnCommand: respawnCommand(state) } };
+  }
+  if (sentinel === undefined) return {};
+  const of = (record: { port: number; process: { pid: number } }) => ({
+    port: record.port,
+    pid: record.process.pid,
+  });
+  return {
+    store: { ...of(sentinel.primary), respawnCommand: respawnCommand(state) },
+    sentinelStore: {
+      masterName: sentinel.masterName,
+      replicationLagMs: sentinel.replicationLagMs,
+      primary: of(sentinel.primary),
+      replica: of(sentinel.replica),
+      relay: of(sentinel.relay),
+      ...(sentinel.sentinel === undefined
+        ? {}
+        : { sentinel: { ...of(sentinel.sentinel), logPath: sentinel.sentinel.outputPath } }),
+    },
   };
 }
 

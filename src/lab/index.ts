@@ -13,12 +13,11 @@ import { requireDockerEngine } from './docker/cli.js';
 import { ensureBackendImage } from './docker/image.js';
 import { type LabFacts, labFacts, readGroundTruth } from './facts.js';
 import { type LabOptions, type ResolvedLabOptions, resolveLabOptions } from './options.js';
-import { backendBundlePath, balancerBundlePath } from './paths.js';
+import { backendBundlePath, balancerBundlePath, relayBundlePath } from './paths.js';
 import { freePort } from './ports.js';
-import { outputTail } from './probe.js';
-import { isRunning, thisProcess } from './processes.js';
-import { redisAnswers, startRedis } from './redis.js';
+import { thisProcess } from './processes.js';
 import { type BackendRecord, type LabState, readLabState, writeLabState } from './state.js';
+import { startStore } from './store.js';
 import { teardown } from './teardown.js';
 import { waitUntil } from './wait.js';
 
@@ -40,10 +39,13 @@ export interface StartLabDeps {
 function checkComponents(options: ResolvedLabOptions): void {
   if (options.balancer.startsWith('nginx')) requireExecutable('nginx');
   if (options.balancer.startsWith('haproxy')) requireExecutable('haproxy');
-  if (options.sessions === 'redis') requireExecutable('redis-server');
+  if (options.sessions === 'redis' || options.sessions === 'redis-sentinel')
+    requireExecutable('redis-server');
+  if (options.sessions === 'redis-sentinel') requireExecutable('redis-sentinel');
   const bundles = options.balancer.startsWith('builtin')
     ? [backendBundlePath, balancerBundlePath]
     : [backendBundlePath];
+  if (options.sessions === 'redis-sentinel') bundles.push(relayBundlePath);
   for (const bundle of bundles) {
     if (!existsSync(bundle)) {
       throw new LabError(`the lab bundle ${bundle} is missing`, { hint: 'run npm run build' });
@@ -62,24 +64,12 @@ async function bringUp(state: LabState, options: ResolvedLabOptions, clock: Cloc
     state.image = await ensureBackendImage(backendBundlePath);
     runtime = { kind: 'docker', labId: state.id, image: state.image };
   }
-  if (options.sessions === 'redis') {
-    const redis = startRedis(state.dir, await freePort());
-    state.redis = redis;
-    writeLabState(state);
-    await waitUntil(
-      async () => {
-        if (!isRunning(redis.process))
-          throw new LabError(`redis-server exited while starting: ${outputTail(redis.outputPath)}`);
-        return redisAnswers(redis.port);
-      },
-      { ...wait, what: 'Redis to answer PING' },
-    );
-  }
+  const store = await startStore(state, options, wait);
 
   const services = labServices(options);
   const ports: number[] = [];
   for (let i = 0; i < options.backends * Math.max(1, services.length); i++) ports.push(await freePort());
-  const configs = backendConfigs(options, ports, logDir, state.redis?.url);
+  const configs = backendConfigs(options, ports, logDir, store);
   // Each record lands in the state as soon as it exists, so a failure part-way still cleans up all of it.
   await Promise.all(
     configs.map(async (config) => {

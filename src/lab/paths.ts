@@ -11,3 +11,6 @@ export const cliPath = `${packageRoot}bin/session-chaos.js`;
 
 /** The bundled built-in balancer (scripts/lab-bundle.mjs), run with Node when HAProxy and nginx are missing. */
 export const balancerBundlePath = `${packageRoot}dist/lab/balancer.cjs`;
+
+/** The bundled replication-link relay (scripts/lab-bundle.mjs) of the redis-sentinel store. */
+export const relayBundlePath = `${packageRoot}dist/lab/relay.cjs`;

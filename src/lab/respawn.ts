@@ -45,6 +45,14 @@ export function currentProcess(state: LabState, backend: BackendRecord): OwnedPr
   return respawnedProcesses(state).get(backend.name)?.at(-1) ?? backend.process;
 }
 
+/** Writes down a process started again under `name`, so that teardown stops it too. */
+export function recordRespawn(state: LabState, name: string, owned: OwnedProcess): void {
+  mkdirSync(respawnDir(state), { recursive: true });
+  writeFileSync(join(respawnDir(state), `${name}-${Date.now()}.json`), JSON.stringify(owned), {
+    mode: 0o600,
+  });
+}
+
 export interface RespawnOptions {
   clock?: Clock;
   timeoutMs?: number;
@@ -65,6 +73,7 @@ export async function respawnBackend(
     const ports = state.backends.map((candidate) => candidate.port).join(', ');
     throw new UsageError(`lab ${labId} has no backend on port ${port} (its backends: ${ports})`);
   }
+
   if (state.runtime !== 'process' || backend.env === undefined) {
     throw new UsageError(`lab ${labId} runs its backends as ${state.runtime}: docker start brings one back`);
   }
@@ -74,10 +83,7 @@ export async function respawnBackend(
     env: backend.env,
     outputPath: backend.outputPath,
   });
-  mkdirSync(respawnDir(state), { recursive: true });
-  writeFileSync(join(respawnDir(state), `${backend.name}-${Date.now()}.json`), JSON.stringify(owned), {
-    mode: 0o600,
-  });
+  recordRespawn(state, backend.name, owned);
   const current: BackendRecord = { ...backend, process: owned };
   await waitUntil(() => backendIsUp(current), {
     what: `lab backend ${backend.name} to answer /healthz again`,

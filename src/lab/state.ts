@@ -8,6 +8,7 @@ import type { BalancerRecord } from './balancer/start.js';
 import type { SessionScope } from './options.js';
 import { isRunning, type OwnedProcess } from './processes.js';
 import type { RedisRecord } from './redis.js';
+import type { SentinelStoreRecord } from './redis-sentinel.js';
 
 export type Runtime = 'docker' | 'process';
 
@@ -52,6 +53,7 @@ export interface LabState {
   owner?: OwnedProcess;
   image?: string;
   redis?: RedisRecord;
+  sentinelStore?: SentinelStoreRecord;
   backends: BackendRecord[];
   balancer?: BalancerRecord;
 }

@@ -5,6 +5,7 @@ import { removeLabContainers, removeLabContainersSync } from './docker/container
 import { isRunning, type OwnedProcess, signalOwned } from './processes.js';
 import { respawnedProcesses } from './respawn.js';
 import { type LabState, removeLabState } from './state.js';
+import { storeProcessesOf } from './store.js';
 import { waitUntil } from './wait.js';
 
 // Every lab process exits on SIGTERM in well under a second; past this it gets SIGKILL.
@@ -17,7 +18,7 @@ function ownedProcesses(state: LabState): OwnedProcess[] {
     state.balancer?.process,
     ...state.backends.map((backend) => backend.process),
     ...respawned,
-    state.redis?.process,
+    ...storeProcessesOf(state),
   ].filter((owned): owned is OwnedProcess => owned !== undefined);
 }
 

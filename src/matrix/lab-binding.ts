@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { BalancerKind } from '../lab/balancer/kinds.js';
 import { containerName, labLabel } from '../lab/docker/containers.js';
 import type { LabFacts, LabOptions } from '../lab/index.js';
@@ -12,6 +13,8 @@ export interface LabPlatform {
   /** Balancers whose program is installed. */
   balancers: ReadonlySet<BalancerKind>;
   redis: boolean;
+  /** redis-sentinel is installed (the store's failover). */
+  sentinel: boolean;
 }
 
 export type LabChoice =
@@ -34,8 +37,11 @@ export function chooseLab(
   platform: LabPlatform,
   standIns: Partial<Record<BalancerKind, BalancerKind>> = {},
 ): LabChoice {
-  if (hint.sessions === 'redis' && !platform.redis) {
+  if ((hint.sessions === 'redis' || hint.sessions === 'redis-sentinel') && !platform.redis) {
     return { kind: 'skip', reason: 'needs Redis (redis-server is not installed)' };
+  }
+  if (hint.sessions === 'redis-sentinel' && !platform.sentinel) {
+    return { kind: 'skip', reason: 'needs Redis Sentinel (redis-sentinel is not installed)' };
   }
   const notes: string[] = [];
   let balancer = hint.balancer;
@@ -73,15 +79,33 @@ export function chooseLab(
   return { kind: 'lab', options, notes };
 }
 
+/** The selector name that means the lab's session store, whatever runs the backends. */
+const storeTarget = 'store';
+
+/**
+ * `target: { name: store }`: the lab's session store, a process on every runtime: the Redis of `redis`, the
+ * primary of `redis-sentinel` (the one the lab started with; after a failover the replica is primary). A
+ * stopped or killed store is started again, empty, with the lab's own command.
+ */
+function bindStoreEvent(event: ChaosEvent, lab: LabFacts): ChaosEvent {
+  if (lab.store === undefined) {
+    throw new UsageError(
+      `chaos target name "${storeTarget}": the lab has no session store (sessions ${lab.sessions}; redis and redis-sentinel have one)`,
+    );
+  }
+  return { ...event, driver: 'process', target: { port: lab.store.port }, start: lab.store.respawnCommand };
+}
+
 /**
  * A lab profile's selectors mean "the lab's backends": a label selects every backend of this lab (never
  * another lab's), a name selects the backend of that name (`b1`) in this lab. On a Docker lab they select its
  * containers; on a process lab, the backends' ports, through the process driver, which starts a stopped backend
- * again with the lab's own command.
+ * again with the lab's own command. The name `store` selects the session store instead.
  */
 function bindEvent(event: ChaosEvent, lab: LabFacts): ChaosEvent {
   if (event.target === undefined) return event;
   const { name } = event.target;
+  if (name === storeTarget) return bindStoreEvent(event, lab);
   if (lab.runtime === 'docker') {
     const target =
       name === undefined ? { label: `${labLabel}=${lab.id}` } : { name: containerName(lab.id, name) };

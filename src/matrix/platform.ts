@@ -60,7 +60,7 @@ export async function detectPlatform(options: DetectOptions = {}): Promise<LabPl
       return program === undefined || programs[program];
     }),
   );
-  return { runtime, balancers, redis: installed('redis-server') };
+  return { runtime, balancers, redis: installed('redis-server'), sentinel: installed('redis-sentinel') };
 }
 
 /** One line on what the labs will be made of. */
@@ -70,5 +70,10 @@ export function describePlatform(platform: LabPlatform): string {
       ? 'backends as Docker containers'
       : 'backends as processes (chaos by signals: the process driver)';
   const balancers = [...platform.balancers].join(', ') || 'none';
-  return `lab: ${runtime}; balancers: ${balancers}; Redis: ${platform.redis ? 'yes' : 'not installed (no external-store scenario)'}`;
+  const redis = !platform.redis
+    ? 'not installed (no external-store scenario)'
+    : platform.sentinel
+      ? 'yes, with Sentinel'
+      : 'yes, without Sentinel (no store-failover scenario)';
+  return `lab: ${runtime}; balancers: ${balancers}; Redis: ${redis}`;
 }

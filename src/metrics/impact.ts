@@ -23,6 +23,8 @@ export class ImpactTracker {
   private readonly affected = new Set<number>();
   private readonly waitingForOk = new Set<number>();
   private readonly recovery: Histogram = newLatencyHistogram();
+  /** Exact, not from the histogram: the first user served again is the figure a failover is read by. */
+  private firstRecoveryMs: number | undefined;
 
   constructor(
     readonly id: string,
@@ -57,7 +59,10 @@ export class ImpactTracker {
   response(vu: number, responseClass: ResponseClass, end: number): void {
     if (end < this.at) return;
     if (responseClass === 'ok') {
-      if (this.waitingForOk.delete(vu)) recordLatencyMs(this.recovery, end - this.at);
+      if (this.waitingForOk.delete(vu)) {
+        recordLatencyMs(this.recovery, end - this.at);
+        this.firstRecoveryMs = Math.min(this.firstRecoveryMs ?? Number.POSITIVE_INFINITY, end - this.at);
+      }
       return;
     }
     if (end >= this.end || !failureClasses.has(responseClass)) return;
@@ -88,7 +93,13 @@ export class ImpactTracker {
       relogins: this.relogins,
       vusAffected: this.affected.size,
       vusRecovered: recovery.count,
-      recovery: { p50: recovery.p50, p90: recovery.p90, max: recovery.max, mean: recovery.mean },
+      recovery: {
+        min: this.firstRecoveryMs === undefined ? 0 : Math.round(this.firstRecoveryMs * 1000) / 1000,
+        p50: recovery.p50,
+        p90: recovery.p90,
+        max: recovery.max,
+        mean: recovery.mean,
+      },
     };
   }
 }

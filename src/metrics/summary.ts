@@ -204,6 +204,10 @@ export interface EventImpact {
   vusAffected: number;
   /** Affected VUs that got an `ok` after their first failure in the window (the `ok` may come after the window). */
   vusRecovered: number;
-  /** Time from the event to each recovered VU's next `ok`, in ms; all 0 when none recovered. */
-  recovery: { p50: number; p90: number; max: number; mean: number };
+  /**
+   * Time from the event to each recovered VU's next `ok`, in ms; all 0 when none recovered. `min` is when the
+   * first affected user was served again: after an outage of something every user needs (the session store),
+   * the time the service was down, a failover included. Absent in results written before it was kept.
+   */
+  recovery: { min?: number; p50: number; p90: number; max: number; mean: number };
 }

@@ -90,7 +90,7 @@ export const summarySchema = z.object({
       relogins: count,
       vusAffected: count,
       vusRecovered: count,
-      recovery: z.object({ p50: ms, p90: ms, max: ms, mean: ms }),
+      recovery: z.object({ min: ms.optional(), p50: ms, p90: ms, max: ms, mean: ms }),
     }),
   ),
 });

@@ -276,7 +276,7 @@ function chaosSection(result: RunResult): Section | undefined {
       're-logins',
       'VUs hit',
       'recovered',
-      'recovery p50/max',
+      'recovery first/p50/max',
     ],
     align: [
       'right',
@@ -305,8 +305,11 @@ function chaosSection(result: RunResult): Section | undefined {
 
 function impactCells(impact: Summary['impact'][number] | undefined): Cell[] {
   if (impact === undefined) return ['', '', '', '', '', ''];
+  const { min, p50, max } = impact.recovery;
   const recovery =
-    impact.vusRecovered === 0 ? '' : `${formatMs(impact.recovery.p50)}/${formatMs(impact.recovery.max)}`;
+    impact.vusRecovered === 0
+      ? ''
+      : `${min === undefined ? '' : `${formatMs(min)}/`}${formatMs(p50)}/${formatMs(max)}`;
   return [
     text(formatCount(impact.mismatches), impact.mismatches > 0 ? 'bad' : undefined),
     formatCount(impact.errors),

@@ -10,8 +10,8 @@ import type { RunResult } from '../../src/report/result.js';
 import { CollectingSink } from '../helpers/engine-fixtures.js';
 
 /** What the claims run on: the real balancers and Redis, backends as processes unless chaos needs Docker. */
-function platform(runtime: LabPlatform['runtime']): LabPlatform {
-  return { runtime, balancers: new Set(balancerKinds), redis: true };
+export function platform(runtime: LabPlatform['runtime']): LabPlatform {
+  return { runtime, balancers: new Set(balancerKinds), redis: true, sentinel: true };
 }
 
 type Patch = { [key: string]: unknown };

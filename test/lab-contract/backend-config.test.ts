@@ -25,6 +25,7 @@ describe('parseBackendEnv', () => {
       peers: [],
       replicationLagMs: 200,
       redisUrl: undefined,
+      redisSentinel: undefined,
       jwtSecret: undefined,
       wrongUserRate: 0,
       seed: 1,
@@ -53,5 +54,18 @@ describe('parseBackendEnv', () => {
 
   it('requires a Redis URL in redis mode', () => {
     expect(() => parseBackendEnv({ ...minimal, LAB_SESSIONS: 'redis' })).toThrow(/LAB_REDIS_URL: required/);
+  });
+
+  it('requires the Sentinel in redis-sentinel mode, and round-trips it', () => {
+    expect(() => parseBackendEnv({ ...minimal, LAB_SESSIONS: 'redis-sentinel' })).toThrow(
+      /LAB_REDIS_SENTINEL_PORT: required/,
+    );
+    const config = parseBackendEnv({
+      ...minimal,
+      LAB_SESSIONS: 'redis-sentinel',
+      LAB_REDIS_SENTINEL_PORT: '26379',
+    });
+    expect(config.redisSentinel).toEqual({ port: 26379, name: 'sessions' });
+    expect(parseBackendEnv(backendEnv(config))).toEqual(config);
   });
 });

@@ -30,6 +30,7 @@ const everything: LabPlatform = {
   runtime: 'docker',
   balancers: new Set(['haproxy-cookie', 'haproxy-roundrobin']),
   redis: true,
+  sentinel: true,
 };
 
 function facts(runtime: LabFacts['runtime']): LabFacts {
@@ -94,7 +95,7 @@ describe('chooseLab', () => {
   });
 
   it('skips what the machine cannot run', () => {
-    const none: LabPlatform = { runtime: 'process', balancers: new Set(), redis: false };
+    const none: LabPlatform = { runtime: 'process', balancers: new Set(), redis: false, sentinel: false };
     expect(chooseLab(hint(), plan(), none)).toEqual({
       kind: 'skip',
       reason: 'needs haproxy-cookie, which is not installed',
@@ -103,6 +104,11 @@ describe('chooseLab', () => {
     expect(chooseLab(redisHint, plan(), none)).toEqual({
       kind: 'skip',
       reason: 'needs Redis (redis-server is not installed)',
+    });
+    const sentinelHint = { ...hint(), sessions: 'redis-sentinel' as const };
+    expect(chooseLab(sentinelHint, plan(), { ...everything, sentinel: false })).toEqual({
+      kind: 'skip',
+      reason: 'needs Redis Sentinel (redis-sentinel is not installed)',
     });
   });
 });
@@ -132,5 +138,26 @@ describe('bindPlanToLab', () => {
       ['process', { port: [41002] }, start],
       [undefined, undefined, undefined],
     ]);
+  });
+
+  it('aims a `store` target at the lab store, a process on any runtime, started again by the lab', () => {
+    const storePlan = resolvePlan(
+      'p.yaml',
+      `target: { url: http://127.0.0.1:8080 }
+auth: { credentials: { password: chaos } }
+chaos: { events: [{ action: kill, at: 1s, target: { name: store } }] }
+lab: { balancer: haproxy-roundrobin, sessions: redis-sentinel }
+`,
+      { env: {} },
+    );
+    const start = ['node', 'cli.js', 'lab', 'respawn', 'abcd1234', '--port', '{port}'];
+    for (const runtime of ['docker', 'process'] as const) {
+      const lab = { ...facts(runtime), store: { port: 42000, pid: 7, respawnCommand: start } };
+      const [event] = bindPlanToLab(storePlan, lab).plan.profile.chaos.events;
+      expect([event?.driver, event?.target, event?.start]).toEqual(['process', { port: 42000 }, start]);
+    }
+    expect(() => bindPlanToLab(storePlan, facts('docker'))).toThrow(
+      'chaos target name "store": the lab has no session store (sessions replicated',
+    );
   });
 });

@@ -3,9 +3,9 @@ import { UsageError } from '../../errors.js';
 import { balancerKinds } from '../../lab/balancer/kinds.js';
 import { type LabFacts, startLab, stopLab } from '../../lab/index.js';
 import { sessionScopes } from '../../lab/options.js';
-import { respawnBackend } from '../../lab/respawn.js';
 import { isUnowned, type LabState, listLabStates, readLabState } from '../../lab/state.js';
 import { labStatus } from '../../lab/status.js';
+import { respawnAt } from '../../lab/store-respawn.js';
 import { sessionModes } from '../../lab-contract/backend-config.js';
 import { parseDuration } from '../../util/duration.js';
 
@@ -41,6 +41,20 @@ function duration(flag: string, text: string): number {
   return ms;
 }
 
+function sentinelRows(facts: LabFacts): string[] {
+  const store = facts.sentinelStore;
+  if (store === undefined) return [];
+  return [
+    `  primary  redis://127.0.0.1:${store.primary.port}  pid ${store.primary.pid}  (chaos target name: store)`,
+    `  replica  redis://127.0.0.1:${store.replica.port}  pid ${store.replica.pid}, through a link delayed ${store.replicationLagMs} ms (127.0.0.1:${store.relay.port})`,
+    ...(store.sentinel === undefined
+      ? []
+      : [
+          `  sentinel 127.0.0.1:${store.sentinel.port}  pid ${store.sentinel.pid}, primary named ${store.masterName}`,
+        ]),
+  ];
+}
+
 function describeUp(facts: LabFacts, seconds: number): string {
   const rows = [
     `lab ${facts.id} is up (${seconds.toFixed(1)}s): ${facts.balancer.kind} in front of ${facts.backends.length} ` +
@@ -55,6 +69,7 @@ function describeUp(facts: LabFacts, seconds: number): string {
       return `  ${b.name.padEnd(8)} ${b.url}  ${where}  log ${b.logPath}`;
     }),
     ...(facts.redis ? [`  redis    ${facts.redis.url}`] : []),
+    ...sentinelRows(facts),
     `  users    user1..user${facts.users}, password ${facts.password}`,
     `stop it with: session-chaos lab down ${facts.id}`,
   ];
@@ -184,17 +199,17 @@ function statusCommand(write: Write): Command {
 function respawnCommand(write: Write): Command {
   return new Command('respawn')
     .description(
-      'Start a process lab backend again (after chaos stopped or killed it), as it was first started; the process chaos driver runs this as its start command.',
+      "Start a process lab backend, or the lab's session store, again (after chaos stopped or killed it), as it was first started; the process chaos driver runs this as its start command.",
     )
     .argument('<id>', 'lab id')
-    .requiredOption('--port <port>', "the backend's port")
+    .requiredOption('--port <port>', "the backend's port, or the store's")
     .addHelpText('after', '\nExample:\n  $ session-chaos lab respawn 1a2b3c4d --port 41234')
     .action(async (id: string, flags: { port: string }) => {
-      const { backend, started } = await respawnBackend(id, integer('port', flags.port));
+      const { name, pid, started } = await respawnAt(id, integer('port', flags.port));
       write(
         started
-          ? `lab ${id}: ${backend.name} started again (pid ${backend.process?.pid})\n`
-          : `lab ${id}: ${backend.name} is running already\n`,
+          ? `lab ${id}: ${name} started again (pid ${pid})\n`
+          : `lab ${id}: ${name} is running already\n`,
       );
     });
 }

@@ -15,7 +15,9 @@ export const labSchema = strictObject({
   backends: z.number().int().min(1).max(16).default(3).describe('How many backends the lab starts.'),
   replicationLag: duration
     .optional()
-    .describe('sessions replicated: how long a new session takes to reach the other backends.'),
+    .describe(
+      'sessions replicated: how long a new session takes to reach the other backends; redis-sentinel: the delay of the link from the primary to its replica.',
+    ),
   sessionTtl: duration
     .optional()
     .describe('Cookie Max-Age, server-side lifetime and JWT exp (whole seconds).'),
@@ -45,11 +47,11 @@ export const labSchema = strictObject({
     .optional()
     .describe('sessions jwt: the last backend signs with a secret of its own (a botched key rotation).'),
 }).superRefine((lab, ctx) => {
-  if (lab.replicationLag !== undefined && lab.sessions !== 'replicated') {
+  if (lab.replicationLag !== undefined && !['replicated', 'redis-sentinel'].includes(lab.sessions)) {
     ctx.addIssue({
       code: 'custom',
       path: ['replicationLag'],
-      message: 'only used when sessions is replicated',
+      message: 'only used when sessions is replicated or redis-sentinel',
     });
   }
   if (lab.sessionScope !== undefined && lab.services === undefined) {
