@@ -37,6 +37,15 @@ const privateFolders = [
   { folder: 'src/lab-relay/', why: 'a program: share through src/lab-contract/' },
 ];
 
+/** `never`: imports that point up the layers. */
+const upward = [
+  {
+    folder: 'src/profile/',
+    never: ['src/report/', 'src/run/', 'src/cli/', 'src/matrix/', 'src/demo/'],
+    why: 'the profile is read by the layers above it',
+  },
+];
+
 function* sourceFiles(dir) {
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
     const path = `${dir}${entry.name}`;
@@ -57,6 +66,11 @@ for (const file of sourceFiles('src/')) {
     const inside = (folder) => target.startsWith(folder) || target === folder.replace(/\/$/, '.ts');
     for (const rule of rules) {
       if (file.startsWith(rule.folder) && !inside(rule.folder) && !rule.only.some(inside)) {
+        problems.push(`${file} imports ${target}: ${rule.why}`);
+      }
+    }
+    for (const rule of upward) {
+      if (file.startsWith(rule.folder) && rule.never.some(inside)) {
         problems.push(`${file} imports ${target}: ${rule.why}`);
       }
     }

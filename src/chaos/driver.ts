@@ -1,4 +1,5 @@
 import type { ChaosEvent, ChaosSelector } from '../profile/schema/chaos.js';
+import type { ActionOutcome, TargetAction } from '../target-actions.js';
 
 /**
  * The contract between the chaos runner and whatever runs the backends (Docker, plain processes, next
@@ -6,8 +7,7 @@ import type { ChaosEvent, ChaosSelector } from '../profile/schema/chaos.js';
  * driver only finds targets, acts on one, says whether it is back, and restores it.
  */
 
-const targetActions = ['restart', 'stop', 'start', 'kill', 'pause', 'unpause'] as const;
-export type TargetAction = (typeof targetActions)[number];
+export type { ActionOutcome, TargetAction };
 
 /**
  * One thing chaos acts on. `id` is stable for the run (a container id, a port); `detail` is the driver's own
@@ -25,19 +25,6 @@ export interface ActOptions {
   /** kill: the signal. */
   signal?: string;
 }
-
-/**
- * What an action came to. Answers that mean "already so" are outcomes, not failures: the target was already
- * where the action would have put it, or in a state where the action means nothing (`conflict`).
- */
-export type ActionOutcome =
-  | 'done'
-  | 'already-running'
-  | 'already-stopped'
-  | 'already-paused'
-  | 'not-paused'
-  | 'not-running'
-  | 'conflict';
 
 /** What "back" means: running, or healthy where the target has a health check (a driver may know neither). */
 export type WaitFor = 'running' | 'healthy';

@@ -1,20 +1,9 @@
+import type { ActionOutcome, TargetAction as ContainerAction } from '../target-actions.js';
+
 /** The container-client contract the rest of chaos uses; tests inject a fake (testcontainers-style). */
 
-const containerActions = ['restart', 'stop', 'start', 'kill', 'pause', 'unpause'] as const;
-export type ContainerAction = (typeof containerActions)[number];
-
-/**
- * What an action came to. 304 and 409 answers are outcomes, not failures: the container was already where the
- * action would have put it, or in a state where the action means nothing (`conflict`, with Docker's message).
- */
-export type ActionOutcome =
-  | 'done'
-  | 'already-running'
-  | 'already-stopped'
-  | 'already-paused'
-  | 'not-paused'
-  | 'not-running'
-  | 'conflict';
+// Docker answers 304 and 409 where an action finds the container already so; the client says that as an outcome.
+export type { ActionOutcome, ContainerAction };
 
 export interface ContainerSummary {
   id: string;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { BackendConfig } from '../lab-contract/backend-config.js';
 import type { BackendStats, GroundTruthLine } from '../lab-contract/backend-records.js';
 import { vuOfRequestId } from '../traffic/request-ids.js';
+import { readBody, readCookie } from '../util/incoming.js';
 import type { JwtSessions } from './jwt.js';
 import type { GroundTruthLog } from './log.js';
 import { RedisSessionStore } from './redis-store.js';
@@ -83,7 +84,7 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
           send(res, 404, { error: 'not found' });
           return { ...base, status: 404, sessionFound: null, user: null };
         }
-        const body = await readBody(req);
+        const body = await readText(req);
         await deps.sessions.store.apply(parseReplication(body), Buffer.byteLength(body));
         send(res, 204);
         return { ...base, status: 204, sessionFound: null, user: null };
@@ -91,7 +92,7 @@ export function createBackendServer(config: BackendConfig, deps: BackendDeps): S
 
       case 'POST /login': {
         const identity = await identify(req);
-        const form = parseLoginBody(req.headers['content-type'], await readBody(req));
+        const form = parseLoginBody(req.headers['content-type'], await readText(req));
         const user = checkCredentials(config, form);
         if (user === undefined) {
           send(res, 401, { error: 'invalid credentials' });
@@ -223,23 +224,9 @@ function headerText(value: string | string[] | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBodyBytes) throw new BadRequest('body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+async function readText(req: IncomingMessage): Promise<string> {
+  const body = await readBody(req, maxBodyBytes, () => new BadRequest('body too large'));
+  return body.toString('utf8');
 }
 
 export function parseLoginBody(contentType: string | undefined, body: string): Record<string, unknown> {

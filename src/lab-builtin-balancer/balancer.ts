@@ -8,31 +8,13 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { BuiltinBalancerConfig } from '../lab-contract/builtin-balancer-config.js';
+import { readBody, readCookie } from '../util/incoming.js';
 
 type UpstreamServer = BuiltinBalancerConfig['servers'][number];
 
 /** A server that refused a connection sits out this long, as HAProxy's checks would take it out. */
 const downForMs = 1000;
 const maxBodyBytes = 1024 * 1024;
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBodyBytes) throw new Error('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * A small HTTP balancer for machines without HAProxy or nginx: round robin, cookie insert (the config names it:
@@ -58,7 +40,7 @@ export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
   };
   const pick = (req: IncomingMessage): { server: UpstreamServer | undefined; pin: boolean } => {
     if (mode === 'cookie') {
-      const name = cookieValue(req.headers.cookie, pinCookie);
+      const name = readCookie(req.headers.cookie, pinCookie);
       const pinned = servers.find((server) => server.name === name);
       if (pinned !== undefined && isUp(pinned)) return { server: pinned, pin: false };
       return { server: rotate(), pin: true };
@@ -123,7 +105,7 @@ export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
   };
 
   const server = createServer((req, res) => {
-    readBody(req)
+    readBody(req, maxBodyBytes)
       .then((body) => {
         const first = pick(req);
         if (first.server === undefined) {

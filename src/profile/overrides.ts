@@ -1,4 +1,4 @@
-import { fileFormats, type OutputField } from '../report/formats.js';
+import { type OutputField, reportFileOutputs } from './report-files.js';
 import type { ProfileInput } from './schema/index.js';
 
 /** Dotted paths of the profile's fields, two levels deep: the places a flag or variable may set. */
@@ -24,9 +24,9 @@ export interface Override {
   implies?: Partial<Record<FieldPath, string>>;
 }
 
-/** One override per report file format, from the format registry: `--html <file>`, `SESSION_CHAOS_HTML`... */
+/** One override per report file format: `--html <file>`, `SESSION_CHAOS_HTML`... */
 function reportFileOverrides(): Array<Override & { key: OutputField }> {
-  return fileFormats.map(({ output }) => ({
+  return reportFileOutputs.map((output) => ({
     key: output.field,
     flag: output.flag,
     env: output.env,

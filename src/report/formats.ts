@@ -1,3 +1,4 @@
+import { type FileOutput, type OutputField, reportFiles } from '../profile/report-files.js';
 import { renderHtml } from './html/render.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -9,14 +10,6 @@ interface RenderOptions {
   color: boolean;
 }
 
-/** A format written to a file: the profile's `outputs.<field>`, its flag and its environment variable. */
-interface FileOutput {
-  field: string;
-  flag: string;
-  env: string;
-  description: string;
-}
-
 export interface ReportFormat {
   /** The name `report --format` takes. */
   name: string;
@@ -26,14 +19,18 @@ export interface ReportFormat {
   output?: FileOutput;
 }
 
+function fileOutput(field: OutputField): FileOutput {
+  return { field, ...reportFiles[field] };
+}
+
 export function serializeResult(result: RunResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
 /**
- * The one list of report formats (as vitest's ReportersMap, k6's output registry): the profile's `outputs`
- * fields, the run's flags and environment variables and `report --format` are all made from it, so adding a
- * format is adding a row here.
+ * The one list of report formats (as vitest's ReportersMap, k6's output registry): `report --format` and the
+ * files a run writes are made from it. A format that writes a file also has a row in src/profile/report-files.ts,
+ * which names its `outputs` field, flag and environment variable for the profile layer.
  */
 export const reportFormats = [
   {
@@ -45,57 +42,35 @@ export const reportFormats = [
     name: 'json',
     description: 'the result document',
     render: serializeResult,
-    output: {
-      field: 'json',
-      flag: '--json <file>',
-      env: 'SESSION_CHAOS_JSON',
-      description: 'write the result as JSON, - for stdout',
-    },
+    output: fileOutput('json'),
   },
   {
     name: 'junit',
     description: 'the thresholds as JUnit XML',
     render: renderJunit,
-    output: {
-      field: 'junit',
-      flag: '--junit <file>',
-      env: 'SESSION_CHAOS_JUNIT',
-      description: 'write thresholds as JUnit XML',
-    },
+    output: fileOutput('junit'),
   },
   {
     name: 'markdown',
     description: 'a Markdown summary (GitHub step summary)',
     render: renderMarkdown,
-    output: {
-      field: 'markdown',
-      flag: '--markdown <file>',
-      env: 'SESSION_CHAOS_MARKDOWN',
-      description: 'write a Markdown summary',
-    },
+    output: fileOutput('markdown'),
   },
   {
     name: 'html',
     description: 'a self-contained HTML page with the timeline, backend shares and pin map',
     render: renderHtml,
-    output: {
-      field: 'html',
-      flag: '--html <file>',
-      env: 'SESSION_CHAOS_HTML',
-      description: 'write a self-contained HTML report',
-    },
+    output: fileOutput('html'),
   },
 ] as const satisfies readonly ReportFormat[];
 
 export type FormatName = (typeof reportFormats)[number]['name'];
 type WithOutput = Extract<(typeof reportFormats)[number], { output: FileOutput }>;
-/** The `outputs` fields that hold a report file. */
-export type OutputField = WithOutput['output']['field'];
 
 export const formatNames = reportFormats.map((format) => format.name);
 
 export interface FileFormat extends ReportFormat {
-  output: FileOutput & { field: OutputField };
+  output: FileOutput;
 }
 
 export const fileFormats: readonly FileFormat[] = reportFormats.filter(

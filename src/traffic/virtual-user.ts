@@ -1,5 +1,5 @@
 import type { Credential } from '../login/credentials.js';
-import type { Session } from '../login/session.js';
+import { emptySession, type Session } from '../login/session.js';
 import { deriveSeed, type RandomState } from '../util/random.js';
 import type { LoginCause } from './record.js';
 
@@ -27,14 +27,6 @@ export function createVirtualUser(id: number, credential: Credential, seed: numb
     sent: 0,
     losses: 0,
     pendingRelogin: undefined,
-    jar: undefined,
-    token: undefined,
-    loggedIn: false,
-    expiresAt: undefined,
-    loggedInAt: undefined,
-    lastUsedAt: undefined,
-    sessionCookies: [],
-    sessionCleared: false,
-    cookieCache: undefined,
+    ...emptySession(),
   };
 }

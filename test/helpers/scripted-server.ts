@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { vuOfRequestId } from '../../src/traffic/request-ids.js';
+import { readBody, readCookie } from '../../src/util/incoming.js';
 
 /** What the server saw for one request: its ground truth, to compare with the engine's records. */
 interface SeenRequest {
@@ -60,26 +61,10 @@ export interface ScriptOptions {
   loginDelayMs?: (username: string) => number;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function parseFields(request: IncomingMessage, text: string): Record<string, string> {
   if ((request.headers['content-type'] ?? '').includes('json'))
     return JSON.parse(text) as Record<string, string>;
   return Object.fromEntries(new URLSearchParams(text));
-}
-
-function cookiesOf(request: IncomingMessage): Record<string, string> {
-  const header = request.headers.cookie ?? '';
-  return Object.fromEntries(
-    header
-      .split(';')
-      .map((part) => part.trim().split('='))
-      .filter((pair): pair is [string, string] => pair.length === 2),
-  );
 }
 
 /**
@@ -100,7 +85,7 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://x');
-    const text = await readBody(request);
+    const text = (await readBody(request, Number.POSITIVE_INFINITY)).toString('utf8');
     let user: string | undefined;
     const send = (status: number, body: string, headers: Record<string, string | string[]> = {}): void => {
       seen.push({
@@ -126,7 +111,7 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
     };
     const sessionUser = (): string | undefined => {
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-      const id = bearer ?? cookiesOf(request).sid;
+      const id = bearer ?? readCookie(request.headers.cookie, 'sid');
       if (id === undefined) return undefined;
       const last = lastUsed.get(id);
       if (
@@ -141,7 +126,7 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
     };
     const loggedOut = (): void => {
       const clear: Record<string, string> =
-        options.clearCookieOnMiss && cookiesOf(request).sid !== undefined
+        options.clearCookieOnMiss && readCookie(request.headers.cookie, 'sid') !== undefined
           ? { 'set-cookie': 'sid=; Path=/; Max-Age=0' }
           : {};
       if (options.loggedOutRedirect !== undefined) {
@@ -181,7 +166,7 @@ export async function startScriptedServer(options: ScriptOptions = {}): Promise<
           options.csrf &&
           (fields.csrf === undefined ||
             !csrfTokens.has(fields.csrf) ||
-            cookiesOf(request).csrftoken !== fields.csrf)
+            readCookie(request.headers.cookie, 'csrftoken') !== fields.csrf)
         ) {
           return send(403, '{"error":"csrf"}');
         }

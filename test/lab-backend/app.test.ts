@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackendServer, parseLoginBody, readCookie } from '../../src/lab-backend/app.js';
+import { createBackendServer, parseLoginBody } from '../../src/lab-backend/app.js';
 import { JwtSessions } from '../../src/lab-backend/jwt.js';
 import { ReplicatedSessionStore } from '../../src/lab-backend/replicated-store.js';
 import { MemorySessionStore } from '../../src/lab-backend/store.js';
@@ -206,12 +206,6 @@ describe('replication endpoint', () => {
 });
 
 describe('request parsing', () => {
-  it('reads one cookie among several', () => {
-    expect(readCookie('a=1; sid=xyz; SERVERID=b2', 'sid')).toBe('xyz');
-    expect(readCookie('sidx=1', 'sid')).toBeUndefined();
-    expect(readCookie(undefined, 'sid')).toBeUndefined();
-  });
-
   it('parses JSON and form login bodies', () => {
     expect(parseLoginBody('application/json; charset=utf-8', '{"username":"u"}')).toEqual({ username: 'u' });
     expect(parseLoginBody(undefined, 'username=u&password=p')).toEqual({ username: 'u', password: 'p' });

@@ -55,6 +55,16 @@ function sentinelRows(facts: LabFacts): string[] {
   ];
 }
 
+/** The help's closing lines: examples of `session-chaos lab ...`. */
+function examples(commands: readonly string[]): string {
+  const lines = commands.map((command) => `  $ session-chaos lab ${command}`);
+  return `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.join('\n')}`;
+}
+
+function subcommand(name: string, description: string, exampleArgs: readonly string[]): Command {
+  return new Command(name).description(description).addHelpText('after', examples(exampleArgs));
+}
+
 function describeUp(facts: LabFacts, seconds: number): string {
   const rows = [
     `lab ${facts.id} is up (${seconds.toFixed(1)}s): ${facts.balancer.kind} in front of ${facts.backends.length} ` +
@@ -90,8 +100,14 @@ function chooseLabs(id: string | undefined, all: boolean | undefined): LabState[
 }
 
 function upCommand(write: Write): Command {
-  return new Command('up')
-    .description('Start a lab and leave it running: backends, Redis if needed, and a balancer in front.')
+  return subcommand(
+    'up',
+    'Start a lab and leave it running: backends, Redis if needed, and a balancer in front.',
+    [
+      'up --balancer haproxy-roundrobin --sessions redis --json',
+      'up --balancer haproxy-cookie --sessions jwt --services 2 --session-scope per-service',
+    ],
+  )
     .addOption(new Option('--balancer <kind>', 'balancer').choices(balancerKinds).default('haproxy-cookie'))
     .addOption(new Option('--sessions <mode>', 'where sessions live').choices(sessionModes).default('memory'))
     .option('--backends <n>', 'number of backends', '3')
@@ -121,11 +137,6 @@ function upCommand(write: Write): Command {
     .option('--wrong-user-rate <rate>', 'share of /me answers given as another user (0..1)', '0')
     .option('--seed <n>', 'seed for the wrong-user fault', '1')
     .option('--json', 'print the lab as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ session-chaos lab up --balancer haproxy-roundrobin --sessions redis --json\n' +
-        '  $ session-chaos lab up --balancer haproxy-cookie --sessions jwt --services 2 --session-scope per-service',
-    )
     .action(async (flags: UpFlags) => {
       const wrongUserRate = Number(flags.wrongUserRate);
       if (flags.wrongUserRate.trim() === '' || Number.isNaN(wrongUserRate)) {
@@ -157,11 +168,9 @@ function upCommand(write: Write): Command {
 }
 
 function downCommand(write: Write): Command {
-  return new Command('down')
-    .description('Stop a lab and remove everything it started.')
+  return subcommand('down', 'Stop a lab and remove everything it started.', ['down', 'down --all'])
     .argument('[id]', 'lab id (from lab up or lab status); may be left out when only one lab is up')
     .option('--all', 'stop every lab that lab up left running (labs of running tests or runs are left alone)')
-    .addHelpText('after', '\nExamples:\n  $ session-chaos lab down\n  $ session-chaos lab down --all')
     .action(async (id: string | undefined, flags: { all?: true }) => {
       for (const state of chooseLabs(id, flags.all)) {
         await stopLab(state.id);
@@ -171,11 +180,12 @@ function downCommand(write: Write): Command {
 }
 
 function statusCommand(write: Write): Command {
-  return new Command('status')
-    .description('Show the labs that are up and what of each is running.')
+  return subcommand('status', 'Show the labs that are up and what of each is running.', [
+    'status',
+    'status --json',
+  ])
     .argument('[id]', 'lab id')
     .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExamples:\n  $ session-chaos lab status\n  $ session-chaos lab status --json')
     .action(async (id: string | undefined, flags: { json?: true }) => {
       const states = id === undefined ? listLabStates() : [readLabState(id)];
       const statuses = await Promise.all(states.map((state) => labStatus(state)));
@@ -197,13 +207,13 @@ function statusCommand(write: Write): Command {
 }
 
 function respawnCommand(write: Write): Command {
-  return new Command('respawn')
-    .description(
-      "Start a process lab backend, or the lab's session store, again (after chaos stopped or killed it), as it was first started; the process chaos driver runs this as its start command.",
-    )
+  return subcommand(
+    'respawn',
+    "Start a process lab backend, or the lab's session store, again (after chaos stopped or killed it), as it was first started; the process chaos driver runs this as its start command.",
+    ['respawn 1a2b3c4d --port 41234'],
+  )
     .argument('<id>', 'lab id')
     .requiredOption('--port <port>', "the backend's port, or the store's")
-    .addHelpText('after', '\nExample:\n  $ session-chaos lab respawn 1a2b3c4d --port 41234')
     .action(async (id: string, flags: { port: string }) => {
       const { name, pid, started } = await respawnAt(id, integer('port', flags.port));
       write(
@@ -220,10 +230,7 @@ export function labCommand(write: Write = (text) => process.stdout.write(text)):
     .description(
       'Start, inspect and stop the reference lab (real HAProxy/nginx, Docker, Redis on 127.0.0.1).',
     )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ session-chaos lab up --balancer haproxy-cookie --sessions memory\n  $ session-chaos lab down',
-    );
+    .addHelpText('after', examples(['up --balancer haproxy-cookie --sessions memory', 'down']));
   for (const command of [upCommand(write), downCommand(write), statusCommand(write), respawnCommand(write)]) {
     // Usage errors throw (the CLI's main turns them into exit code 2) instead of exiting here.
     lab.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));

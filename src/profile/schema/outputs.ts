@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import { fileFormats, type OutputField } from '../../report/formats.js';
+import { type OutputField, reportFileOutputs } from '../report-files.js';
 import { strictObject } from './common.js';
 
 const path = z.string().min(1);
 
-// One optional path per report format that writes a file: the fields come from the format registry.
+// One optional path per report format that writes a file.
 const reportFiles = Object.fromEntries(
-  fileFormats.map((format) => [
-    format.output.field,
-    path.optional().describe(`${format.output.description}.`),
-  ]),
+  reportFileOutputs.map((output) => [output.field, path.optional().describe(`${output.description}.`)]),
 ) as Record<OutputField, z.ZodOptional<z.ZodString>>;
 
 export const outputsSchema = strictObject({
