@@ -1,12 +1,15 @@
 import type { Command, Option } from 'commander';
 import { exitCodeMeanings } from '../src/errors.js';
+import { findingRules } from '../src/findings/rules.js';
 import { renderProfileJsonSchema } from '../src/profile/json-schema.js';
 import { overrides } from '../src/profile/overrides.js';
+import { defaultThresholds } from '../src/thresholds/resolve.js';
 
 /**
  * The README's reference tables, made from what the tool itself reads: the profile fields from the zod schema
- * (through its JSON Schema: descriptions, defaults, forms), the commands and the flags of `run` from the
- * commander definitions and the overrides table, the exit codes from the errors module. `npm run docs` writes
+ * (through its JSON Schema: descriptions, defaults, forms), the flags of `run` from the commander definitions
+ * and the overrides table, the exit codes from the errors module, the findings rules and the default
+ * thresholds from their registries. `npm run docs` writes
  * them between the README's markers; test/docs checks that the README holds what this renders.
  */
 
@@ -159,6 +162,18 @@ export function flagRows(command: Command): Row[] {
   });
 }
 
+function findingRows(): Row[] {
+  return findingRules.map((rule) => ({
+    cells: [`${code(rule.id)} (${rule.severity})`, rule.says, rule.when],
+  }));
+}
+
+function defaultThresholdRows(): Row[] {
+  return defaultThresholds.map((entry) => ({
+    cells: [code(entry.expression), entry.reason, entry.replacedBy.map(code).join(', ')],
+  }));
+}
+
 export function exitCodeRows(): Row[] {
   return Object.entries(exitCodeMeanings).map(([exitCode, { meaning }]) => ({ cells: [exitCode, meaning] }));
 }
@@ -180,6 +195,11 @@ export function readmeBlocks(program: Command): Record<string, string> {
     'profile-fields': table(['field', 'default', 'meaning'], profileFieldRows()),
     'run-flags': table(['flag', 'environment variable', 'profile field', 'meaning'], flagRows(run)),
     'exit-codes': table(['code', 'meaning'], exitCodeRows(), ['right', 'left']),
+    findings: table(['rule', 'says', 'when'], findingRows()),
+    'default-thresholds': table(
+      ['default', 'why', 'replaced by a threshold of your own on'],
+      defaultThresholdRows(),
+    ),
   };
 }
 

@@ -34,13 +34,13 @@ function backends(summary: Summary): Array<{ name: string; count: number; share:
 }
 
 function finding(
-  rule: string,
-  severity: Finding['severity'],
+  rule: FindingRule,
   text: string,
   evidence: Finding['evidence'],
   advice?: readonly string[],
 ): Finding {
-  return { rule, severity, text, evidence, ...(advice === undefined ? {} : { advice: [...advice] }) };
+  const { id, severity } = rule;
+  return { rule: id, severity, text, evidence, ...(advice === undefined ? {} : { advice: [...advice] }) };
 }
 
 /** No answer named its backend (errors alone do not count: a balancer's 502 names none in any setup). */
@@ -56,6 +56,9 @@ function lostWholesale(summary: Summary): number | undefined {
 
 const notStickyNotShared: FindingRule = {
   id: 'not-sticky-not-shared',
+  severity: 'critical',
+  says: 'the balancer is not sticky and the backends do not share sessions',
+  when: `mismatch rate ≥ ${percent(findingBounds.lostSessions)} and switch rate ≥ ${percent(findingBounds.notSticky)}, over 2 or more backends`,
   derive({ summary }) {
     const mismatch = summary.mismatchRate.value;
     const switches = summary.switchRate;
@@ -63,8 +66,7 @@ const notStickyNotShared: FindingRule = {
     if (mismatch < findingBounds.lostSessions || switches < findingBounds.notSticky) return [];
     return [
       finding(
-        this.id,
-        'critical',
+        this,
         `Not sticky and not shared: a user's requests moved between backends (${percent(switches)} of ` +
           `consecutive requests changed backend) and the backend they reached did not know the session ` +
           `(${percent(mismatch)} of authenticated answers were mismatches). Pin users to a backend (a balancer ` +
@@ -77,14 +79,16 @@ const notStickyNotShared: FindingRule = {
 
 const lostUnseen: FindingRule = {
   id: 'sessions-lost-backend-unseen',
+  severity: 'critical',
+  says: 'sessions were lost wholesale: neither pinned to the backend holding them nor shared; no answer named its backend, so stickiness cannot be measured (with the header to add on each balancer)',
+  when: `mismatch rate ≥ ${percent(findingBounds.lostSessions)}, and no answer's backend known`,
   derive({ summary }) {
     const mismatch = lostWholesale(summary);
     if (mismatch === undefined || !backendUnseen(summary)) return [];
     const { mismatches, of } = summary.mismatchRate;
     return [
       finding(
-        this.id,
-        'critical',
+        this,
         `Sessions were lost wholesale: ${percent(mismatch)} of authenticated answers were mismatches ` +
           `(${mismatches} of ${of}), a rate that means the sessions are neither pinned to the backend that ` +
           'holds them nor shared between backends (round robin over memory sessions loses (N-1)/N of them). ' +
@@ -99,13 +103,15 @@ const lostUnseen: FindingRule = {
 
 const stickinessUnmeasured: FindingRule = {
   id: 'stickiness-not-measured',
+  severity: 'info',
+  says: 'no answer said which backend served it: shares, skew, affinity and switches are unknown; how to add a header on HAProxy, nginx, Caddy, Apache, Traefik and Envoy',
+  when: `no answer's backend known, mismatch rate below ${percent(findingBounds.lostSessions)}`,
   derive({ summary }) {
     // With sessions lost wholesale, sessions-lost-backend-unseen says this and more.
     if (!backendUnseen(summary) || lostWholesale(summary) !== undefined) return [];
     return [
       finding(
-        this.id,
-        'info',
+        this,
         `Stickiness cannot be measured: none of the ${summary.counts.unknownBackend} answers said which ` +
           'backend served it, so backend shares, load skew, affinity and switches are not known. Add a header ' +
           'that names the backend:',
@@ -118,6 +124,9 @@ const stickinessUnmeasured: FindingRule = {
 
 const pinnedElsewhere: FindingRule = {
   id: 'pinned-elsewhere',
+  severity: 'critical',
+  says: 'users are pinned, but not to the backend holding their session (the stickiness key is unknown when the login is routed, as with a hash of the session cookie)',
+  when: `affinity ≥ ${percent(findingBounds.pinned)}, switch rate ≤ ${percent(findingBounds.pinnedSwitches)}, mismatch rate ≥ ${percent(findingBounds.pinnedButLost)}`,
   derive({ summary }) {
     const mismatch = summary.mismatchRate.value;
     const { affinity, switchRate } = summary;
@@ -126,8 +135,7 @@ const pinnedElsewhere: FindingRule = {
     if (mismatch < findingBounds.pinnedButLost) return [];
     return [
       finding(
-        this.id,
-        'critical',
+        this,
         `Users are pinned, but not to the backend that holds their session: ${percent(affinity)} of each ` +
           `user's requests went to one backend, yet ${percent(mismatch)} of authenticated answers were ` +
           'mismatches. The stickiness key is likely unknown when the login is routed (a hash of the session ' +
@@ -141,6 +149,9 @@ const pinnedElsewhere: FindingRule = {
 
 const everyoneOnOneBackend: FindingRule = {
   id: 'one-backend',
+  severity: 'warning',
+  says: 'every user was served by one backend (an address hash seeing one client address; whether `traffic.sourceAddresses` is set)',
+  when: `one backend has ≥ ${percent(findingBounds.oneBackend)} of the requests of ${findingBounds.oneBackendUsers} or more users, with 2 or more backends known`,
   derive({ summary, sourceAddressesSpread }) {
     const known = backends(summary);
     if (known.length < 2 || summary.vus.withResponses < findingBounds.oneBackendUsers) return [];
@@ -155,8 +166,7 @@ const everyoneOnOneBackend: FindingRule = {
         'address hash sends one address to one backend; spread the users with traffic.sourceAddresses';
     return [
       finding(
-        this.id,
-        'warning',
+        this,
         `Every user was served by one backend: ${top.name} answered ${percent(top.share)} of the requests ` +
           `of ${summary.vus.withResponses} users, ${list(others)} ${little}. Behind an address hash, ${cause}.`,
         { share: top.share, backends: known.length, users: summary.vus.withResponses },
@@ -167,6 +177,9 @@ const everyoneOnOneBackend: FindingRule = {
 
 const fewerBackendsThanListed: FindingRule = {
   id: 'fewer-backends-than-listed',
+  severity: 'warning',
+  says: 'fewer backends answered than `classify.backends` lists, naming the silent ones and any unlisted ones that answered',
+  when: 'a listed backend answered nothing (and some answer named its backend)',
   derive({ summary, listedBackends }) {
     // Where no answer named a backend, none is known to have answered: stickiness-not-measured says so.
     if (listedBackends.length === 0 || backendUnseen(summary)) return [];
@@ -185,8 +198,7 @@ const fewerBackendsThanListed: FindingRule = {
         : ` Answers came from backends not listed: ${list(unlisted)} (does classify.backend read the same names?).`;
     return [
       finding(
-        this.id,
-        'warning',
+        this,
         `Fewer backends answered than listed: ${answered} of ${listedBackends.length} ` +
           `(${list(silent)} answered nothing).${skew}${strangers}`,
         { listed: listedBackends.length, answered, unlisted: unlisted.length },
@@ -197,6 +209,9 @@ const fewerBackendsThanListed: FindingRule = {
 
 const regularSessionAge: FindingRule = {
   id: 'regular-session-age',
+  severity: 'warning',
+  says: 'sessions end on the server at a regular age: a lifetime the profile should state',
+  when: `${findingBounds.regularAgeLosses} or more sessions lost outside chaos windows, median age ≥ ${seconds(findingBounds.regularAgeMinMs)}, (p90 - p10) ≤ ${percent(findingBounds.regularAgeSpread)} of the median`,
   derive({ summary }) {
     const ages = summary.sessionAgeAtLoss;
     if (ages === undefined || ages.count < findingBounds.regularAgeLosses) return [];
@@ -205,8 +220,7 @@ const regularSessionAge: FindingRule = {
     if (spread > findingBounds.regularAgeSpread) return [];
     return [
       finding(
-        this.id,
-        'warning',
+        this,
         `Sessions end on the server at a regular age: ${ages.count} sessions were lost between ` +
           `${seconds(ages.p10)} and ${seconds(ages.p90)} after their login (median ${seconds(ages.p50)}), ` +
           `outside any chaos window. The server likely ends sessions after about ${seconds(ages.p50)}; state ` +
@@ -219,13 +233,15 @@ const regularSessionAge: FindingRule = {
 
 const cookieDropped: FindingRule = {
   id: 'session-cookie-dropped',
+  severity: 'warning',
+  says: 'the server cleared the session cookie; those requests are counted apart',
+  when: 'any request with reason `session_cleared`',
   derive({ summary }) {
     const cleared = summary.counts.reasons.session_cleared;
     if (cleared === 0) return [];
     return [
       finding(
-        this.id,
-        'warning',
+        this,
         `The server dropped the session cookie: ${cleared} requests were sent after an answer cleared the ` +
           "user's session cookie (Set-Cookie with a past expiry or Max-Age=0); they are counted apart from " +
           'mismatches.',
@@ -237,6 +253,9 @@ const cookieDropped: FindingRule = {
 
 const errorsDuringChaos: FindingRule = {
   id: 'errors-during-chaos',
+  severity: 'warning',
+  says: 'a chaos action was followed by errors, with the users affected and recovered',
+  when: 'one per action whose impact window has errors',
   derive({ summary, chaosActions }) {
     return summary.impact
       .filter((impact) => impact.errors > 0)
@@ -251,8 +270,7 @@ const errorsDuringChaos: FindingRule = {
             ? 'none got an ok again'
             : `${impact.vusRecovered} got an ok again (median ${seconds(impact.recovery.p50)} after the action)`;
         return finding(
-          this.id,
-          'warning',
+          this,
           `Errors while chaos acted: ${what === '' ? impact.id : `${what} (${impact.id})`} was followed by ` +
             `${impact.errors} errors in its ${seconds(impact.windowMs)} window; ${impact.vusAffected} users ` +
             `were affected, ${recovered}.`,

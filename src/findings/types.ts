@@ -37,5 +37,10 @@ export interface FindingsInput {
 /** One rule: pure, the summary in, at most a few findings out (none when the run gives it no cause). */
 export interface FindingRule {
   id: string;
+  /** The severity of every finding it makes. */
+  severity: FindingSeverity;
+  /** What its findings say, and when it fires: the README's table of rules (npm run docs). */
+  says: string;
+  when: string;
   derive(input: FindingsInput): Finding[];
 }

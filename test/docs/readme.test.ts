@@ -4,6 +4,7 @@ import { profileFieldRows, readmeBlocks, updateReadme } from '../../scripts/read
 import { newOutcome } from '../../src/cli/outcome.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { ExitCode } from '../../src/errors.js';
+import { findingRules } from '../../src/findings/rules.js';
 import { overrides } from '../../src/profile/overrides.js';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -32,6 +33,12 @@ describe("the README's generated tables", () => {
     }
     for (const code of Object.values(ExitCode))
       expect(blocks['exit-codes']).toMatch(new RegExp(`^\\| ${code} \\| `, 'm'));
+  });
+
+  it('have a row for every findings rule, its bounds as the rule judges by them', () => {
+    for (const rule of findingRules)
+      expect(blocks.findings).toContain(`| \`${rule.id}\` (${rule.severity}) |`);
+    expect(blocks.findings).toContain('mismatch rate ≥ 25% and switch rate ≥ 20%');
   });
 
   it('refuse a README whose markers are missing', () => {
