@@ -48,7 +48,10 @@ export function chooseLab(
   if (!platform.balancers.has(balancer)) {
     // A stand-in routes no paths: services need the real gateway.
     if (hint.services !== undefined) {
-      return { kind: 'skip', reason: `needs ${balancer} as the services' gateway, which is not installed` };
+      return {
+        kind: 'skip',
+        reason: `needs ${balancer} as the services' gateway (a built-in balancer routes no paths)`,
+      };
     }
     const standIn = standIns[balancer];
     if (standIn === undefined || !platform.balancers.has(standIn)) {

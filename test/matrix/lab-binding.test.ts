@@ -111,6 +111,21 @@ describe('chooseLab', () => {
       reason: 'needs Redis Sentinel (redis-sentinel is not installed)',
     });
   });
+
+  it('passes services on, and skips them rather than put a stand-in that routes no paths in front', () => {
+    const services = { ...hint(), sessions: 'jwt' as const, replicationLag: undefined, services: 2 };
+    const scoped = { ...services, sessionScope: 'per-service' as const };
+    const choice = chooseLab(scoped, plan(), everything);
+    expect(choice.kind === 'lab' && choice.options).toMatchObject({
+      services: 2,
+      sessionScope: 'per-service',
+    });
+    const builtinOnly = { ...everything, balancers: new Set(['builtin-cookie'] as const) } as LabPlatform;
+    expect(chooseLab(services, plan(), builtinOnly, { 'haproxy-cookie': 'builtin-cookie' })).toEqual({
+      kind: 'skip',
+      reason: "needs haproxy-cookie as the services' gateway (a built-in balancer routes no paths)",
+    });
+  });
 });
 
 describe('bindPlanToLab', () => {
