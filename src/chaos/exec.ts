@@ -18,12 +18,18 @@ export interface ExecOptions {
   maxOutputBytes?: number;
   /** Aborting kills the command, as the run ending does. */
   signal?: AbortSignal;
-  /** Called once, when stdout first contains this text (the command's "it is done now" line). */
+  /** Called once, when stdout first contains this text (the command's "it is done now" line, execDoneMarker). */
   marker?: string;
   onMarker?: () => void;
 }
 
 const defaultMaxOutputBytes = 8192;
+
+/**
+ * The line an exec command prints on stdout to say its action is done (a restart script, once the restart
+ * is), when it goes on running after that or has more to do before it exits; the event's `marker` replaces it.
+ */
+export const execDoneMarker = 'session-chaos: done';
 
 /** Runs a command without a shell (the profile gives the argument list), bounded in time and in kept output. */
 export function runExec(command: readonly string[], options: ExecOptions): Promise<ExecResult> {

@@ -18,7 +18,8 @@ export interface ActionRecord {
   seq: number;
   /**
    * A rolling action's step: the target's place in the roll, from 1. Each step is its own event, with its own
-   * impact window from when it was issued; undefined for actions that hit their targets at once.
+   * impact window from when it was issued to the next step; undefined for actions that hit their targets at
+   * once.
    */
   step?: number;
   label: string;
@@ -44,11 +45,8 @@ export interface ActionRecord {
   error?: string;
   /** What a rollback found, when there was nothing to do (`it was running`, `no such container`). */
   note?: string;
-  /**
-   * When its impact window starts: when it was sent (an exec with a marker: when it printed it); the window
-   * lasts chaos.impactWindow from doneMs (the marker, for such an exec).
-   */
-  impactFromMs?: number;
+  /** When an exec printed its marker line (its action was done then, though it ran on). */
+  markerMs?: number;
   exec?: ExecResult;
 }
 

@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { execDoneMarker } from './exec.js';
 import type { PlannedAction } from './schedule.js';
 
 const undoOf = { stop: 'start', pause: 'unpause' } as const;
@@ -26,7 +27,9 @@ function notes(action: PlannedAction): string[] {
     );
   }
   if (action.driver !== undefined && action.driver !== 'docker') notes.push(`${action.driver} driver`);
-  if (action.marker !== undefined) notes.push(`impact from the line "${action.marker}"`);
+  if (action.action === 'exec') {
+    notes.push(`done when it prints "${action.marker ?? execDoneMarker}" or exits`);
+  }
   if (action.selector !== undefined && action.targets.length > 0) notes.push(`from ${action.selector}`);
   return notes;
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../util/clock.js';
 import { retryUntil, type Sleep, systemSleep } from '../util/retry.js';
 import type { ActionOutcome, ChaosDriver, ChaosTarget, DriverLookup, TargetAction } from './driver.js';
-import { execSucceeded, runExec } from './exec.js';
+import { execDoneMarker, execSucceeded, runExec } from './exec.js';
 import type { ActionOrigin, ActionRecord, ChaosJournal } from './journal.js';
 import type { Ledger } from './ledger.js';
 import type { PlannedAction } from './schedule.js';
@@ -28,17 +28,18 @@ export interface ChaosRunnerOptions {
   /** Called as each planned action is sent to a target (undo and rollback excluded) or an exec starts. */
   onIssued?: (record: ActionRecord) => void;
   /**
-   * Called once per planned action (per step of a rolling one) when its impact starts, `record.impactFromMs`:
-   * when it is sent (its effect begins there: a restart stops the target first), or when an exec with a
-   * marker printed it.
+   * Called as a planned action (each step of a rolling one) is issued: its impact window opens then, since a
+   * restart's effect begins with its stop. Once per target; the targets of one action share its impact id.
    */
   onImpactStart?: (record: ActionRecord) => void;
   /**
-   * Called once per planned action (per step) when it is done, at `atMs` on the run clock: the driver
-   * answered (a restart: the target runs again), an exec exited or printed its marker. The impact window
-   * lasts its length from here.
+   * Called once per planned action (per step of a rolling one) when its effect is over, at `atMs` on the run
+   * clock: every target is back (after a restart, a start, the undo of a `for`), or, where nothing brings it
+   * back, the action is done (a stop, a pause), or the wait for it to be back ended (a kill that no restart
+   * policy undid); an exec's when its command printed its marker, else exited. The window closes
+   * chaos.impactWindow after this.
    */
-  onImpactDone?: (record: ActionRecord, atMs: number) => void;
+  onImpactOver?: (impact: Pick<ActionRecord, 'seq' | 'step'>, atMs: number) => void;
   /** Called at once when an action fails, so the run can decide whether to abort; start() rejects with it too. */
   onFault?: (error: unknown) => void;
 }
@@ -52,10 +53,11 @@ interface TakenDown {
 export interface ChaosRunner {
   readonly journal: ChaosJournal;
   /**
-   * Plays the timeline from now, the start of the traffic phase. Resolves when every action (and its undo and
-   * recovery wait) is over, or after stop(); rejects with the first failure once everything has settled.
+   * Plays the timeline from now, the start of the traffic phase (`trafficStartMs` on the run's clock, default
+   * now). Resolves when every action (and its undo and recovery wait) is over, or after stop(); rejects with
+   * the first failure once everything has settled.
    */
-  start(): Promise<void>;
+  start(trafficStartMs?: number): Promise<void>;
   /** Stops the timeline: no new action starts, waits are cut short; actions already sent finish. */
   stop(): Promise<void>;
   /**
@@ -183,7 +185,6 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     });
     if (origin === 'planned') {
       options.onIssued?.(record);
-      record.impactFromMs = record.issuedMs;
       options.onImpactStart?.(record);
     }
     let outcome: ActionOutcome;
@@ -196,12 +197,10 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
       record.doneMs = runNow();
       record.outcome = 'failed';
       record.error = errorText(error);
-      if (origin === 'planned') options.onImpactDone?.(record, record.doneMs);
       throw error;
     }
     record.doneMs = runNow();
     record.outcome = outcome;
-    if (origin === 'planned') options.onImpactDone?.(record, record.doneMs);
     // A restart the driver finished, an undo, a start: the target is no longer down.
     if (!downing.has(action) && outcome === 'done') released(driverName, target);
     else if (!downing.has(action) && !wasDown) released(driverName, target);
@@ -231,40 +230,74 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
   }
 
   /**
-   * One target: the action, its undo after `for`, and the wait for it to be back. True when it came back.
-   * `step` is the target's place in a rolling action.
+   * Tells onImpactOver once `count` targets of one impact (all of a planned action's, or one rolling step's)
+   * are over, at the latest of their times.
+   */
+  function impactOver(impact: Pick<ActionRecord, 'seq' | 'step'>, count: number): (atMs: number) => void {
+    let left = count;
+    let latest = Number.NEGATIVE_INFINITY;
+    return (atMs) => {
+      latest = Math.max(latest, atMs);
+      if (--left === 0) options.onImpactOver?.(impact, latest);
+    };
+  }
+
+  /**
+   * One target: the action, its undo after `for`, and the wait for it to be back; `over` is told when its
+   * effect is, whichever way this goes. True when it came back. `step` is the target's place in a rolling
+   * action.
    */
   async function actOn(
     planned: PlannedAction,
     target: ChaosTarget,
     awaitRecovery: boolean,
+    over: (atMs: number) => void,
     step?: number,
   ): Promise<boolean> {
     const action = planned.action as TargetAction;
     const plannedMs = planned.atMs + trafficStartMs;
-    const record = await send(
-      { ...planned, plannedMs, ...(step === undefined ? {} : { step }) },
-      'planned',
-      action,
-      target,
-    );
+    let record: ActionRecord;
+    try {
+      record = await send(
+        { ...planned, plannedMs, ...(step === undefined ? {} : { step }) },
+        'planned',
+        action,
+        target,
+      );
+    } catch (error) {
+      over(runNow());
+      throw error;
+    }
     let expectBack = recovering.has(action);
     if (
       planned.undoAfterMs !== undefined &&
       (action === 'stop' || action === 'pause') &&
       record.outcome === 'done'
     ) {
-      if (!(await until((record.doneMs ?? runNow()) + planned.undoAfterMs))) return false;
-      await send(
-        { seq: planned.seq, label: planned.label, driver: planned.driver },
-        'undo',
-        undoOf[action],
-        target,
-      );
+      try {
+        // The run ended first: the rollback undoes it, after the traffic this window could hold.
+        if (!(await until((record.doneMs ?? runNow()) + planned.undoAfterMs))) {
+          over(runNow());
+          return false;
+        }
+        await send(
+          { seq: planned.seq, label: planned.label, driver: planned.driver },
+          'undo',
+          undoOf[action],
+          target,
+        );
+      } catch (error) {
+        over(runNow());
+        throw error;
+      }
       expectBack = true;
     }
-    if (!expectBack) return true;
-    const watching = watchRecovery(record, planned, target);
+    if (!expectBack) {
+      over(record.doneMs ?? runNow());
+      return true;
+    }
+    // Never rejects: a failed wait is journalled, and the effect is then over as far as this run can tell.
+    const watching = watchRecovery(record, planned, target).then(() => over(record.recoveredMs ?? runNow()));
     if (!awaitRecovery) {
       track(watching);
       return true;
@@ -283,49 +316,35 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
       issuedMs: runNow(),
     });
     options.onIssued?.(record);
-    let impactDone = false;
-    const impactStarts = (): void => {
-      if (record.impactFromMs !== undefined) return;
-      record.impactFromMs = runNow();
-      options.onImpactStart?.(record);
-    };
-    const impactIsDone = (): void => {
-      if (impactDone) return;
-      impactDone = true;
-      options.onImpactDone?.(record, runNow());
-    };
-    // Without a marker, the command's effect may begin as soon as it runs; with one, at the marker.
-    if (planned.marker === undefined) impactStarts();
+    options.onImpactStart?.(record);
+    const over = impactOver(record, 1);
     const result = await runExec(planned.command ?? [], {
       timeoutMs: planned.execTimeoutMs ?? 60_000,
       signal: stopping.signal,
-      ...(planned.marker === undefined
-        ? {}
-        : {
-            marker: planned.marker,
-            onMarker: () => {
-              impactStarts();
-              impactIsDone();
-            },
-          }),
+      marker: planned.marker ?? execDoneMarker,
+      onMarker: () => {
+        record.markerMs = runNow();
+        over(record.markerMs);
+      },
     });
     record.doneMs = runNow();
     record.outcome = execSucceeded(result) ? 'done' : 'failed';
     record.exec = result;
-    impactStarts();
-    impactIsDone();
+    if (record.markerMs === undefined) over(record.doneMs);
   }
 
   async function perform(planned: PlannedAction): Promise<void> {
     if (planned.action === 'exec') return performExec(planned);
     if (!planned.rolling) {
-      await Promise.all(planned.targets.map((target) => actOn(planned, target, false)));
+      const over = impactOver({ seq: planned.seq }, planned.targets.length);
+      await Promise.all(planned.targets.map((target) => actOn(planned, target, false, over)));
       return;
     }
     for (const [index, target] of planned.targets.entries()) {
       // The run is over: a roll does not go on past it (the rest would be journalled as skipped for nothing).
       if (stopping.signal.aborted) return;
-      if (await actOn(planned, target, true, index + 1)) continue;
+      const step = index + 1;
+      if (await actOn(planned, target, true, impactOver({ seq: planned.seq, step }, 1), step)) continue;
       // A real rollout halts when a replica does not come back; so does this one, and says what it skipped.
       for (const [skippedIndex, skipped] of planned.targets.slice(index + 1).entries()) {
         journal.begin({
@@ -380,8 +399,8 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     );
   }
 
-  async function start(): Promise<void> {
-    trafficStartMs = runNow();
+  async function start(at?: number): Promise<void> {
+    trafficStartMs = at ?? runNow();
     journal.trafficStartMs = trafficStartMs;
     if (recordingEvents) eventsDone = startEventStreams();
     for (const planned of actions) {

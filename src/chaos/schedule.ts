@@ -34,7 +34,7 @@ export interface PlannedAction {
   stopTimeoutMs?: number;
   command?: string[];
   execTimeoutMs?: number;
-  /** exec: the impact starts at the first output line containing this, else when the command exits. */
+  /** exec: done at the first stdout line containing this (default execDoneMarker), else when it exits. */
   marker?: string;
   /** What "back" means for the targets; undefined: healthy when the target has a health check. */
   waitFor?: WaitFor;

@@ -20,10 +20,9 @@ export interface ChaosSessionOptions {
   ledger?: Ledger | false;
   env?: NodeJS.ProcessEnv;
   /**
-   * Follow an event's impact from `at` (run clock) for `windowMs` under `id` (MetricsAggregator.trackEvent):
-   * called once per planned action as it is sent (an exec with a marker: when it prints it), and once per
-   * step of a rolling action, as each target's turn comes; the window is then stretched to last `windowMs`
-   * from when the action was done.
+   * Follow an action's impact under `id` from `at` (run clock), when it is issued, until `windowMs` after its
+   * effect is over (MetricsAggregator.trackEvent): called once per planned action, and once per step of a
+   * rolling action, as each target's turn comes.
    */
   followImpact?: (id: string, at: number, windowMs: number) => ImpactWindow | undefined;
   /** Each action as it is sent to a target or an exec starts (for the progress line). */
@@ -36,12 +35,12 @@ export interface ChaosSessionOptions {
 }
 
 /**
- * A followed impact: its window lasts its length from when the action was done, unless a later step of the
- * same rolling action cuts it short.
+ * A followed impact (ImpactTracker): open until the action's effect is over, then its length more, unless a
+ * later step of the same rolling action cuts it short.
  */
 interface ImpactWindow {
+  over(runMs: number): void;
   endAt(runMs: number): void;
-  endNoSoonerThan(runMs: number): void;
 }
 
 export interface ChaosOutcome {
@@ -58,8 +57,12 @@ export interface ChaosOutcome {
 /** Chaos as the run pipeline drives it: checked before any traffic, played during it, undone however it ends. */
 export interface ChaosSession {
   readonly journal: ChaosJournal;
-  /** The traffic phase starts now: the timeline's times count from here. */
-  startTimeline(): void;
+  /**
+   * The traffic phase starts now, at `trafficStartMs` on the run's clock when given (the reading the metrics
+   * count from too, so the journal and the summary share one origin to the microsecond): the timeline's times
+   * count from here.
+   */
+  startTimeline(trafficStartMs?: number): void;
   /** The traffic phase is over: no further action starts (those under way finish). */
   stopTimeline(): Promise<void>;
   /**
@@ -167,7 +170,7 @@ export async function prepareChaosSession(
 
   return {
     journal,
-    startTimeline() {
+    startTimeline(trafficStartMs) {
       runner = createChaosRunner({
         drivers: (name) => drivers.get(name),
         clock: options.clock,
@@ -179,7 +182,7 @@ export async function prepareChaosSession(
         ...(options.onIssued === undefined ? {} : { onIssued: options.onIssued }),
         onImpactStart: (record) => {
           const id = impactId(record);
-          const from = record.impactFromMs ?? record.issuedMs;
+          const from = record.issuedMs;
           if (followed.has(id)) return;
           const window = options.followImpact?.(id, from, chaos.impactWindow);
           followed.set(id, window);
@@ -188,9 +191,7 @@ export async function prepareChaosSession(
           latestStep.get(record.seq)?.endAt(from);
           if (window !== undefined) latestStep.set(record.seq, window);
         },
-        onImpactDone: (record, atMs) => {
-          followed.get(impactId(record))?.endNoSoonerThan(atMs + chaos.impactWindow);
-        },
+        onImpactOver: (impact, atMs) => followed.get(impactId(impact))?.over(atMs),
         onFault: (error) => {
           failure ??= error instanceof Error ? error.message : String(error);
           log(`chaos: ${failure}`);
@@ -201,7 +202,7 @@ export async function prepareChaosSession(
         ...(options.onSecondSignal === undefined ? {} : { onSecondSignal: options.onSecondSignal }),
       });
       // Failures are kept by onFault; the timeline's own promise only says it is over.
-      runner.start().catch(() => undefined);
+      runner.start(trafficStartMs).catch(() => undefined);
     },
     stopTimeline: async () => {
       await runner?.stop();

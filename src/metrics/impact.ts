@@ -7,14 +7,23 @@ import type { EventImpact } from './summary.js';
 const failureClasses: ReadonlySet<ResponseClass> = new Set(['mismatch', 'error', 'expired', 'wrong_user']);
 
 /**
- * Follows one chaos event: counts failures and re-logins whose records end in [at, at + windowMs), and for
- * each VU that failed in the window, the time from the event to its first `ok` after that first failure
- * (which may come after the window).
+ * Follows one chaos action: counts failures and re-logins whose records end in its window, and for each VU
+ * that failed in the window, the time from the action to its first `ok` after that first failure (which may
+ * come after the window).
+ *
+ * The window opens when the action is issued (a restart's first errors are its stop's) and stays open while
+ * the action's effect lasts; once it is over (`over`: the target back, or the action done when nothing brings
+ * it back) it closes `windowMs` after that. While it is open every record that ends reaches it before the
+ * effect is over, so it belongs to the window whatever the end turns out to be: nothing is counted twice or
+ * dropped, however long the action takes (an exec that sleeps before it restarts anything).
  * Must be registered before records of the window reach the aggregator; memory is one entry per affected VU.
  */
 export class ImpactTracker {
-  private end: number;
-  private cut = false;
+  /** Infinity while the effect lasts. */
+  private end = Number.POSITIVE_INFINITY;
+  private cutAt = Number.POSITIVE_INFINITY;
+  /** The latest record end counted from `at`: the window's reach when the run ended before the effect did. */
+  private latest: number;
   private mismatches = 0;
   private errors = 0;
   private expired = 0;
@@ -31,24 +40,21 @@ export class ImpactTracker {
     readonly at: number,
     readonly windowMs: number,
   ) {
-    this.end = at + windowMs;
+    this.latest = at;
+  }
+
+  /** The action's effect was over at `runMs`: the window closes `windowMs` later (or where a cut puts it). */
+  over(runMs: number): void {
+    this.end = Math.min(this.cutAt, Math.max(this.at, runMs) + this.windowMs);
   }
 
   /**
-   * Ends the window early, at `runMs` (the next step of a rolling action was issued then): what follows is
-   * that step's impact, so each record counts for one step only.
+   * Ends the window at `runMs` at the latest (the next step of a rolling action was issued then): what follows
+   * is that step's impact, so each record counts for one step only.
    */
   endAt(runMs: number): void {
-    this.end = Math.max(this.at, Math.min(this.end, runMs));
-    this.cut = true;
-  }
-
-  /**
-   * The action was done only at `runMs` (a restart answers once the target runs again; a script exits after
-   * its restart): the window lasts its length from then. A window a later step cut short stays cut.
-   */
-  endNoSoonerThan(runMs: number): void {
-    if (!this.cut) this.end = Math.max(this.end, runMs);
+    this.cutAt = Math.max(this.at, Math.min(this.cutAt, runMs));
+    this.end = Math.min(this.end, this.cutAt);
   }
 
   /** Whether a record ending at `end` falls in the window. */
@@ -58,6 +64,7 @@ export class ImpactTracker {
 
   response(vu: number, responseClass: ResponseClass, end: number): void {
     if (end < this.at) return;
+    this.latest = Math.max(this.latest, end);
     if (responseClass === 'ok') {
       if (this.waitingForOk.delete(vu)) {
         recordLatencyMs(this.recovery, end - this.at);
@@ -77,7 +84,7 @@ export class ImpactTracker {
   }
 
   login(record: LoginRecord): void {
-    if (record.cause !== 'initial' && record.end >= this.at && record.end < this.end) this.relogins++;
+    if (record.cause !== 'initial' && this.covers(record.end)) this.relogins++;
   }
 
   impact(): EventImpact {
@@ -85,7 +92,8 @@ export class ImpactTracker {
     return {
       id: this.id,
       at: this.at,
-      windowMs: this.end - this.at,
+      // Still open when the run ended (an action under way past the drain budget): as far as records went.
+      windowMs: (Number.isFinite(this.end) ? this.end : this.latest) - this.at,
       mismatches: this.mismatches,
       errors: this.errors,
       expired: this.expired,

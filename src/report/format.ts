@@ -31,9 +31,9 @@ export function formatNumber(value: number | null, digits = 2): string {
   return `${+value.toFixed(digits)}`;
 }
 
-/** A time on the run's clock, from its start: `+12.3s`. */
-export function formatRunTime(ms: number): string {
-  return `+${+(ms / 1000).toFixed(1)}s`;
+/** A time from the reports' origin (the traffic phase's start, or the run's where it has none): `+12.3s`. */
+export function formatRunTime(ms: number, digits = 1): string {
+  return `+${+(ms / 1000).toFixed(digits)}s`;
 }
 
 export function formatMetric(unit: MetricUnit, value: number | null): string {

@@ -27,7 +27,7 @@ function actionEntry(record: ActionRecord, origin: number): ChaosJournalEntry {
     target: record.target?.name ?? record.label,
     ...(record.driver === undefined ? {} : { driver: record.driver }),
     ...(record.doneMs === undefined ? {} : { doneAt: record.doneMs - origin }),
-    ...(record.impactFromMs === undefined ? {} : { impactFrom: record.impactFromMs - origin }),
+    ...(record.markerMs === undefined ? {} : { markerAt: record.markerMs - origin }),
     ...(record.recoveredMs === undefined ? {} : { backAt: record.recoveredMs - origin }),
     ...(outcome === undefined ? {} : { outcome }),
     ...(message === undefined ? {} : { message }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findingSeverities } from '../findings/types.js';
 import { operators } from '../thresholds/expression.js';
 import type { RunResult } from './result.js';
-import { resultSchemaVersion, toolName } from './result.js';
+import { resultSchemaVersion, timeOrigins, toolName } from './result.js';
 import { summarySchema } from './summary-schema.js';
 
 export const resultSchemaFile = 'schema/result.schema.json';
@@ -18,7 +18,7 @@ const journalEntrySchema = z.object({
   target: z.string().optional(),
   driver: z.string().optional(),
   doneAt: trafficClockMs.optional(),
-  impactFrom: trafficClockMs.optional(),
+  markerAt: trafficClockMs.optional(),
   backAt: trafficClockMs.optional(),
   outcome: z.string().optional(),
   message: z.string().optional(),
@@ -112,6 +112,12 @@ export const runResultSchema = z
     engine: engineSchema.optional(),
     controls: controlsSchema.optional(),
     chaos: z.array(journalEntrySchema),
+    timeOrigin: z
+      .enum(timeOrigins)
+      .optional()
+      .describe(
+        "What the document's times count from: traffic_start (the traffic phase's start, the origin of the profile's chaos at and of --dry-run) or run_start (a run that never reached it). The trace and trafficStartMs count from the run's start.",
+      ),
     trafficStartMs: z.number().min(0).optional(),
     findings: z.array(
       z.object({

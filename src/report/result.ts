@@ -30,10 +30,10 @@ export interface ChaosJournalEntry {
   target?: string;
   /** The driver that acted: docker, process. */
   driver?: string;
-  /** When the driver (or the hook) answered. */
+  /** When the driver answered (a restart: the target runs again), or the exec's command exited. */
   doneAt?: number;
-  /** When its impact window started: when it was done, or when an exec printed its marker. */
-  impactFrom?: number;
+  /** When an exec printed its marker line (`session-chaos: done`, or the event's `marker`): done from then. */
+  markerAt?: number;
   /** When the target was back (running or healthy). */
   backAt?: number;
   /** `done`, `already-stopped` (Docker's 304/409), `failed`; a rollback's `restored`, `already-fine`, `gone`. */
@@ -74,6 +74,9 @@ export interface Verdict {
   message?: string;
 }
 
+export const timeOrigins = ['traffic_start', 'run_start'] as const;
+export type TimeOrigin = (typeof timeOrigins)[number];
+
 /** The result file (`--json`), versioned; `schema/result.schema.json` describes it. */
 export interface RunResult {
   schemaVersion: typeof resultSchemaVersion;
@@ -92,6 +95,13 @@ export interface RunResult {
   /** Preflight's controls and the rules the run classified by, learned ones included (absent before them). */
   controls?: ControlsReport;
   chaos: ChaosJournalEntry[];
+  /**
+   * The origin of the document's times (the chaos journal's `at`, `doneAt`, `backAt`, `summary.impact[].at`,
+   * `summary.timeline[].at`, the pin map): `traffic_start`, the start of the traffic phase, the origin of the
+   * profile's `at` and of `--dry-run`; `run_start` for a run that never reached it. `--trace` and
+   * `trafficStartMs` count from the run's start. Absent in results written before it existed.
+   */
+  timeOrigin?: TimeOrigin;
   /**
    * When the traffic phase started, in ms from the run's start (the chaos journal counts from this moment). A
    * summary with `trafficStartedAt` (the same moment) already counts its timeline and pins from it; older ones
@@ -186,6 +196,7 @@ export function buildResult(input: ResultInput): RunResult {
       ...(entry.target === undefined ? {} : { target: redact(entry.target, secrets) }),
       ...(entry.message === undefined ? {} : { message: redact(entry.message, secrets) }),
     })),
+    timeOrigin: input.summary.trafficStartedAt === undefined ? 'run_start' : 'traffic_start',
     ...(input.trafficStartMs === undefined ? {} : { trafficStartMs: input.trafficStartMs }),
     // Their sentences quote backend and container names, which come from the target.
     findings: (input.findings ?? []).map((found) => ({ ...found, text: redact(found.text, secrets) })),

@@ -230,8 +230,9 @@ function latencySection(summary: Summary): Section {
   };
 }
 
-function after(entry: ChaosJournalEntry, time: number | undefined): string {
-  return time === undefined ? '' : formatMs(time - entry.at);
+/** Chaos times to a hundredth of a second: a restart is often done within the second it was issued. */
+function chaosTime(ms: number | undefined): string {
+  return ms === undefined ? '' : formatRunTime(ms, 2);
 }
 
 function chaosSection(result: RunResult): Section | undefined {
@@ -244,17 +245,27 @@ function chaosSection(result: RunResult): Section | undefined {
     impacts.delete(entry.id);
     const failed = entry.outcome === 'failed';
     return [
-      formatRunTime(entry.at),
+      chaosTime(entry.at),
       text(entry.action ?? entry.kind, failed ? 'bad' : undefined),
       entry.target ?? '',
       text(entry.outcome ?? '', failed ? 'bad' : undefined),
-      after(entry, entry.doneAt),
-      after(entry, entry.backAt),
+      chaosTime(entry.markerAt ?? entry.doneAt),
+      chaosTime(entry.backAt),
+      chaosTime(impact === undefined ? undefined : impact.at + impact.windowMs),
       ...impactCells(impact),
     ];
   });
   for (const impact of impacts.values()) {
-    rows.push([formatRunTime(impact.at), impact.id, '', '', '', '', ...impactCells(impact)]);
+    rows.push([
+      chaosTime(impact.at),
+      impact.id,
+      '',
+      '',
+      '',
+      '',
+      chaosTime(impact.at + impact.windowMs),
+      ...impactCells(impact),
+    ]);
   }
   const dockerEvents = result.chaos.filter((entry) => entry.kind === 'docker_event').length;
   const failures = actions
@@ -265,12 +276,13 @@ function chaosSection(result: RunResult): Section | undefined {
   return {
     title: 'Chaos (times from the start of the traffic phase)',
     head: [
-      'at',
+      'issued',
       'action',
       'target',
       'outcome',
       'done',
       'back',
+      'window to',
       'mismatch',
       'errors',
       're-logins',
@@ -291,11 +303,19 @@ function chaosSection(result: RunResult): Section | undefined {
       'right',
       'right',
       'right',
+      'right',
     ],
     rows,
     notes: [
       ...failures,
       ...problems.map((entry) => text(`chaos problem: ${entry.message ?? ''}`, 'warn')),
+      ...(result.summary.impact.length > 0
+        ? [
+            text(
+              'impacts count what ended from issued to "window to": chaos.impactWindow after back (after done for an exec, or where nothing brings the target back)',
+            ),
+          ]
+        : []),
       ...(dockerEvents > 0
         ? [text(`${formatCount(dockerEvents)} Docker events recorded (in the JSON result)`)]
         : []),

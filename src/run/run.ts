@@ -262,8 +262,11 @@ export async function executeRun(plan: Plan, deps: RunDependencies = {}): Promis
       );
     }
     if (!signal.aborted) {
-      metrics.startTraffic(clock.now());
-      chaos?.startTimeline();
+      // One reading: the summary and the chaos journal count from the same moment.
+      const trafficStart = clock.now();
+      metrics.startTraffic(trafficStart);
+      trace?.trafficStarted(trafficStart);
+      chaos?.startTimeline(trafficStart);
     }
     const trafficResult = await runTraffic(active, {
       model: traffic.model,

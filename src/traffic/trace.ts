@@ -4,6 +4,8 @@ import { FileUnreadableError } from '../errors.js';
 import type { RecordSink } from './sink.js';
 
 export interface TraceWriter extends RecordSink {
+  /** The traffic phase started at `atMs` on the trace's clock: the reports' origin, written as a line. */
+  trafficStarted(atMs: number): void;
   close(): Promise<void>;
 }
 
@@ -15,6 +17,11 @@ export interface TraceOptions {
 /**
  * `--trace FILE`: one JSON line per login and per request, for debugging and for joining with server logs.
  * Memory stays bounded: when the file's buffer is full, the writing user waits for it to drain.
+ *
+ * Its times are the records' own, in ms from the run's start: lines are written as they happen, before the
+ * traffic phase's start (the reports' origin) is known. So the trace names its clock in its first line,
+ * `{"type":"clock","origin":"run_start"}`, and says where the reports' origin falls on it in a line
+ * `{"type":"traffic_start","at":<ms>}` when the traffic phase starts (subtract it for the reports' times).
  */
 export async function openTrace(path: string, options: TraceOptions = {}): Promise<TraceWriter> {
   const stream = createWriteStream(path, { flags: 'w' });
@@ -52,7 +59,9 @@ export async function openTrace(path: string, options: TraceOptions = {}): Promi
       failed,
     ]);
   };
+  void write({ type: 'clock', origin: 'run_start' });
   return {
+    trafficStarted: (atMs) => void write({ type: 'traffic_start', at: atMs }),
     onLogin: (record) => write({ type: 'login', ...record }),
     onResponse: (record, classification) =>
       write({

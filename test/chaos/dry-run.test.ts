@@ -31,7 +31,7 @@ describe('chaosDryRun', () => {
     const result = await chaosDryRun(plan, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(result.preflightError).toBeUndefined();
     expect(result.text).toContain(
-      '+1s  exec  events[0] #1  kubectl rollout restart deploy/web  [timeout 1m]',
+      '+1s  exec  events[0] #1  kubectl rollout restart deploy/web  [timeout 1m; done when it prints "session-chaos: done" or exits]',
     );
   });
 });

@@ -124,7 +124,7 @@ describe('renderChaosPlan', () => {
         '   +5s  restart  bounce #1     backend-1 (aaa111)  [grace 2s; from name=backend-1]',
         '   +8s  pause    events[1] #1  rolling: backend-1 (aaa111) -> backend-10 (ccc333) -> backend-2 (bbb222)  [unpause after 2s; waits for healthy or running up to 1m each; from label=role=backend]',
         '  +12s  kill     events[2] #1  redis (ddd444)  [signal SIGTERM; from name=redis]',
-        '   +1m  exec     events[3] #1  kubectl rollout restart deploy/web  [timeout 1m]',
+        '   +1m  exec     events[3] #1  kubectl rollout restart deploy/web  [timeout 1m; done when it prints "session-chaos: done" or exits]',
         '',
       ].join('\n'),
     );

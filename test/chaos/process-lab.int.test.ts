@@ -95,6 +95,50 @@ describe('chaos on a process lab', () => {
     expect(impact?.vusAffected).toBe(pinned.length);
   });
 
+  it('an exec that sleeps before it restarts a backend: its impact row counts the pinned VUs’ mismatches (#20)', async () => {
+    let target = { name: '', port: 0, start: [] as string[] };
+    const { sink, result, journal } = await runChaos({}, (lab) => {
+      target = backend(lab, 1);
+      const pid = lab.backends[1]?.pid;
+      const start = target.start.map((arg) => arg.replace('{port}', String(target.port)));
+      // A hand-written restart script, as a user writes one: it waits before acting, longer than the impact
+      // window, and goes on after the backend is back. SIGKILL: the lab's respawn then sees it gone at once.
+      const script = `sleep 2; kill -KILL ${pid}; "$@" >/dev/null; sleep 1.5`;
+      return {
+        auth: auth(lab),
+        classify: { identity: { from: 'json', path: 'user' } },
+        traffic: { ...traffic, duration: '14s' },
+        chaos: {
+          impactWindow: '1s',
+          events: [
+            { action: 'exec', at: '1s', command: ['sh', '-c', script, 'sh', ...start], timeout: '20s' },
+          ],
+        },
+      };
+    });
+    const [exec] = planned(journal);
+    expect(exec, JSON.stringify(exec)).toMatchObject({ action: 'exec', outcome: 'done' });
+    const issued = exec?.issuedMs ?? Number.NaN;
+    const done = exec?.doneMs ?? Number.NaN;
+    // The script took its sleeps: the mismatches came long after the window's old end (issued + 1 s).
+    expect(done - issued).toBeGreaterThanOrEqual(3_500);
+    const mismatches = sink.responses.filter(
+      ({ record, classification }) => classification.class === 'mismatch' && record.end >= issued,
+    );
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(Math.min(...mismatches.map(({ record }) => record.end))).toBeGreaterThan(issued + 1_000);
+    const relogins = sink.logins.filter((login) => login.cause !== 'initial' && login.end >= issued);
+    const impact = result.summary.impact.find((i) => i.id === 'chaos-1');
+    expect(impact?.mismatches).toBe(mismatches.length);
+    expect(impact?.relogins).toBe(relogins.length);
+    expect(impact?.vusAffected).toBe(new Set(mismatches.map(({ record }) => record.vu)).size);
+    // From its issue to 1 s after the script exited.
+    expect((impact?.at ?? 0) + (impact?.windowMs ?? 0)).toBeCloseTo(
+      done + 1_000 - (journal?.trafficStartMs ?? 0),
+      6,
+    );
+  });
+
   it('pause, stop and kill: each undone or rolled back, every backend up at the end, none left behind', async () => {
     let ports: number[] = [];
     const {

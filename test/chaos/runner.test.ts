@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dockerDriver } from '../../src/chaos/docker/driver.js';
 import { createChaosJournal } from '../../src/chaos/journal.js';
-import { createChaosRunner } from '../../src/chaos/runner.js';
+import { type ChaosRunnerOptions, createChaosRunner } from '../../src/chaos/runner.js';
 import type { PlannedAction } from '../../src/chaos/schedule.js';
 import { DockerApiError } from '../../src/errors.js';
 import { type FakeContainer, fakeDocker } from './helpers/fake-docker.js';
@@ -25,7 +25,11 @@ function planned(overrides: Partial<PlannedAction> & Pick<PlannedAction, 'action
   };
 }
 
-function setup(actions: PlannedAction[], containers: FakeContainer[] = [b1, b2, b3]) {
+function setup(
+  actions: PlannedAction[],
+  containers: FakeContainer[] = [b1, b2, b3],
+  more: Partial<ChaosRunnerOptions> = {},
+) {
   const docker = fakeDocker(containers);
   const time = virtualTime();
   const { clock, sleep } = time;
@@ -42,6 +46,7 @@ function setup(actions: PlannedAction[], containers: FakeContainer[] = [b1, b2, 
     runStartedAt: 0,
     pollMs: 100,
     recordTargetEvents: false,
+    ...more,
   });
   return { docker, time, journal, runner };
 }
@@ -227,5 +232,70 @@ describe('createChaosRunner', () => {
       outcome: 'done',
       exec: { exitCode: 0, stdout: 'rolled\n' },
     });
+  });
+
+  it('opens each impact at the issue and says when its effect was over: back, done, or the wait’s end', async () => {
+    const opened: string[] = [];
+    const over: Array<[string, number]> = [];
+    const { journal, runner } = setup(
+      [
+        // all at once: over when the slower of the two is healthy
+        planned({ seq: 1, action: 'restart', atMs: 0, targets: [b1, b2] }),
+        // nothing brings it back: over when done
+        planned({ seq: 2, action: 'stop', atMs: 1_000, targets: [b3], stopTimeoutMs: 1_000 }),
+        // undone after `for`: over when back
+        planned({ seq: 3, action: 'pause', atMs: 2_000, undoAfterMs: 1_500 }),
+        // no restart policy: over when the wait for it gave up
+        planned({ seq: 4, action: 'kill', atMs: 5_000, targets: [b2], waitTimeoutMs: 700 }),
+      ],
+      [b1, { ...b2, healthyAfterInspects: 4 }, b3],
+      {
+        onImpactStart: (record) => opened.push(`${record.seq}@${record.issuedMs}`),
+        onImpactOver: (impact, atMs) => over.push([`${impact.seq}`, atMs]),
+      },
+    );
+    await runner.start();
+    expect(opened).toEqual(['1@1000', '1@1000', '2@2000', '3@3000', '4@6000']);
+    const restartBacks = journal.actions.filter((a) => a.seq === 1).map((a) => a.recoveredMs ?? 0);
+    expect(over).toEqual([
+      ['1', Math.max(...restartBacks)],
+      ['2', 2_000],
+      ['3', 4_500],
+      ['4', 6_700],
+    ]);
+    expect(Math.max(...restartBacks)).toBeGreaterThan(1_000);
+  });
+
+  it('an exec is over at its marker line, else at its exit', async () => {
+    const over: Array<[number, number]> = [];
+    const script = 'console.log("restarting"); console.log("session-chaos: done"); setTimeout(() => {}, 300)';
+    const { journal, runner } = setup(
+      [
+        planned({ seq: 1, action: 'exec', atMs: 0, targets: [], command: [process.execPath, '-e', script] }),
+        planned({
+          seq: 2,
+          action: 'exec',
+          atMs: 0,
+          targets: [],
+          command: [process.execPath, '-e', 'console.log("ready!")'],
+          marker: 'ready!',
+        }),
+        planned({ seq: 3, action: 'exec', atMs: 0, targets: [], command: [process.execPath, '-e', ''] }),
+      ],
+      undefined,
+      { onImpactOver: (impact, atMs) => over.push([impact.seq, atMs]) },
+    );
+    await runner.start();
+    const bySeq = (seq: number) => journal.actions.find((a) => a.seq === seq);
+    expect(bySeq(1)?.markerMs).toBeDefined();
+    expect(bySeq(2)?.markerMs).toBeDefined();
+    expect(bySeq(3)?.markerMs).toBeUndefined();
+    expect(new Map(over)).toEqual(
+      new Map([
+        [1, bySeq(1)?.markerMs],
+        [2, bySeq(2)?.markerMs],
+        [3, bySeq(3)?.doneMs],
+      ]),
+    );
   });
 });

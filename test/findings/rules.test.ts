@@ -25,7 +25,8 @@ function scriptedSummary(script: Scripted): Summary {
   const users = script.users ?? 12;
   const aggregator = new MetricsAggregator({ vus: users, expectedBackends: script.backends ?? listed });
   for (let vu = 1; vu <= users; vu++) aggregator.login(loginRecord({ vu, user: `user${vu}`, end: 0 }));
-  if (script.chaos !== undefined) aggregator.trackEvent('chaos-1', script.chaos.at, script.chaos.windowMs);
+  if (script.chaos !== undefined)
+    aggregator.trackEvent('chaos-1', script.chaos.at, script.chaos.windowMs).over(script.chaos.at);
   for (let step = 0; step < (script.steps ?? 50); step++) {
     for (let vu = 1; vu <= users; vu++) {
       const start = step * 100 + vu;

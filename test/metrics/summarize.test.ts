@@ -373,7 +373,7 @@ describe('MetricsAggregator: bounded state', () => {
 describe('impact of a chaos event', () => {
   it('counts failures and re-logins in the window, and the time to each affected VU’s next ok', () => {
     const aggregator = new MetricsAggregator();
-    aggregator.trackEvent('restart-b1', 1000, 2000);
+    aggregator.trackEvent('restart-b1', 1000, 2000).over(1000);
     feed(aggregator, 2, 'error', 'unknown', { end: 900 }, 'refused'); // before the event
     feed(aggregator, 1, 'mismatch', 'b2', { end: 1500 });
     aggregator.login(loginRecord({ vu: 1, cause: 'mismatch', end: 1600 }));
@@ -401,7 +401,7 @@ describe('impact of a chaos event', () => {
   it('ends a window early when told (the next step of a rolling restart): each record counts once', () => {
     const aggregator = new MetricsAggregator();
     aggregator.trackEvent('chaos-1.1', 1000, 5000).endAt(2000);
-    aggregator.trackEvent('chaos-1.2', 2000, 5000);
+    aggregator.trackEvent('chaos-1.2', 2000, 5000).over(2000);
     feed(aggregator, 1, 'mismatch', 'b2', { end: 1500 });
     feed(aggregator, 2, 'mismatch', 'b1', { end: 2500 });
     feed(aggregator, 1, 'ok', 'b2', { end: 3000 });
@@ -440,7 +440,7 @@ describe('summarize: one clock, from the traffic phase', () => {
     aggregator.login(loginRecord({ vu: 1, start: 100, end: 400 }));
     aggregator.login(loginRecord({ vu: 2, start: 900, end: 1_800 }));
     aggregator.startTraffic(2_300);
-    aggregator.trackEvent('chaos-1', 3_300, 1_000);
+    aggregator.trackEvent('chaos-1', 3_300, 1_000).over(3_300);
     feed(aggregator, 1, 'ok', 'b1', { intendedStart: 2_300, start: 2_300, end: 2_350 });
     feed(aggregator, 2, 'mismatch', 'b2', { intendedStart: 3_400, start: 3_400, end: 3_500 });
     const summary = summarize(aggregator.aggregates());

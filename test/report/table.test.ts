@@ -26,7 +26,7 @@ describe('the terminal summary', () => {
     expect(text).toContain('mismatch rate  0.41%  8 of 1,958 (95% CI');
     expect(text).toMatch(/re-logins\s+8\s+mismatch 8, expired 0; 8 VUs affected/);
     expect(text).toMatch(/app1\s+1,640\s+83.67%\s+20\s+#{17}/);
-    expect(text).toMatch(/\+4s\s+restart\s+lab-app2\s+done\s+420ms\s+900ms\s+8\s+40\s+8\s+8\s+8/);
+    expect(text).toMatch(/\+4s\s+restart\s+lab-app2\s+done\s+\+4.42s\s+\+4.9s\s+\+9.9s\s+8\s+40\s+8\s+8\s+8/);
     expect(text).toContain('FAILED: 1 of 6 thresholds failed');
   });
 

@@ -83,6 +83,11 @@ describe('executeRun', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     await rm(trace);
+    // Its clock is named first; where the traffic phase (the reports' origin) starts on it, before the traffic.
+    expect(lines[0]).toEqual({ type: 'clock', origin: 'run_start' });
+    const trafficStart = lines.findIndex((line) => line.type === 'traffic_start');
+    expect(lines[trafficStart]?.at).toBeGreaterThan(0);
+    expect(lines.slice(trafficStart).some((line) => line.type === 'login')).toBe(false);
     expect(lines.filter((line) => line.type === 'login')).toHaveLength(3);
     const responses = lines.filter((line) => line.type === 'response');
     expect(responses).toHaveLength(30);

@@ -29,7 +29,8 @@ export function readTrace(path: string): TraceLine[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as TraceLine);
+    .map((line) => JSON.parse(line) as TraceLine | { type: string })
+    .filter((line): line is TraceLine => line.type === 'login' || line.type === 'response');
 }
 
 type ClassCounts = Record<ResponseClass, number>;

@@ -41,6 +41,8 @@ describe('openTrace', () => {
       }
       await trace.close();
       const lines = (await readFile(path, 'utf8')).trim().split('\n');
+      // The first line names the clock of every time in the file.
+      expect(JSON.parse(lines.shift() ?? '')).toEqual({ type: 'clock', origin: 'run_start' });
       expect(lines).toHaveLength(5000);
       expect(JSON.parse(lines[42] ?? '')).toMatchObject({
         type: 'response',

@@ -73,7 +73,7 @@ export const chaosEventSchema = strictObject({
     .min(1)
     .optional()
     .describe(
-      'exec: the impact window starts when the command prints a line containing this, else when it exits.',
+      'exec: the action is done when the command prints a line containing this (default "session-chaos: done"), else when it exits; its impact window closes chaos.impactWindow later.',
     ),
   waitFor: z
     .enum(['running', 'healthy'])
@@ -145,7 +145,9 @@ export const chaosSchema = strictObject({
     .describe('Preflight fails when a selector matches more containers.'),
   impactWindow: shortDuration
     .prefault('10s')
-    .describe('Mismatches, errors and re-logins this long after an action count as its impact.'),
+    .describe(
+      "Mismatches, errors and re-logins from an action's issue until this long after its effect is over (the target back, else the action done) count as its impact.",
+    ),
   drainBudget: shortDuration
     .prefault('30s')
     .describe('The longest the run waits at its end for chaos: actions under way, then the rollback.'),
