@@ -75,7 +75,7 @@ export interface Verdict {
 }
 
 export const timeOrigins = ['traffic_start', 'run_start'] as const;
-export type TimeOrigin = (typeof timeOrigins)[number];
+type TimeOrigin = (typeof timeOrigins)[number];
 
 /** The result file (`--json`), versioned; `schema/result.schema.json` describes it. */
 export interface RunResult {

@@ -11,7 +11,7 @@ import {
   formatRunTime,
   notAvailable,
 } from './format.js';
-import type { ChaosJournalEntry, EngineFacts, RunResult, ThresholdVerdict, Verdict } from './result.js';
+import type { EngineFacts, RunResult, ThresholdVerdict, Verdict } from './result.js';
 
 /**
  * What every human-readable report shows, as data: the terminal table and the Markdown summary render the same
