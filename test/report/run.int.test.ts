@@ -144,6 +144,6 @@ describe('session-chaos run reports on the lab', () => {
     expect(action).toMatchObject({ id: 'chaos-1', action: 'restart', target: container, outcome: 'done' });
     expect(result.summary.impact.map((impact) => impact.id)).toEqual(['chaos-1']);
     expect(result.chaos.some((entry) => entry.kind === 'docker_event')).toBe(true);
-    expect(stdout).toMatch(new RegExp(`^\\+1(\\.\\d)?s\\s+restart\\s+${container}\\s+done\\s`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^\\s*\\+1(\\.\\d+)?s\\s+restart\\s+${container}\\s+done\\s`, 'm'));
   });
 });
