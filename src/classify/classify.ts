@@ -18,10 +18,18 @@ export interface RuleNeeds {
 }
 
 /**
+ * How much earlier than the VU's own expiry a server may end a session and still count as an expiry: the
+ * server's clock is not ours (a Date.now truncated to the millisecond already ends sessions up to 1 ms early,
+ * enough to call one answer in a few thousand a mismatch on the lab's 1 s sessions).
+ */
+export const expiryClockToleranceMs = 50;
+
+/**
  * Compiles the profile's rules once (regexes, a status set, extractors) into a classifier that applies the
- * design's order: error, expired, mismatch, wrong_user, ok, unexpected.
+ * classes in their order (README, "How responses are classified and measured"): error, expired, mismatch,
+ * wrong_user, ok, unexpected.
  *
- * Decisions the design leaves open:
+ * Where that order alone does not decide:
  * - a "not logged in" answer to a VU without a session (its login failed) is `unexpected` with reason
  *   `no_session`: nothing was lost, so it is neither a mismatch nor an expiry; after the server cleared the
  *   VU's session cookie the reason is `session_cleared`, so the two are told apart in the counts;
@@ -31,13 +39,6 @@ export interface RuleNeeds {
  *   response is `ok` if its status is below 400; "not logged in" is for the loggedOut rules to say;
  * - `wrong_user` is checked on any response that is not an error or "not logged in", whatever its status.
  */
-/**
- * How much earlier than the VU's own expiry a server may end a session and still count as an expiry: the
- * server's clock is not ours (a Date.now truncated to the millisecond already ends sessions up to 1 ms early,
- * enough to call one answer in a few thousand a mismatch on the lab's 1 s sessions).
- */
-export const expiryClockToleranceMs = 50;
-
 export function compileRules(rules: ClassifyRules): Classifier {
   const loggedOut = rules.loggedOut ?? defaultLoggedOut;
   const loggedOutStatus = new Set(loggedOut.status);

@@ -104,7 +104,7 @@ interface Probed {
 }
 
 /**
- * The controls: the instrument is tested on this target before it measures (design.md, "Controls"). Each
+ * The controls: the instrument is tested on this target before it measures. Each
  * failure is collected; all of them end preflight at once (exit 3) with their evidence and a fix.
  */
 export async function runControls(input: ControlsInput): Promise<ControlsOutcome> {

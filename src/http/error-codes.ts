@@ -1,7 +1,7 @@
 /**
  * The codes a failed exchange carries besides the system's own (ECONNREFUSED, ECONNRESET, EADDRNOTAVAIL).
- * They are undici's, which the engine used before its own HTTP/1.1 client, so results and classification
- * read the same; parser errors carry llhttp's HPE_* codes.
+ * They are undici's names, so a result reads the same whichever client (the engine's own or undici, the
+ * reference) sent the requests; parser errors carry llhttp's HPE_* codes.
  */
 export const errorCodes = {
   /** The request ran past `target.timeout` as a whole (slow bodies included). */

@@ -2,7 +2,7 @@ import type { Reason, ResponseClass } from '../classify/types.js';
 import type { LoginCause, LoginOutcome } from '../traffic/record.js';
 
 /**
- * The numbers a run is judged by, with the names of the design notes ("Metrics"). A plain JSON value: reports,
+ * The numbers a run is judged by, under the names the JSON export and thresholds use. A plain JSON value: reports,
  * thresholds and the JSON export read it and nothing else. A ratio that cannot be computed (no data in its
  * denominator) is `null`, never 0, so that "no data" cannot pass a threshold by accident.
  */

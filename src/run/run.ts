@@ -34,7 +34,7 @@ import { type Clock, systemClock } from '../util/clock.js';
 import { untilAborted } from './abortable.js';
 import { runPreflight } from './preflight.js';
 
-/** Sockets per origin over all source addresses; users beyond it share them (undici queues their requests). */
+/** Sockets per origin over all source addresses; users beyond it share them (the HTTP client queues their requests). */
 const connectionBudget = 256;
 
 export interface RunDependencies {

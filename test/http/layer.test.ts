@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The HTTP client is a leaf (design.md, Layers): it knows nothing of users, sessions or classes, and its own
- * modules import one another without a cycle (connection.ts and response-parser.ts once did).
+ * The HTTP client is a leaf (ARCHITECTURE.md, layers): it knows nothing of users, sessions or classes, and its
+ * own modules import one another without a cycle.
  */
 const dir = new URL('../../src/http/', import.meta.url);
 const modules = readdirSync(dir).filter((name) => name.endsWith('.ts'));

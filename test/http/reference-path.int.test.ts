@@ -9,7 +9,7 @@ import { planFor, profileFor } from '../helpers/engine-fixtures.js';
 import { bundleBackend } from '../lab/helpers.js';
 
 /**
- * The reference path (issue 18 point 3): the same lab profile run through the engine's client and through
+ * The reference path: the same lab profile run through the engine's client and through
  * undici gives the same class counts. Sessions are in Redis, so routing cannot change a class: each class
  * follows from which mix entry a request drew. One user with a fixed seed makes the mix the same sequence
  * both ways; a hundred users with one request each do too (every user claims its request before any answer
