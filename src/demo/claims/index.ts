@@ -1,5 +1,6 @@
 import type { DemoClaim } from './claim.js';
 import { servicesClaim } from './services.js';
+import { storeFailoverClaim } from './store-failover.js';
 import { strategyClaims } from './strategies.js';
 
 export { claimSentence, type DemoClaim } from './claim.js';
@@ -9,4 +10,4 @@ export { claimSentence, type DemoClaim } from './claim.js';
  * scenario of your own: a profile in profiles/, a DemoClaim in a module of its own here, its line below
  * (`slow: true` when it would push `demo` past two minutes: it then runs in `demo --all` only).
  */
-export const demoClaims: readonly DemoClaim[] = [...strategyClaims, servicesClaim];
+export const demoClaims: readonly DemoClaim[] = [...strategyClaims, storeFailoverClaim, servicesClaim];
