@@ -12,6 +12,27 @@ import { readBody, readCookie } from '../util/incoming.js';
 
 type UpstreamServer = BuiltinBalancerConfig['servers'][number];
 
+export interface BuiltinBalancer {
+  server: Server;
+  /** A scale event: routes by this list from the next request on. */
+  setServers(servers: readonly UpstreamServer[]): void;
+}
+
+/**
+ * The server a client address hashes to: the highest hash of address and server name (rendezvous hashing).
+ * Consistent, as HAProxy's `hash-type consistent`: a server added takes about 1/(N+1) of the addresses and
+ * moves no other; a server removed moves only its own.
+ */
+function rendezvous(address: string, servers: readonly UpstreamServer[]): UpstreamServer[] {
+  return servers
+    .map((server) => ({
+      server,
+      score: createHash('sha1').update(`${address}\0${server.name}`).digest().readUInt32BE(0),
+    }))
+    .sort((a, b) => b.score - a.score)
+    .map(({ server }) => server);
+}
+
 /** A server that refused a connection sits out this long, as HAProxy's checks would take it out. */
 const downForMs = 1000;
 const maxBodyBytes = 1024 * 1024;
@@ -22,8 +43,10 @@ const maxBodyBytes = 1024 * 1024;
  * server when a connection is refused (HAProxy's `retries 1` + `option redispatch`). Not a production proxy:
  * no active health checks, bodies up to 1 MiB, HTTP/1.1 to the backends with keep-alive.
  */
-export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
-  const { servers, mode, pinCookie } = config;
+export function createBuiltinBalancer(config: BuiltinBalancerConfig): BuiltinBalancer {
+  const { mode, pinCookie } = config;
+  const active = (list: readonly UpstreamServer[]): UpstreamServer[] => list.filter((s) => !s.removed);
+  let servers = active(config.servers);
   // 10,000 users on connections of their own: 256 sockets per backend left their requests queued here past
   // the users' timeouts (ETIMEDOUT in the 10,000-VU test).
   const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
@@ -46,15 +69,8 @@ export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
       return { server: rotate(), pin: true };
     }
     if (mode === 'source') {
-      const digest = createHash('sha1')
-        .update(req.socket.remoteAddress ?? '')
-        .digest();
-      const start = digest.readUInt32BE(0) % servers.length;
-      for (let offset = 0; offset < servers.length; offset++) {
-        const server = servers[(start + offset) % servers.length];
-        if (server !== undefined && isUp(server)) return { server, pin: false };
-      }
-      return { server: servers[start], pin: false };
+      const ranked = rendezvous(req.socket.remoteAddress ?? '', servers);
+      return { server: ranked.find(isUp) ?? ranked[0], pin: false };
     }
     return { server: rotate(), pin: false };
   };
@@ -131,5 +147,10 @@ export function createBuiltinBalancer(config: BuiltinBalancerConfig): Server {
   // Users logged in early wait for the rest before the traffic starts: their connections must outlive the
   // login phase of 10,000 users (Node's default closes an idle one after 5 s).
   server.keepAliveTimeout = 65_000;
-  return server;
+  return {
+    server,
+    setServers: (list) => {
+      servers = active(list);
+    },
+  };
 }

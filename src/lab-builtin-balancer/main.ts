@@ -8,8 +8,16 @@ if (configPath === undefined) {
   process.stderr.write('usage: balancer.cjs <config.json>\n');
   process.exit(2);
 }
-const config = JSON.parse(readFileSync(configPath, 'utf8')) as BuiltinBalancerConfig;
-const server = createBuiltinBalancer(config);
+const read = (): BuiltinBalancerConfig =>
+  JSON.parse(readFileSync(configPath, 'utf8')) as BuiltinBalancerConfig;
+const config = read();
+const { server, setServers } = createBuiltinBalancer(config);
+// A scale event: the lab rewrote the config; it waits for this line to know the new list is in use.
+process.on('SIGHUP', () => {
+  const next = read();
+  setServers(next.servers);
+  process.stdout.write(`generation ${next.generation}: ${next.servers.length} servers\n`);
+});
 const stop = (): void => {
   server.close();
   server.closeAllConnections();

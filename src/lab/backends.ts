@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { LabError } from '../errors.js';
 import { type BackendConfig, backendEnv } from '../lab-contract/backend-config.js';
 import { containerName, containerState, runBackendContainer } from './docker/containers.js';
-import { type ResolvedLabOptions, serviceNames } from './options.js';
+import { maxBackends, type ResolvedLabOptions, serviceNames } from './options.js';
 import { backendBundlePath } from './paths.js';
 import { answersOk, outputTail } from './probe.js';
 import { isRunning, spawnOwned } from './processes.js';
@@ -11,6 +11,16 @@ import type { BackendRecord } from './state.js';
 
 /** Where the backends find the lab's store, in the store modes. */
 export type BackendStore = Pick<BackendConfig, 'redisUrl' | 'redisSentinel'>;
+
+/** A lab of one application's n-th backend (from 0) is b<n+1>; names are never given twice, not even after a scale in. */
+export function backendName(index: number): string {
+  return `b${index + 1}`;
+}
+
+/** The names a lab of one application with `count` backends may still add by scaling out. */
+export function spareBackendNames(count: number): string[] {
+  return Array.from({ length: Math.max(0, maxBackends - count) }, (_, i) => backendName(count + i));
+}
 
 /** A backend's configuration and the service it belongs to, in a lab of services. */
 export type LabBackendConfig = BackendConfig & { service?: string };
@@ -77,34 +87,50 @@ export function backendConfigs(
 /** Where a backend runs: the same bundled program as a process, or in a container of the lab image. */
 export type BackendRuntime = { kind: 'process' } | { kind: 'docker'; labId: string; image: string };
 
-export async function startBackend(
-  config: LabBackendConfig,
-  runtime: BackendRuntime,
-): Promise<BackendRecord> {
-  const logDir = dirname(config.logPath);
-  const record: BackendRecord = {
+/** One backend to start: its name, port, log and service, and the environment that configures it (backendEnv). */
+export interface BackendLaunch {
+  name: string;
+  service?: string;
+  port: number;
+  logPath: string;
+  env: Record<string, string>;
+}
+
+export function launchOf(config: LabBackendConfig): BackendLaunch {
+  return {
     name: config.name,
     ...(config.service === undefined ? {} : { service: config.service }),
     port: config.port,
-    url: `http://127.0.0.1:${config.port}`,
     logPath: config.logPath,
-    outputPath: join(logDir, `${config.name}.out`),
+    env: backendEnv(config),
+  };
+}
+
+export async function startBackend(launch: BackendLaunch, runtime: BackendRuntime): Promise<BackendRecord> {
+  const logDir = dirname(launch.logPath);
+  const record: BackendRecord = {
+    name: launch.name,
+    ...(launch.service === undefined ? {} : { service: launch.service }),
+    port: launch.port,
+    url: `http://127.0.0.1:${launch.port}`,
+    logPath: launch.logPath,
+    outputPath: join(logDir, `${launch.name}.out`),
+    env: launch.env,
   };
   if (runtime.kind === 'process') {
-    record.env = backendEnv(config);
     record.process = spawnOwned(process.execPath, [backendBundlePath], {
-      env: record.env,
+      env: launch.env,
       outputPath: record.outputPath,
     });
   } else {
     const id = await runBackendContainer({
       labId: runtime.labId,
-      name: config.name,
+      name: launch.name,
       image: runtime.image,
-      env: backendEnv(config),
+      env: launch.env,
       logDir,
     });
-    record.container = { id, name: containerName(runtime.labId, config.name) };
+    record.container = { id, name: containerName(runtime.labId, launch.name) };
   }
   return record;
 }

@@ -4,7 +4,7 @@ import type { GroundTruthLine } from '../lab-contract/backend-records.js';
 import { servicePrefix } from './balancer/gateway.js';
 import type { SessionScope } from './options.js';
 import { cliPath } from './paths.js';
-import type { LabState, Runtime } from './state.js';
+import type { BackendRecord, LabState, Runtime } from './state.js';
 
 /** What a running lab is, as plain data (what `lab up --json` prints). */
 export interface LabFacts {
@@ -59,6 +59,20 @@ export interface LabFacts {
   dir: string;
 }
 
+/** One backend as plain data (`lab up --json`, `lab scale --json`). */
+export function backendFacts(backend: BackendRecord): LabFacts['backends'][number] {
+  return {
+    name: backend.name,
+    url: backend.url,
+    port: backend.port,
+    logPath: backend.logPath,
+    ...(backend.container
+      ? { containerId: backend.container.id, containerName: backend.container.name }
+      : {}),
+    ...(backend.process ? { pid: backend.process.pid } : {}),
+  };
+}
+
 export function labFacts(state: LabState): LabFacts {
   const { balancer } = state;
   if (balancer === undefined)
@@ -88,17 +102,7 @@ export function labFacts(state: LabState): LabFacts {
           })),
         }),
     ...(state.sessionScope === undefined ? {} : { sessionScope: state.sessionScope }),
-    backends: state.backends.map((backend) => ({
-      name: backend.name,
-      ...(backend.service === undefined ? {} : { service: backend.service }),
-      url: backend.url,
-      port: backend.port,
-      logPath: backend.logPath,
-      ...(backend.container
-        ? { containerId: backend.container.id, containerName: backend.container.name }
-        : {}),
-      ...(backend.process ? { pid: backend.process.pid } : {}),
-    })),
+    backends: state.backends.map(backendFacts),
     ...(state.redis ? { redis: { url: state.redis.url, pid: state.redis.process.pid } } : {}),
     ...storeFacts(state),
     ...(state.runtime === 'process' ? { respawnCommand: respawnCommand(state) } : {}),

@@ -5,18 +5,27 @@ import { join } from 'node:path';
 import { LabError } from '../errors.js';
 import type { GroundTruthLine } from '../lab-contract/backend-records.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import { type BackendRuntime, backendConfigs, backendIsUp, labServices, startBackend } from './backends.js';
+import {
+  type BackendRuntime,
+  backendConfigs,
+  backendIsUp,
+  labServices,
+  launchOf,
+  spareBackendNames,
+  startBackend,
+} from './backends.js';
+import { familyOf } from './balancer/registry.js';
 import { balancerIsUp, startBalancer } from './balancer/start.js';
 import { trackLab, untrackLab } from './cleanup.js';
-import { requireExecutable } from './components.js';
+import { findProgram, requireExecutable } from './components.js';
 import { requireDockerEngine } from './docker/cli.js';
 import { ensureBackendImage } from './docker/image.js';
 import { type LabFacts, labFacts, readGroundTruth } from './facts.js';
 import { type LabOptions, type ResolvedLabOptions, resolveLabOptions } from './options.js';
-import { backendBundlePath, balancerBundlePath, relayBundlePath } from './paths.js';
+import { backendBundlePath, relayBundlePath } from './paths.js';
 import { freePort } from './ports.js';
 import { thisProcess } from './processes.js';
-import { type BackendRecord, type LabState, readLabState, writeLabState } from './state.js';
+import { type BackendRecord, type LabState, latestLabState, readLabState, writeLabState } from './state.js';
 import { startStore } from './store.js';
 import { teardown } from './teardown.js';
 import { waitUntil } from './wait.js';
@@ -37,14 +46,12 @@ export interface StartLabDeps {
 }
 
 function checkComponents(options: ResolvedLabOptions): void {
-  if (options.balancer.startsWith('nginx')) requireExecutable('nginx');
-  if (options.balancer.startsWith('haproxy')) requireExecutable('haproxy');
+  const family = familyOf(options.balancer);
+  if (family.program !== undefined) findProgram(family.program);
   if (options.sessions === 'redis' || options.sessions === 'redis-sentinel')
     requireExecutable('redis-server');
   if (options.sessions === 'redis-sentinel') requireExecutable('redis-sentinel');
-  const bundles = options.balancer.startsWith('builtin')
-    ? [backendBundlePath, balancerBundlePath]
-    : [backendBundlePath];
+  const bundles = [backendBundlePath, ...family.bundles];
   if (options.sessions === 'redis-sentinel') bundles.push(relayBundlePath);
   for (const bundle of bundles) {
     if (!existsSync(bundle)) {
@@ -73,7 +80,7 @@ async function bringUp(state: LabState, options: ResolvedLabOptions, clock: Cloc
   // Each record lands in the state as soon as it exists, so a failure part-way still cleans up all of it.
   await Promise.all(
     configs.map(async (config) => {
-      state.backends.push(await startBackend(config, runtime));
+      state.backends.push(await startBackend(launchOf(config), runtime));
       writeLabState(state);
     }),
   );
@@ -95,6 +102,7 @@ async function bringUp(state: LabState, options: ResolvedLabOptions, clock: Cloc
     kind: options.balancer,
     port: await freePort(),
     servers: state.backends.map(upstream),
+    ...(services.length === 0 ? { spare: spareBackendNames(state.backends.length) } : {}),
     labDir: state.dir,
     cookieName: options.cookieName,
     ...(services.length === 0
@@ -159,7 +167,7 @@ export async function startLab(options: LabOptions, deps: StartLabDeps = {}): Pr
       stopped ??= teardown(state, clock).finally(() => untrackLab(id));
       return stopped;
     },
-    readGroundTruth: async () => readGroundTruth(state),
+    readGroundTruth: async () => readGroundTruth(latestLabState(state)),
   };
 }
 

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { sessionModes } from '../lab-contract/backend-config.js';
-import { balancerKinds } from './balancer/kinds.js';
+import { balancerKinds } from './balancer/registry.js';
+
+/** The most backends a lab has had, scale outs included (HAProxy declares a server slot for each). */
+export const maxBackends = 16;
 
 /** The services a lab can have behind its gateway, reached under `/a/`, `/b/`, `/c/`. */
 export const serviceNames = ['a', 'b', 'c'] as const;
@@ -12,7 +15,7 @@ export type SessionScope = (typeof sessionScopes)[number];
 const labOptionsSchema = z.strictObject({
   balancer: z.enum(balancerKinds),
   sessions: z.enum(sessionModes),
-  backends: z.number().int().min(1).max(16).default(3),
+  backends: z.number().int().min(1).max(maxBackends).default(3),
   runtime: z.enum(['docker', 'process']).default('docker'),
   users: z.number().int().min(1).default(100),
   password: z.string().min(1).default('chaos'),

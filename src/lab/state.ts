@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { SessionMode } from '../lab-contract/backend-config.js';
-import type { BalancerKind } from './balancer/kinds.js';
+import type { BalancerKind } from './balancer/registry.js';
 import type { BalancerRecord } from './balancer/start.js';
 import type { SessionScope } from './options.js';
 import { isRunning, type OwnedProcess } from './processes.js';
@@ -23,9 +23,14 @@ export interface BackendRecord {
   /** stdout and stderr of the backend (process runtime; containers keep theirs in `docker logs`). */
   outputPath: string;
   process?: OwnedProcess;
-  /** Process runtime: the environment it was started with, so that chaos can start it again (respawn.ts). */
+  /**
+   * The environment it was started with: chaos starts a process backend again with it (respawn.ts), and a
+   * scale out starts a new backend from it (scale.ts).
+   */
   env?: Record<string, string>;
   container?: { id: string; name: string };
+  /** When a scale in took it out of the balancer and stopped it (ISO time); its log is still ground truth. */
+  removedAt?: string;
 }
 
 /**
@@ -78,6 +83,18 @@ export function readLabState(id: string): LabState {
     return JSON.parse(readFileSync(statePath(id), 'utf8')) as LabState;
   } catch {
     throw new UsageError(`no lab with id ${id} (no state file in ${labStateDir()})`);
+  }
+}
+
+/**
+ * The state as its file has it now, else as this process knows it: a scale (another process) adds backends
+ * to the file that the lab's owner did not start.
+ */
+export function latestLabState(state: LabState): LabState {
+  try {
+    return JSON.parse(readFileSync(statePath(state.id), 'utf8')) as LabState;
+  } catch {
+    return state;
   }
 }
 

@@ -12,7 +12,10 @@ export interface LabStatus {
   runtime: LabState['runtime'];
   sessions: LabState['sessions'];
   balancer: { kind: LabState['balancerKind']; running: boolean };
-  /** `state` is the container's ("running", "paused", "exited", "missing") or, for a process, running/exited. */
+  /**
+   * `state` is the container's ("running", "paused", "exited", "missing") or, for a process, running/exited;
+   * "removed" for a backend a scale in took out.
+   */
   backends: { name: string; url: string; state: string }[];
   redis?: { url: string; running: boolean };
 }
@@ -22,7 +25,8 @@ export async function labStatus(state: LabState): Promise<LabStatus> {
   const backends = await Promise.all(
     state.backends.map(async (backend) => {
       let current = 'unknown';
-      if (backend.container) current = await containerState(backend.container.id);
+      if (backend.removedAt !== undefined) current = 'removed';
+      else if (backend.container) current = await containerState(backend.container.id);
       else {
         const owned = currentProcess(state, backend);
         if (owned !== undefined) current = isRunning(owned) ? 'running' : 'exited';

@@ -4,7 +4,7 @@ import type { Clock } from '../util/clock.js';
 import { removeLabContainers, removeLabContainersSync } from './docker/containers.js';
 import { isRunning, type OwnedProcess, signalOwned } from './processes.js';
 import { respawnedProcesses } from './respawn.js';
-import { type LabState, removeLabState } from './state.js';
+import { type LabState, latestLabState, removeLabState } from './state.js';
 import { storeProcessesOf } from './store.js';
 import { waitUntil } from './wait.js';
 
@@ -42,7 +42,8 @@ export function teardown(state: LabState, clock?: Clock): Promise<void> {
   return once;
 }
 
-async function tearDown(state: LabState, clock?: Clock): Promise<void> {
+async function tearDown(known: LabState, clock?: Clock): Promise<void> {
+  const state = latestLabState(known);
   const processes = ownedProcesses(state);
   for (const owned of processes) signalOwned(owned, 'SIGTERM');
   const containers = state.runtime === 'docker' ? removeLabContainers(state.id) : Promise.resolve();
@@ -69,7 +70,8 @@ async function tearDown(state: LabState, clock?: Clock): Promise<void> {
 }
 
 /** The same, synchronously, for a process 'exit' handler: no waiting, just signals and removal. */
-export function teardownSync(state: LabState): void {
+export function teardownSync(known: LabState): void {
+  const state = latestLabState(known);
   for (const owned of ownedProcesses(state)) signalOwned(owned, 'SIGTERM');
   if (state.runtime === 'docker') {
     try {

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { BalancerKind } from '../lab/balancer/kinds.js';
+import type { BalancerKind } from '../lab/balancer/registry.js';
 import { containerName, labLabel } from '../lab/docker/containers.js';
 import type { LabFacts, LabOptions } from '../lab/index.js';
 import type { Runtime } from '../lab/state.js';

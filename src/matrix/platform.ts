@@ -1,33 +1,10 @@
 import { LabComponentMissingError } from '../errors.js';
-import { type BalancerKind, balancerKinds } from '../lab/balancer/kinds.js';
-import { requireExecutable } from '../lab/components.js';
+import { balancerFamilies } from '../lab/balancer/registry.js';
+import { hasProgram, redisProgram, sentinelProgram } from '../lab/components.js';
 import { requireDockerEngine } from '../lab/docker/cli.js';
 import type { LabPlatform } from './lab-binding.js';
 
-function installed(name: Parameters<typeof requireExecutable>[0]): boolean {
-  try {
-    requireExecutable(name);
-    return true;
-  } catch (error) {
-    if (error instanceof LabComponentMissingError) return false;
-    throw error;
-  }
-}
-
-function programOf(kind: BalancerKind): 'haproxy' | 'nginx' | undefined {
-  if (kind.startsWith('haproxy')) return 'haproxy';
-  if (kind.startsWith('nginx')) return 'nginx';
-  return undefined;
-}
-
-/** The built-in balancer mode that stands in for each real balancer on a machine without it. */
-export const builtinStandIns: Partial<Record<BalancerKind, BalancerKind>> = {
-  'haproxy-roundrobin': 'builtin-roundrobin',
-  'haproxy-cookie': 'builtin-cookie',
-  'haproxy-source': 'builtin-source',
-  'nginx-iphash': 'builtin-source',
-  'nginx-cookie-hash': 'builtin-cookie',
-};
+export { builtinStandIns } from '../lab/balancer/registry.js';
 
 export interface DetectOptions {
   /** Processes even when Docker answers. */
@@ -50,17 +27,20 @@ export async function detectPlatform(options: DetectOptions = {}): Promise<LabPl
       runtime = 'process';
     }
   }
-  const programs = {
-    haproxy: !options.builtinOnly && installed('haproxy'),
-    nginx: !options.builtinOnly && installed('nginx'),
-  };
   const balancers = new Set(
-    balancerKinds.filter((kind) => {
-      const program = programOf(kind);
-      return program === undefined || programs[program];
-    }),
+    balancerFamilies
+      .filter((family) => {
+        if (family.program === undefined) return true;
+        return !options.builtinOnly && hasProgram(family.program);
+      })
+      .flatMap((family) => family.kinds),
   );
-  return { runtime, balancers, redis: installed('redis-server'), sentinel: installed('redis-sentinel') };
+  return {
+    runtime,
+    balancers,
+    redis: hasProgram(redisProgram),
+    sentinel: hasProgram(sentinelProgram),
+  };
 }
 
 /** One line on what the labs will be made of. */

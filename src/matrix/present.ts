@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from '../errors.js';
-import type { BalancerKind } from '../lab/balancer/kinds.js';
+import type { BalancerKind } from '../lab/balancer/registry.js';
 import type { OverrideValues } from '../profile/overrides.js';
 import { outputPathProblems } from '../report/check-outputs.js';
 import { renderReportPage } from '../report/html/render.js';

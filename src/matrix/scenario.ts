@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { describeFatal } from '../errors.js';
-import type { BalancerKind } from '../lab/balancer/kinds.js';
+import type { BalancerKind } from '../lab/balancer/registry.js';
 import { type LabFacts, startLab } from '../lab/index.js';
 import { loadPlan, type Plan } from '../profile/load.js';
 import type { OverrideValues } from '../profile/overrides.js';

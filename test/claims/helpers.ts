@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { balancerKinds } from '../../src/lab/balancer/kinds.js';
+import { balancerKinds } from '../../src/lab/balancer/registry.js';
 import type { LabPlatform } from '../../src/matrix/lab-binding.js';
 import { runScenario, type ScenarioOutcome } from '../../src/matrix/scenario.js';
 import type { Summary } from '../../src/metrics/summary.js';

@@ -95,3 +95,42 @@ describe('nginxConfig', () => {
     expect(config).toContain('user root;');
   });
 });
+
+describe('scaling in the configs', () => {
+  it('haproxy: a disabled slot for every name a scale out may add, and the runtime API socket', () => {
+    const config = lines(
+      haproxyConfig({
+        kind: 'haproxy-cookie',
+        port: 8080,
+        servers: [...servers, { name: 'b3', port: 9003, removed: true }],
+        spare: ['b4', 'b5'],
+        socketPath: '/tmp/lab-x/balancer/haproxy.sock',
+      }),
+    );
+    expect(config).toContain('stats socket /tmp/lab-x/balancer/haproxy.sock mode 600 level admin');
+    expect(config.filter((line) => line.startsWith('server '))).toEqual([
+      'server b1 127.0.0.1:9001 check cookie b1',
+      'server b2 127.0.0.1:9002 check cookie b2',
+      'server b3 127.0.0.1:9003 check cookie b3 disabled',
+      'server b4 127.0.0.1:1 check cookie b4 disabled',
+      'server b5 127.0.0.1:1 check cookie b5 disabled',
+    ]);
+  });
+
+  it('nginx: a scaled-in server stays in its place, marked down, so ip_hash keeps every other client', () => {
+    const config = lines(
+      nginxConfig({
+        kind: 'nginx-iphash',
+        port: 8081,
+        servers: [{ name: 'b1', port: 9001, removed: true }, ...servers.slice(1)],
+        dir: '/tmp/lab-x/balancer',
+        cookieName: 'sid',
+        runAsRoot: false,
+      }),
+    );
+    expect(config.filter((line) => line.startsWith('server 127.'))).toEqual([
+      'server 127.0.0.1:9001 max_fails=1 fail_timeout=2s down;',
+      'server 127.0.0.1:9002 max_fails=1 fail_timeout=2s;',
+    ]);
+  });
+});

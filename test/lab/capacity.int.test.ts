@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { balancerKinds } from '../../src/lab/balancer/kinds.js';
+import { balancerKinds } from '../../src/lab/balancer/registry.js';
 import { type Lab, startLab } from '../../src/lab/index.js';
 import { executeRun } from '../../src/run/run.js';
 import type { RecordSink } from '../../src/traffic/sink.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BalancerKind } from '../../src/lab/balancer/kinds.js';
+import type { BalancerKind } from '../../src/lab/balancer/registry.js';
 import { startBalancer } from '../../src/lab/balancer/start.js';
 import { freePort } from '../../src/lab/ports.js';
 import { answersOk, outputTail } from '../../src/lab/probe.js';

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireExecutable } from '../../src/lab/components.js';
+import { nginxFamily } from '../../src/lab/balancer/records/nginx.js';
+import { findProgram } from '../../src/lab/components.js';
 import { spawnOwned } from '../../src/lab/processes.js';
 import type { Instance } from './apps.js';
 import type { StartedBalancer } from './deployment.js';
@@ -48,7 +49,7 @@ export function startNginxRoundRobin(
   instances: readonly Instance[],
   dir: string,
 ): StartedBalancer {
-  const nginx = requireExecutable('nginx');
+  const nginx = findProgram(nginxFamily.program);
   const home = join(dir, 'nginx');
   mkdirSync(home, { recursive: true });
   const configPath = join(home, 'nginx.conf');

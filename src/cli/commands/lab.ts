@@ -1,8 +1,10 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
-import { balancerKinds } from '../../lab/balancer/kinds.js';
+import { balancerKinds } from '../../lab/balancer/registry.js';
+import { backendFacts } from '../../lab/facts.js';
 import { type LabFacts, startLab, stopLab } from '../../lab/index.js';
 import { sessionScopes } from '../../lab/options.js';
+import { scaleIn, scaleOut } from '../../lab/scale.js';
 import { isUnowned, type LabState, listLabStates, readLabState } from '../../lab/state.js';
 import { labStatus } from '../../lab/status.js';
 import { respawnAt } from '../../lab/store-respawn.js';
@@ -224,14 +226,49 @@ function respawnCommand(write: Write): Command {
     });
 }
 
-/** `session-chaos lab up|down|status|respawn`: the reference lab, for people (tests use startLab directly). */
+function scaleCommand(write: Write): Command {
+  return subcommand(
+    'scale',
+    "Scale a running lab: out starts one more backend and adds it to the balancer; in drains one out of the balancer and stops it. The chaos drivers run this as the lab's scale command.",
+    ['scale 1a2b3c4d out', 'scale 1a2b3c4d in --backend b2'],
+  )
+    .argument('<id>', 'lab id')
+    .addArgument(new Argument('<direction>', 'out or in').choices(['out', 'in']))
+    .option(
+      '--backend <ref>',
+      'in: the backend to remove, by name (b2), port, container id or container name',
+    )
+    .option('--json', 'print the backend added or removed as one line of JSON')
+    .action(async (id: string, direction: 'out' | 'in', flags: { backend?: string; json?: true }) => {
+      if (direction === 'in' && flags.backend === undefined) {
+        throw new UsageError('lab scale in: --backend names the backend to remove');
+      }
+      if (direction === 'out' && flags.backend !== undefined) {
+        throw new UsageError('lab scale out: --backend is only for in (out names the new backend itself)');
+      }
+      const backend = direction === 'out' ? await scaleOut(id) : await scaleIn(id, flags.backend ?? '');
+      write(
+        flags.json
+          ? `${JSON.stringify(backendFacts(backend))}\n`
+          : `lab ${id}: ${backend.name} (port ${backend.port}) ${direction === 'out' ? 'added' : 'removed'}\n`,
+      );
+    });
+}
+
+/** `session-chaos lab up|down|status|respawn|scale`: the reference lab, for people (tests use startLab directly). */
 export function labCommand(write: Write = (text) => process.stdout.write(text)): Command {
   const lab = new Command('lab')
     .description(
       'Start, inspect and stop the reference lab (real HAProxy/nginx, Docker, Redis on 127.0.0.1).',
     )
     .addHelpText('after', examples(['up --balancer haproxy-cookie --sessions memory', 'down']));
-  for (const command of [upCommand(write), downCommand(write), statusCommand(write), respawnCommand(write)]) {
+  for (const command of [
+    upCommand(write),
+    downCommand(write),
+    statusCommand(write),
+    respawnCommand(write),
+    scaleCommand(write),
+  ]) {
     // Usage errors throw (the CLI's main turns them into exit code 2) instead of exiting here.
     lab.addCommand(command.exitOverride().showHelpAfterError('(add --help for usage)'));
   }

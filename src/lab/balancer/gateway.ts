@@ -1,6 +1,6 @@
 import { type HaproxyKind, haproxyBackend, haproxyHead } from './haproxy.js';
-import { haproxyPinCookie, type UpstreamServer } from './kinds.js';
 import { type NginxConfigInput, type NginxKind, nginxMain, nginxProxy, nginxUpstream } from './nginx.js';
+import { haproxyPinCookie, type UpstreamServer } from './upstream.js';
 
 /**
  * One service behind the gateway: requests under `/<service>/` go to its own servers, with the prefix taken

@@ -1,13 +1,23 @@
-import type { BalancerKind, UpstreamServer } from './kinds.js';
-import { haproxyPinCookie } from './kinds.js';
+import { haproxyPinCookie, type UpstreamServer } from './upstream.js';
 
-export type HaproxyKind = Extract<BalancerKind, `haproxy-${string}`>;
+export const haproxyKinds = ['haproxy-roundrobin', 'haproxy-cookie', 'haproxy-source'] as const;
+export type HaproxyKind = (typeof haproxyKinds)[number];
 
 export interface HaproxyConfigInput {
   kind: HaproxyKind;
   port: number;
   servers: readonly UpstreamServer[];
+  /**
+   * Names the lab may add later. HAProxy 2.6 takes no `cookie` on a server added at run time (`add server`),
+   * so every such name is a slot declared here, disabled, that a scale out points at its backend and enables.
+   */
+  spare?: readonly string[];
+  /** The runtime API's socket (admin level), through which scaling enables, drains and disables servers. */
+  socketPath?: string;
 }
+
+/** The placeholder port of a slot not yet given a backend: never contacted while disabled. */
+const slotPort = 1;
 
 const balanceLines: Record<HaproxyKind, (pinCookie: string) => string[]> = {
   'haproxy-roundrobin': () => ['balance roundrobin'],
@@ -22,7 +32,7 @@ const haproxyCapacity = { maxconn: 12_000, serverMaxconn: 256 } as const;
  * Everything before the backend sections: global limits, defaults, and the frontend's bind (the caller adds
  * how the frontend picks a backend section).
  */
-export function haproxyHead(port: number): string[] {
+export function haproxyHead(port: number, socketPath?: string): string[] {
   return [
     'global',
     // 10,000 VUs with addresses of their own hold 10,000 client connections. HAProxy wants two files per
@@ -31,6 +41,7 @@ export function haproxyHead(port: number): string[] {
     // overflow a backend's listen backlog into connect timeouts), so no strict-limits lets it run.
     `  maxconn ${haproxyCapacity.maxconn}`,
     '  no strict-limits',
+    ...(socketPath === undefined ? [] : [`  stats socket ${socketPath} mode 600 level admin`]),
     '',
     'defaults',
     '  mode http',
@@ -73,7 +84,7 @@ export function haproxyBackend(
     `  default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2 maxconn ${haproxyCapacity.serverMaxconn}`,
     ...servers.map(
       (server) =>
-        `  server ${server.name} 127.0.0.1:${server.port} check${pin ? ` cookie ${server.name}` : ''}`,
+        `  server ${server.name} 127.0.0.1:${server.port} check${pin ? ` cookie ${server.name}` : ''}${server.removed ? ' disabled' : ''}`,
     ),
   ];
 }
@@ -81,10 +92,13 @@ export function haproxyBackend(
 /** HAProxy 2.6 configuration for one lab: one frontend, one backend section. */
 export function haproxyConfig(input: HaproxyConfigInput): string {
   return [
-    ...haproxyHead(input.port),
+    ...haproxyHead(input.port, input.socketPath),
     '  default_backend app',
     '',
-    ...haproxyBackend(input.kind, 'app', input.servers),
+    ...haproxyBackend(input.kind, 'app', [
+      ...input.servers,
+      ...(input.spare ?? []).map((name) => ({ name, port: slotPort, removed: true })),
+    ]),
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
-import type { BalancerKind, UpstreamServer } from './kinds.js';
+import type { UpstreamServer } from './upstream.js';
 
-export type NginxKind = Extract<BalancerKind, `nginx-${string}`>;
+export const nginxKinds = ['nginx-iphash', 'nginx-cookie-hash'] as const;
+export type NginxKind = (typeof nginxKinds)[number];
 
 export interface NginxConfigInput {
   kind: NginxKind;
@@ -15,7 +16,7 @@ export interface NginxConfigInput {
 }
 
 /** What one lab's nginx is sized for: the 10,000 VUs the README promises, each on a connection of its own. */
-const nginxCapacity = {
+export const nginxCapacity = {
   workers: 2,
   connectionsPerWorker: 24_576,
   filesPerWorker: 50_000,
@@ -34,7 +35,11 @@ export function nginxUpstream(
   return [
     `  upstream ${name} {`,
     `    ${method}`,
-    ...servers.map((server) => `    server 127.0.0.1:${server.port} max_fails=1 fail_timeout=2s;`),
+    // A scaled-in server stays, marked down: removing its line would move ip_hash clients of other servers.
+    ...servers.map(
+      (server) =>
+        `    server 127.0.0.1:${server.port} max_fails=1 fail_timeout=2s${server.removed ? ' down' : ''};`,
+    ),
     // Idle upstream connections kept per worker: enough that none is closed and reopened under load (each
     // reopened one leaves a TIME_WAIT port behind, and 28,000 of them exhaust the loopback's ports).
     `    keepalive ${nginxCapacity.idleUpstreamPerWorker};`,

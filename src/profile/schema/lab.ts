@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { balancerKinds } from '../../lab/balancer/kinds.js';
+import { balancerKinds } from '../../lab/balancer/registry.js';
 import { serviceNames, sessionScopes } from '../../lab/options.js';
 import { sessionModes } from '../../lab-contract/backend-config.js';
 import { duration, strictObject } from './common.js';
