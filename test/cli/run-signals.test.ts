@@ -4,7 +4,7 @@ import { createServer as createTcpServer, type Socket, type Server as TcpServer 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
 import { runCliChild } from './signal-child.js';
 
 /**
@@ -23,8 +23,8 @@ function tempDir(): string {
   return dir;
 }
 
-async function scripted(): Promise<ScriptedServer> {
-  const server = await startScriptedServer();
+async function scripted(options: ScriptOptions = {}): Promise<ScriptedServer> {
+  const server = await startScriptedServer(options);
   cleanups.push(() => server.close());
   return server;
 }
@@ -142,8 +142,7 @@ describe('session-chaos run interrupted by a signal', () => {
 
   it('in the login phase with logins in flight (each takes 30 s): they end at once, exit 130 within 2 s', async () => {
     // The first user is preflight's probe, and logs in at once; every other login waits 30 s for its answer.
-    const server = await startScriptedServer({ loginDelayMs: (name) => (name === 'user1' ? 0 : 30_000) });
-    cleanups.push(() => server.close());
+    const server = await scripted({ loginDelayMs: (name) => (name === 'user1' ? 0 : 30_000) });
     const outcome = await interruptAt(
       profileFor(server.url, 'traffic:\n  users: 20\n  duration: 30s\n  login:\n    concurrency: 10\n'),
       /login phase: /,
@@ -163,28 +162,9 @@ describe('session-chaos run interrupted by a signal', () => {
     expect(outcome.elapsedMs).toBeLessThan(2000);
   }, 60_000);
 
-  it('in the traffic phase (SIGTERM): exit 130 with what was measured', async () => {
-    const server = await scripted();
-    const outcome = await interruptAt(
-      profileFor(server.url, 'traffic:\n  users: 4\n  duration: 30s\n  thinkTime: 20ms\n'),
-      /traffic phase: /,
-      ['SIGTERM'],
-      {},
-      1000,
-    );
-    expect(outcome.code).toBe(130);
-    expect(outcome.result.verdict).toMatchObject({
-      status: 'interrupted',
-      message: 'interrupted by SIGTERM',
-    });
-    expect(outcome.result.summary.counts.total).toBeGreaterThan(0);
-    expect(outcome.elapsedMs).toBeLessThan(10_000);
-  }, 60_000);
-
-  it('in the traffic phase with answers in flight (a backend that hangs): they end at once, exit 130 within 2 s', async () => {
+  it('in the traffic phase (SIGTERM), answers in flight (a backend that hangs): exit 130 within 2 s with what was measured', async () => {
     // Preflight's probes and the first requests are answered; from the 30th /me on the server never answers.
-    const server = await startScriptedServer({ answerMe: 30 });
-    cleanups.push(() => server.close());
+    const server = await scripted({ answerMe: 30 });
     const outcome = await interruptAt(
       profileFor(server.url, 'traffic:\n  users: 4\n  duration: 30s\n  thinkTime: 20ms\n'),
       /traffic phase: /,
