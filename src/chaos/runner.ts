@@ -414,7 +414,11 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
   function stop(): Promise<void> {
     stopped ??= (async () => {
       stopping.abort();
-      const settled = Promise.allSettled([...inFlight]);
+      // Until none is left: an action that finishes adds its wait for the target to be back (cut short now),
+      // and its impact is over only when that ends.
+      const settled = (async () => {
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      })();
       const bound = new Promise<void>((resolve) =>
         setTimeout(resolve, options.settleTimeoutMs ?? defaultSettleTimeoutMs).unref(),
       );

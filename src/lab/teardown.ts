@@ -10,6 +10,7 @@ import { waitUntil } from './wait.js';
 
 // Every lab process exits on SIGTERM in well under a second; past this it gets SIGKILL.
 const exitGraceMs = 3000;
+const killWaitMs = 2000;
 
 /** Everything the lab started, backends that chaos had started again included. */
 function ownedProcesses(state: LabState): OwnedProcess[] {
@@ -47,14 +48,19 @@ async function tearDown(known: LabState, clock?: Clock): Promise<void> {
   const processes = ownedProcesses(state);
   for (const owned of processes) signalOwned(owned, 'SIGTERM');
   const containers = state.runtime === 'docker' ? removeLabContainers(state.id) : Promise.resolve();
-  try {
-    await waitUntil(async () => processes.every((owned) => !isRunning(owned)), {
+  const allExited = (timeoutMs: number): Promise<void> =>
+    waitUntil(async () => processes.every((owned) => !isRunning(owned)), {
       what: `lab ${state.id} processes to exit`,
-      timeoutMs: exitGraceMs,
+      timeoutMs,
       clock,
     });
+  try {
+    await allExited(exitGraceMs);
   } catch {
     for (const owned of processes) signalOwned(owned, 'SIGKILL');
+    // A SIGKILL takes effect when the process is next scheduled, which on a loaded machine is not at once:
+    // stopped means gone, so whoever asked does not find them still there.
+    await allExited(killWaitMs).catch(() => undefined);
   }
   try {
     await containers;

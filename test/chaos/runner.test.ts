@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dockerDriver } from '../../src/chaos/docker/driver.js';
+import type { ActionOutcome, ChaosDriver } from '../../src/chaos/driver.js';
 import { createChaosJournal } from '../../src/chaos/journal.js';
 import { type ChaosRunnerOptions, createChaosRunner } from '../../src/chaos/runner.js';
 import type { PlannedAction } from '../../src/chaos/schedule.js';
@@ -297,5 +298,44 @@ describe('createChaosRunner', () => {
         [3, bySeq(3)?.doneMs],
       ]),
     );
+  });
+
+  it('stop() waits for an action under way to be over, its wait for back included', async () => {
+    let finishRestart: () => void = () => undefined;
+    let acting: () => void = () => undefined;
+    const acted = new Promise<void>((resolve) => {
+      acting = resolve;
+    });
+    const slow: ChaosDriver = {
+      name: 'slow',
+      noun: 'process',
+      listHint: '',
+      config: {},
+      connect: async () => 'slow',
+      resolve: async () => [b1],
+      act: () =>
+        new Promise<ActionOutcome>((resolve) => {
+          acting();
+          finishRestart = () => resolve('done');
+        }),
+      // Asking takes a moment, as a health check or a connect does.
+      isBack: () => new Promise((resolve) => setTimeout(() => resolve(true), 20)),
+      restore: async () => ({ outcome: 'already-fine', state: 'running' }),
+      close: async () => undefined,
+    };
+    const over: number[] = [];
+    const { journal, runner } = setup([planned({ action: 'restart', atMs: 0, driver: 'slow' })], [], {
+      drivers: () => slow,
+      onImpactOver: (_impact, atMs) => over.push(atMs),
+    });
+    const started = runner.start();
+    await acted;
+    const stopping = runner.stop();
+    finishRestart();
+    await stopping;
+    // The summary is made right after stop(): the window must be closed by then, at the target's back.
+    expect(journal.actions[0]?.recoveredMs).toBeDefined();
+    expect(over).toEqual([journal.actions[0]?.recoveredMs]);
+    await started;
   });
 });
