@@ -1,6 +1,7 @@
 import { containerState } from './docker/containers.js';
 import { isRunning } from './processes.js';
-import { currentProcess } from './respawn.js';
+import type { SentinelStoreRecord } from './redis-sentinel.js';
+import { currentProcess, respawnedProcesses } from './respawn.js';
 import { isUnowned, type LabState } from './state.js';
 
 export interface LabStatus {
@@ -18,6 +19,8 @@ export interface LabStatus {
    */
   backends: { name: string; url: string; state: string }[];
   redis?: { url: string; running: boolean };
+  /** redis-sentinel: whether each process of the store runs (the primary: the one started last on its port). */
+  sentinelStore?: { primary: boolean; replica: boolean; relay: boolean; sentinel: boolean };
 }
 
 /** What is still up of a lab: read from the processes and containers themselves, not from the state file. */
@@ -47,5 +50,19 @@ export async function labStatus(state: LabState): Promise<LabStatus> {
     },
     backends,
     ...(state.redis ? { redis: { url: state.redis.url, running: isRunning(state.redis.process) } } : {}),
+    ...(state.sentinelStore ? { sentinelStore: sentinelStatus(state, state.sentinelStore) } : {}),
+  };
+}
+
+function sentinelStatus(
+  state: LabState,
+  store: SentinelStoreRecord,
+): NonNullable<LabStatus['sentinelStore']> {
+  const primary = respawnedProcesses(state).get('store')?.at(-1) ?? store.primary.process;
+  return {
+    primary: isRunning(primary),
+    replica: isRunning(store.replica.process),
+    relay: isRunning(store.relay.process),
+    sentinel: store.sentinel !== undefined && isRunning(store.sentinel.process),
   };
 }

@@ -198,7 +198,14 @@ function statusCommand(write: Write): Command {
       if (statuses.length === 0) write('no lab is up\n');
       for (const status of statuses) {
         const backends = status.backends.map((b) => `${b.name} ${b.state}`).join(', ');
-        const redis = status.redis ? `; redis ${status.redis.running ? 'running' : 'down'}` : '';
+        const store = status.sentinelStore;
+        const redis = status.redis
+          ? `; redis ${status.redis.running ? 'running' : 'down'}`
+          : store === undefined
+            ? ''
+            : `; store ${Object.entries(store)
+                .map(([name, running]) => `${name} ${running ? 'running' : 'down'}`)
+                .join(', ')}`;
         const owner = status.owner === null ? '' : ` (belongs to pid ${status.owner})`;
         write(
           `lab ${status.id}${owner} ${status.url ?? '(no balancer)'}: ${status.balancer.kind} ` +
