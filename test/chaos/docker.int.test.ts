@@ -11,7 +11,13 @@ import { DockerApiError } from '../../src/errors.js';
 import { freePort } from '../../src/lab/ports.js';
 import { systemClock } from '../../src/util/clock.js';
 import { retryUntil, systemSleep } from '../../src/util/retry.js';
-import { ensureTestImages, removeContainers, runTestContainer, testLabel } from './helpers/containers.js';
+import {
+  ensureTestImages,
+  freezeAction,
+  removeContainers,
+  runTestContainer,
+  testLabel,
+} from './helpers/containers.js';
 
 /** The real engine on this machine: API 1.41 (Engine 20.10), containers on the host network only. */
 const run = randomUUID().slice(0, 8);
@@ -122,19 +128,7 @@ describe('the chaos runner on the real engine', () => {
       runStartedAt,
       journal,
       actions: [
-        {
-          seq: 1,
-          event: 0,
-          label: 'freeze',
-          occurrence: 1,
-          atMs: 0,
-          action: 'pause',
-          driver: 'docker',
-          targets: [b1],
-          rolling: false,
-          undoAfterMs: 300,
-          waitTimeoutMs: 10_000,
-        },
+        freezeAction([b1]),
         {
           seq: 2,
           event: 1,

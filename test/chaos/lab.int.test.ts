@@ -3,39 +3,22 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ActionRecord, impactId } from '../../src/chaos/journal.js';
 import { createDockerClient } from '../../src/docker/client.js';
 import { resolveDockerEndpoint } from '../../src/docker/endpoint.js';
-import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
+import type { Lab } from '../../src/lab/index.js';
 import type { ProfileInput } from '../../src/profile/schema/index.js';
-import { executeRun } from '../../src/run/run.js';
 import { systemClock } from '../../src/util/clock.js';
 import { retryUntil, systemSleep } from '../../src/util/retry.js';
-import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
-import { bundleBackend } from '../lab/helpers.js';
-
-type Input = Parameters<typeof planFor>[1];
+import type { CollectingSink } from '../helpers/engine-fixtures.js';
+import { labRuns } from '../helpers/lab-runs.js';
 
 /**
  * Chaos on the lab, end to end: real HAProxy, real backend containers, the run pipeline with the chaos
  * runner acting through the Docker Engine API while the users send traffic. Each test asserts numbers.
  */
-let lab: Lab | undefined;
-beforeAll(() => bundleBackend());
-afterEach(async () => {
-  await lab?.stop();
-  lab = undefined;
-});
-
-async function runChaos(options: LabOptions, input: (lab: Lab) => Input) {
-  lab = await startLab({ users: 40, runtime: 'docker', ...options });
-  const sink = new CollectingSink();
-  const plan = planFor(lab.url, input(lab));
-  plan.secrets = [lab.password];
-  const result = await executeRun(plan, { sinks: [sink] });
-  return { lab, sink, result, journal: result.chaos?.journal };
-}
+const { run: runChaos, start: startDockerLab } = labRuns({ runtime: 'docker', users: 40 });
 
 const cookieAuth = (lab: Lab): ProfileInput['auth'] => ({ credentials: { password: lab.password } });
 const traffic = { users: 30, duration: '7s', thinkTime: '40ms' } as const;
@@ -235,7 +218,7 @@ describe('chaos on the lab', () => {
   });
 
   it('session-chaos run interrupted mid-run (SIGINT) restores the paused and the stopped backend, exit 130', async () => {
-    lab = await startLab({ balancer: 'haproxy-cookie', sessions: 'memory', runtime: 'docker', users: 40 });
+    const lab = await startDockerLab({ balancer: 'haproxy-cookie', sessions: 'memory' });
     const paused = backendContainer(lab, 0).container;
     const stopped = backendContainer(lab, 2).container;
     const dir = await mkdtemp(join(tmpdir(), 'sc-chaos-cli-'));

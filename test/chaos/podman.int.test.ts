@@ -11,7 +11,7 @@ import { createChaosJournal } from '../../src/chaos/journal.js';
 import { createChaosRunner } from '../../src/chaos/runner.js';
 import { freePort } from '../../src/lab/ports.js';
 import { systemClock } from '../../src/util/clock.js';
-import { ensureTestImages, testImage } from './helpers/containers.js';
+import { ensureTestImages, freezeAction, testImage } from './helpers/containers.js';
 
 /**
  * The Docker driver through Podman's Docker-compatible API (`podman system service`, rootful, Debian's podman
@@ -142,19 +142,7 @@ describe('chaos through Podman', () => {
       clock: systemClock,
       journal,
       actions: [
-        {
-          seq: 1,
-          event: 0,
-          label: 'freeze',
-          occurrence: 1,
-          atMs: 0,
-          action: 'pause',
-          driver: 'docker',
-          targets: [target],
-          rolling: false,
-          undoAfterMs: 300,
-          waitTimeoutMs: 10_000,
-        },
+        freezeAction([target]),
         {
           seq: 2,
           event: 1,

@@ -1,40 +1,21 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionRecord } from '../../src/chaos/journal.js';
-import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
+import type { Lab } from '../../src/lab/index.js';
 import type { ProfileInput } from '../../src/profile/schema/index.js';
-import { executeRun } from '../../src/run/run.js';
 import { isAlive, processStartTime } from '../../src/util/proc.js';
-import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
-import { bundleBackend } from '../lab/helpers.js';
-
-type Input = Parameters<typeof planFor>[1];
+import { labRuns } from '../helpers/lab-runs.js';
 
 /**
  * Chaos on a lab whose backends are plain processes: the process driver finds each backend by the port it
  * listens on, signals it, and starts it again with the lab's own command (`session-chaos lab respawn`, which
  * needs `npm run build`). The same claims as the Docker lab's tests.
  */
-let lab: Lab | undefined;
-beforeAll(() => bundleBackend());
-afterEach(async () => {
-  await lab?.stop();
-  lab = undefined;
+const { run: runChaos } = labRuns({
+  users: 40,
+  runtime: 'process',
+  balancer: 'haproxy-cookie',
+  sessions: 'memory',
 });
-
-async function runChaos(options: Partial<LabOptions>, input: (lab: Lab) => Input) {
-  lab = await startLab({
-    users: 40,
-    runtime: 'process',
-    balancer: 'haproxy-cookie',
-    sessions: 'memory',
-    ...options,
-  });
-  const sink = new CollectingSink();
-  const plan = planFor(lab.url, input(lab));
-  plan.secrets = [lab.password];
-  const result = await executeRun(plan, { sinks: [sink] });
-  return { lab, sink, result, journal: result.chaos?.journal };
-}
 
 const auth = (lab: Lab): ProfileInput['auth'] => ({ credentials: { password: lab.password } });
 const traffic = { users: 30, duration: '7s', thinkTime: '40ms' } as const;
@@ -184,7 +165,6 @@ describe('chaos on a process lab', () => {
     expect(respawned).toHaveLength(3);
     const identities = respawned.map((pid) => ({ pid, startTime: processStartTime(pid) ?? 0 }));
     await used.stop();
-    lab = undefined;
     expect(identities.filter(isAlive)).toEqual([]);
   });
 });

@@ -1,31 +1,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
+import type { Lab, LabOptions } from '../../src/lab/index.js';
 import type { ProfileInput } from '../../src/profile/schema/index.js';
-import { executeRun } from '../../src/run/run.js';
-import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
-import { bundleBackend } from '../lab/helpers.js';
+import type { CollectingSink } from '../helpers/engine-fixtures.js';
+import { labRuns } from '../helpers/lab-runs.js';
 
-type Input = Parameters<typeof planFor>[1];
+const { run, start } = labRuns({ users: 40 });
 
-let lab: Lab | undefined;
-beforeAll(() => bundleBackend());
-afterEach(async () => {
-  await lab?.stop();
-  lab = undefined;
-});
-
-async function runOnLab(options: LabOptions, input: (lab: Lab) => Input) {
-  lab = await startLab({ users: 40, ...options });
-  const sink = new CollectingSink();
-  const plan = planFor(lab.url, input(lab));
-  plan.secrets = [lab.password];
-  const result = await executeRun(plan, { sinks: [sink] });
-  const truth = await lab.readGroundTruth();
-  return { sink, result, truth };
+async function runOnLab(options: LabOptions, input: Parameters<typeof run>[1]) {
+  const { lab, sink, result } = await run(options, input);
+  return { sink, result, truth: await lab.readGroundTruth() };
 }
 
 /** Every record matches the backend's own log line for its request id: status and backend, 100%. */
@@ -125,10 +112,11 @@ describe('the engine on the lab', () => {
   });
 
   it('session-chaos run --profile <lab profile> logs in, sends traffic and prints the counts', async () => {
-    lab = await startLab({
+    const lab = await start({
       balancer: 'haproxy-cookie',
       sessions: 'memory',
       runtime: 'process',
+      users: 100,
       password: 'pw-4f1c9e',
     });
     const dir = await mkdtemp(join(tmpdir(), 'run-cli-'));

@@ -3,6 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { ChaosTarget } from '../../../src/chaos/driver.js';
+import type { PlannedAction } from '../../../src/chaos/schedule.js';
 
 const run = promisify(execFile);
 // The classic builder builds FROM scratch without buildx, which Debian's docker.io may lack.
@@ -113,4 +115,21 @@ export async function removeContainers(ids: readonly string[]): Promise<void> {
 
 export async function containerStatus(id: string): Promise<string> {
   return docker(['inspect', '--format', '{{.State.Status}}', id]);
+}
+
+/** The opening action of a container test's timeline: pause the targets at once, undone 300 ms later. */
+export function freezeAction(targets: ChaosTarget[]): PlannedAction {
+  return {
+    seq: 1,
+    event: 0,
+    label: 'freeze',
+    occurrence: 1,
+    atMs: 0,
+    action: 'pause',
+    driver: 'docker',
+    targets,
+    rolling: false,
+    undoAfterMs: 300,
+    waitTimeoutMs: 10_000,
+  };
 }
