@@ -212,8 +212,14 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
       case 'kill': {
         const identity = current(target);
         if (identity === undefined) return 'not-running';
-        signal(identity, actOptions.signal ?? 'SIGKILL');
-        return 'done';
+        const name = actOptions.signal ?? 'SIGKILL';
+        signal(identity, name);
+        // A signal takes effect when the process next runs, which on a loaded machine is not at once; until
+        // then it still holds its port, and the wait for it to be back would find it "back". SIGKILL must end
+        // it; another signal may be one it handles (it lives on: done all the same).
+        if ((await gone(identity, stateWaitMs)) || name !== 'SIGKILL') return 'done';
+        if (await gone(identity, killWaitMs)) return 'done';
+        throw new Error(`pid ${identity.pid} (${target.name}) did not exit after SIGKILL`);
       }
       case 'pause': {
         const identity = current(target);

@@ -143,6 +143,8 @@ describe('the process driver on real processes', () => {
     ];
     const target = await byPort(port, start);
     expect(await driver.act(target, 'kill', { signal: 'SIGUSR2' })).toBe('done');
+    // Done means it took effect: the process no longer holds its port, so it is not taken for back.
+    expect(await driver.isBack(target)).toBe(false);
     expect(await waitFor(() => child.signalCode === 'SIGUSR2')).toBe(true);
     expect(await driver.act(target, 'restart')).toBe('done');
     expect(await waitFor(() => driver.isBack(target))).toBe(true);
