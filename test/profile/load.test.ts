@@ -82,6 +82,14 @@ describe('bad profiles', () => {
       ],
     ],
     [
+      "a public request with a login of its own, and a services lab's scope without services",
+      `${minimalProfile}traffic:\n  mix:\n    - { path: /b/me, public: true, controlLogin: /b/login }\nlab: { balancer: haproxy-cookie, sessions: jwt, sessionScope: per-service }\n`,
+      [
+        'traffic.mix[0].controlLogin: a public request is not checked with a session, so it needs no login of its own',
+        'lab.sessionScope: only used with services',
+      ],
+    ],
+    [
       'an unknown nested field, with a suggestion',
       `${minimalProfile}traffic:\n  usres: 5\n`,
       ['traffic.usres: unknown field (did you mean "users"?)'],

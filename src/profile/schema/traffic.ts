@@ -132,6 +132,15 @@ export const trafficSchema = strictObject({
     .optional()
     .describe('Session-less load on the balancer beside the VUs, measured apart.'),
 }).superRefine((traffic, ctx) => {
+  traffic.mix.forEach((entry, index) => {
+    if (entry.public && entry.controlLogin !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mix', index, 'controlLogin'],
+        message: 'a public request is not checked with a session, so it needs no login of its own',
+      });
+    }
+  });
   if (traffic.model === 'open' && traffic.rate === undefined) {
     ctx.addIssue({ code: 'custom', path: ['rate'], message: 'required when model is open' });
   }
