@@ -28,6 +28,9 @@ function leftoverContainers(labIds: readonly string[]): string[] {
 describe('session-chaos demo', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'session-chaos-demo-'));
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+  // npx caches a package by its spec (./session-chaos-0.1.0.tgz): in a cache of its own, a run never starts
+  // another checkout's tarball that an earlier run installed.
+  const npxEnv = { ...env, npm_config_cache: join(workDir, 'npm-cache') };
 
   it('runs the whole strategy matrix from the packed package, in under 2 minutes, and cleans up', async () => {
     const output = execFileSync(
@@ -56,7 +59,7 @@ describe('session-chaos demo', () => {
     // Installs the package first (npx caches it), so the timed part is the demo itself.
     execFileSync('npx', ['--yes', `./${info.filename}`, '--version'], {
       cwd: userDir,
-      env,
+      env: npxEnv,
       encoding: 'utf8',
     });
 
@@ -65,7 +68,7 @@ describe('session-chaos demo', () => {
       execFile(
         'npx',
         ['--yes', `./${info.filename}`, 'demo', '--json', 'demo.json'],
-        { cwd: userDir, env, encoding: 'utf8', timeout: 170_000 },
+        { cwd: userDir, env: npxEnv, encoding: 'utf8', timeout: 170_000 },
         (error, stdout, stderr) =>
           resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }),
       );
@@ -82,6 +85,8 @@ describe('session-chaos demo', () => {
       'clustering',
       'external-store-redis',
       'jwt',
+      'store-failover',
+      'services',
     ];
     expect(document.scenarios.map((scenario) => scenario.strategy)).toEqual(strategies);
     // This machine has Docker, HAProxy, nginx and Redis: every scenario runs on its real lab, with its chaos.
@@ -94,10 +99,14 @@ describe('session-chaos demo', () => {
     expect(byName.get('round-robin-memory')?.summary.mismatchRate.value).toBeGreaterThan(0.5);
     expect(byName.get('sticky-cookie')?.chaos.some((entry) => entry.action === 'restart')).toBe(true);
     expect(byName.get('jwt')?.summary.relogins.total).toBe(0);
+    // Two services behind the gateway: the one the users did not log in at knows none of their sessions.
+    const services = byName.get('services')?.summary.byRequest;
+    expect(services?.['a-me']?.mismatchRate.mismatches).toBe(0);
+    expect(services?.['b-me']?.mismatchRate.value).toBe(1);
     // The HTML report is written beside the JSON by default, and its path said.
     expect(result.stderr).toContain('HTML report: demo.html');
     const page = readFileSync(join(userDir, 'demo.html'), 'utf8');
-    expect(page.match(/<section class="run"/g)).toHaveLength(6);
+    expect(page.match(/<section class="run"/g)).toHaveLength(strategies.length);
 
     for (const line of [
       'strategy',
@@ -112,11 +121,16 @@ describe('session-chaos demo', () => {
       expect(result.stdout).toContain(line);
     }
     expect(result.stdout).toContain('What was measured:');
-    expect(result.stdout.match(/^- .+ requests were mismatches/gm)).toHaveLength(6);
+    expect(result.stdout.match(/^- .+ requests were mismatches/gm)).toHaveLength(strategies.length);
+    // Each sentence ends with the seed's claim its scenario checks, and the figure measured.
+    expect(result.stdout.match(/^- .+ It checks the seed's claim ".+": .+\.$/gm)).toHaveLength(
+      strategies.length,
+    );
+    expect(result.stdout).toMatch(/mismatches per service a-me 0% \(0 of [\d,]+\), b-me 100% \(/);
     const labIds = document.scenarios.flatMap((scenario) =>
       scenario.lab === undefined ? [] : [scenario.lab.id],
     );
-    expect(labIds).toHaveLength(6);
+    expect(labIds).toHaveLength(strategies.length);
     expect(leftoverContainers(labIds)).toEqual([]);
   }, 300_000);
 
@@ -175,7 +189,13 @@ describe('session-chaos demo', () => {
       'builtin-roundrobin',
       'builtin-roundrobin',
       'builtin-roundrobin',
+      'builtin-roundrobin',
+      // The services' gateway routes by path, which no built-in balancer does: skipped, and said so.
+      undefined,
     ]);
+    expect(stdout).toContain(
+      "not run, needs haproxy-cookie as the services' gateway (a built-in balancer routes no paths).",
+    );
     expect(stdout).toContain(
       '- sticky-source-ip: nginx-iphash is not available: the built-in builtin-source stands in',
     );
