@@ -13,7 +13,7 @@ const profilesDir = fileURLToPath(new URL('../../profiles/', import.meta.url));
 function intro(all: boolean): string {
   return [
     'session-chaos demo: each way of sharing sessions behind a load balancer, measured on a local lab',
-    '(20-30 virtual users, 5-8 s of traffic each; backends restarted in the sticky-cookie, clustering, Redis and JWT runs;',
+    '(20-30 virtual users, 3-8 s of traffic each; backends restarted in the sticky-cookie, clustering, Redis and JWT runs;',
     "the store's primary killed in the store-failover run;",
     `two services behind one gateway in the services run${all ? '' : '; demo --all adds the slower scenarios'}).`,
     "Each sentence at the end names the seed's claim its scenario checks, with the figure measured.",

@@ -9,7 +9,6 @@ import { type Measured, measure, variant } from './helpers.js';
  * /a/* and /b/* to two backends each; every user logs in at service a, the mix sends a-me and b-me alike, and
  * the summary counts each mix entry apart. Four ways of keeping the session, the same traffic otherwise.
  */
-const short = { traffic: { duration: '3s' } };
 const bearer = {
   auth: { mode: 'bearer', login: { token: { from: 'json', path: 'token' } } },
 };
@@ -32,15 +31,14 @@ describe('claim: a login at one service must be known to the others (services be
   const runs: Record<'memory' | 'redis' | 'jwtShared' | 'jwtPerService', Measured> = {} as never;
   beforeAll(async () => {
     bundleBackend();
-    runs.memory = await measure(variant('services.yaml', short), 'process');
-    runs.redis = await measure(variant('services.yaml', { ...short, lab: { sessions: 'redis' } }), 'process');
+    runs.memory = await measure(variant('services.yaml'), 'process');
+    runs.redis = await measure(variant('services.yaml', { lab: { sessions: 'redis' } }), 'process');
     runs.jwtShared = await measure(
-      variant('services.yaml', { ...short, ...bearer, lab: { sessions: 'jwt' } }),
+      variant('services.yaml', { ...bearer, lab: { sessions: 'jwt' } }),
       'process',
     );
     runs.jwtPerService = await measure(
       variant('services.yaml', {
-        ...short,
         ...bearer,
         lab: { sessions: 'jwt', sessionScope: 'per-service' },
       }),
