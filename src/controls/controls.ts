@@ -20,8 +20,12 @@ import { type AnswerPair, type LoginAnswer, learnLoggedOut, learnLoginSuccess, s
 import { probeLoginError } from './probe-error.js';
 import type { ControlRequest, ControlsReport } from './report.js';
 
-/** Tries per backend for a fresh probe to reach its session (round robin over 3 needs 3; random needs more). */
-const triesPerBackend = 4;
+/**
+ * Tries per backend for a fresh probe to reach its session, one fresh login per backend's worth of tries. Round
+ * robin over 3 needs 3; a hash of the session cookie (which the login request lacks) puts a fresh session on
+ * its login's backend 1 time in N, so 12 logins over 3 backends still miss by chance 0.8% of the time.
+ */
+const triesPerBackend = 12;
 
 export interface ControlsInput {
   plan: Plan;
