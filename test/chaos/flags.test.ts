@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyChaosFlags, chaosEventsFromFlags } from '../../src/chaos/flags.js';
 import { ProfileError } from '../../src/errors.js';
 import { resolvePlan } from '../../src/profile/load.js';
 import { runCli } from '../cli/run-cli.js';
+import { testDir } from '../helpers/test-dir.js';
 
 const profileText = [
   'target: { url: "http://127.0.0.1:9" }',
@@ -57,7 +57,7 @@ describe('--chaos flags', () => {
   });
 
   it('run --dry-run shows the flag events instead of the profile ones', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'sc-chaos-flags-')), 'p.yaml');
+    const path = join(testDir('sc-chaos-flags-'), 'p.yaml');
     writeFileSync(path, profileText);
     const { code, stdout } = await runCli(
       ['run', '-p', path, '--dry-run', '--chaos', '{action: stop, at: 7s, for: 1s, target: {name: web-1}}'],

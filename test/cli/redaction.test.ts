@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretForms } from '../../src/util/redact.js';
+import { testDir } from '../helpers/test-dir.js';
 import { runCli } from './run-cli.js';
 
 const password = `p@ss w%rd+&"é/\\:'<>`;
@@ -74,7 +74,7 @@ function expectNoForm(outputs: Record<string, string>): void {
 async function run(accept: number, extra: string[] = []) {
   const { url, server } = await echoingServer(accept);
   running = server;
-  const dir = mkdtempSync(join(tmpdir(), 'session-chaos-redaction-'));
+  const dir = testDir('session-chaos-redaction-');
   writeFileSync(
     join(dir, 'p.yaml'),
     `target:\n  url: ${url}\nauth:\n  credentials:\n    password: \${LAB_PASSWORD}\ntraffic:\n  users: 3\n  requests: 30\n`,
@@ -124,7 +124,7 @@ describe('a password of special characters, echoed by the server in every encodi
 
 describe('--dry-run with a one-letter secret', () => {
   it('redacts values and leaves every key whole', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-redaction-'));
+    const dir = testDir('session-chaos-redaction-');
     const path = join(dir, 'p.yaml');
     writeFileSync(
       path,

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resultSchemaFile } from '../../src/report/result-schema.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { testDir } from '../helpers/test-dir.js';
 import { runCli } from './run-cli.js';
 
 let server: ScriptedServer | undefined;
@@ -24,7 +24,7 @@ describe('session-chaos run that aborts before it has a summary', () => {
   it('still writes the result (verdict aborted), the JUnit and the Markdown, and exits 4', async () => {
     // The probe login succeeds; every user's login after it is refused: "no virtual user logged in".
     server = await startScriptedServer({ password: 'CANARY-pw-31', acceptLogins: 1 });
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-aborted-'));
+    const dir = testDir('session-chaos-aborted-');
     const profile = join(dir, 'p.yaml');
     writeFileSync(
       profile,
@@ -87,7 +87,7 @@ describe('session-chaos run that aborts before it has a summary', () => {
 
   it('writes nothing for a preflight failure (exit 3): there was no run to report', async () => {
     server = await startScriptedServer({ loginStatus: 401 });
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-preflight-'));
+    const dir = testDir('session-chaos-preflight-');
     const profile = join(dir, 'p.yaml');
     writeFileSync(
       profile,

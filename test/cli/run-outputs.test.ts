@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 import { writeSmallProfile } from '../helpers/small-profile.js';
+import { testDir } from '../helpers/test-dir.js';
 import { runCli } from './run-cli.js';
 
 let server: ScriptedServer | undefined;
@@ -15,7 +15,7 @@ afterEach(async () => {
 describe('session-chaos run: output paths are checked before any traffic', () => {
   it('exits 2 naming every output field that cannot be written, and sends no request', async () => {
     server = await startScriptedServer({ password: 'pw' });
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-outputs-'));
+    const dir = testDir('session-chaos-outputs-');
     mkdirSync(join(dir, 'taken.xml'));
     const profile = writeSmallProfile(dir, server.url);
     const { code, stderr } = await runCli(
@@ -42,7 +42,7 @@ describe('session-chaos run: output paths are checked before any traffic', () =>
 
   it('writes the HTML report beside the others when asked', async () => {
     server = await startScriptedServer({ password: 'pw' });
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-outputs-'));
+    const dir = testDir('session-chaos-outputs-');
     const profile = writeSmallProfile(dir, server.url);
     const html = join(dir, 'r.html');
     const { code } = await runCli(['run', '--profile', profile, '--quiet'], { SESSION_CHAOS_HTML: html });

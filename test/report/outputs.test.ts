@@ -3,13 +3,11 @@ import {
   createReadStream,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputWriteError } from '../../src/errors.js';
@@ -17,6 +15,7 @@ import { outputPathProblems } from '../../src/report/check-outputs.js';
 import { serializeResult } from '../../src/report/formats.js';
 import { writeReports } from '../../src/report/outputs.js';
 import { writeFileAtomic } from '../../src/report/write.js';
+import { testDir } from '../helpers/test-dir.js';
 import { fixedResult } from './fixtures.js';
 
 function capture() {
@@ -28,7 +27,7 @@ describe('writeReports', () => {
   const result = fixedResult();
 
   it('writes the JSON, JUnit and Markdown files it is asked for, and leaves no temporary file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-reports-'));
+    const dir = testDir('session-chaos-reports-');
     const out = capture();
     const paths = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
     await writeReports(result, paths, { ...out, env: {} });
@@ -46,7 +45,7 @@ describe('writeReports', () => {
   });
 
   it('appends the Markdown to $GITHUB_STEP_SUMMARY when it is set', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-reports-'));
+    const dir = testDir('session-chaos-reports-');
     const summary = join(dir, 'step-summary.md');
     writeFileSync(summary, '# earlier step\n');
     const context = { ...capture(), env: { GITHUB_STEP_SUMMARY: summary } };
@@ -60,7 +59,7 @@ describe('writeReports', () => {
 
 describe('writeFileAtomic', () => {
   it('replaces a file whole', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-atomic-'));
+    const dir = testDir('session-chaos-atomic-');
     const path = join(dir, 'r.json');
     writeFileSync(path, 'old');
     await writeFileAtomic(path, 'new');
@@ -69,7 +68,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('writes through a link to the file it points to, and keeps the link', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-atomic-'));
+    const dir = testDir('session-chaos-atomic-');
     mkdirSync(join(dir, 'real'));
     writeFileSync(join(dir, 'real', 'r.json'), 'old');
     symlinkSync(join(dir, 'real', 'r.json'), join(dir, 'link.json'));
@@ -80,7 +79,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('writes a FIFO in place (as /dev/null or /dev/full): it stays a FIFO, its reader gets the text', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-atomic-'));
+    const dir = testDir('session-chaos-atomic-');
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     const read = new Promise<string>((resolve, reject) => {
@@ -98,7 +97,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('fails without leaving a temporary file when it cannot rename', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-atomic-'));
+    const dir = testDir('session-chaos-atomic-');
     // A directory in the way: the rename fails after the temporary file was written.
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'taken'));
@@ -110,7 +109,7 @@ describe('writeFileAtomic', () => {
 
 describe('writeReports when a file cannot be written', () => {
   it('writes the others, then throws one error (exit 4) naming each file that failed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-reports-'));
+    const dir = testDir('session-chaos-reports-');
     const paths = {
       html: join(dir, 'gone', 'r.html'),
       json: join(dir, 'r.json'),
@@ -130,7 +129,7 @@ describe('writeReports when a file cannot be written', () => {
 
 describe('outputPathProblems', () => {
   it('passes writable paths and stdout, names each field at fault', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-check-'));
+    const dir = testDir('session-chaos-check-');
     writeFileSync(join(dir, 'old.json'), '{}');
     expect(
       await outputPathProblems({ json: join(dir, 'old.json'), junit: '-', html: join(dir, 'r.html') }),

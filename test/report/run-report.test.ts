@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolvePlan } from '../../src/profile/load.js';
 import { buildResult } from '../../src/report/result.js';
 import { reportRun } from '../../src/report/run-report.js';
 import { resolveThresholds } from '../../src/thresholds/resolve.js';
+import { testDir } from '../helpers/test-dir.js';
 import { canaries, fixedProfileText, fixedSummary } from './fixtures.js';
 
 function stream(isTTY = false) {
@@ -17,7 +17,7 @@ describe('reportRun', () => {
   const env = { LAB_PASSWORD: canaries.password };
 
   it('prints the table on stdout and writes the files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-run-report-'));
+    const dir = testDir('session-chaos-run-report-');
     const plan = resolvePlan('p.yaml', fixedProfileText, {
       env,
       flags: { json: join(dir, 'r.json'), junit: join(dir, 'r.xml') },
