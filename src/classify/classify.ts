@@ -1,8 +1,8 @@
 import { type ClassifyRules, defaultLoggedOut } from '../profile/schema/classify.js';
 import type { Extractor } from '../profile/schema/common.js';
-import type { ResponseRecord } from '../traffic/record.js';
 import { errorReasonFor } from './error-reason.js';
 import { type CompiledExtractor, compileExtractor, ExtractionSource } from './extract.js';
+import type { ResponseRecord } from './record.js';
 import { type Classification, unknownBackend } from './types.js';
 
 export type Classifier = (record: ResponseRecord) => Classification;

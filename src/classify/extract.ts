@@ -1,6 +1,6 @@
 import type { Extractor } from '../profile/schema/common.js';
-import type { ResponseRecord } from '../traffic/record.js';
 import { compileJsonPath } from './json-path.js';
+import type { ResponseRecord } from './record.js';
 
 /** What an extractor reads from: the record, and its body parsed as JSON at most once per record. */
 export class ExtractionSource {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { BackendConfig } from '../lab-contract/backend-config.js';
 import type { BackendStats, GroundTruthLine } from '../lab-contract/backend-records.js';
-import { vuOfRequestId } from '../traffic/request-ids.js';
+import { vuOfRequestId } from '../lab-contract/request-ids.js';
 import { readBody, readCookie } from '../util/incoming.js';
 import type { JwtSessions } from './jwt.js';
 import type { GroundTruthLog } from './log.js';

@@ -3,12 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { FileUnreadableError, type Problem, ProfileError } from '../errors.js';
 import type { Auth } from '../profile/schema/auth.js';
+import type { Credential } from '../traffic/virtual-user.js';
 import { fillTemplate } from './template.js';
-
-export interface Credential {
-  username: string;
-  password: string;
-}
 
 /** Credentials for virtual users 0..users-1: from a file, else the template with {i} counted from `start`. */
 export type Credentials = (vu: number) => Credential;

@@ -1,7 +1,7 @@
 import { compileJsonPath } from '../classify/json-path.js';
 import type { Exchange } from '../http/exchange.js';
 import type { LoginRequest } from '../profile/schema/auth.js';
-import { cookieValue, type Session } from './session.js';
+import { cookieValue, type Session } from '../traffic/session.js';
 
 export type Extraction = NonNullable<LoginRequest['prepare']>['extract'][number];
 

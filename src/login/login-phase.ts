@@ -1,8 +1,9 @@
+import { cutShort } from '../classify/record.js';
 import type { RecordSink } from '../traffic/sink.js';
 import type { Sleep } from '../traffic/sleep.js';
 import type { VirtualUser } from '../traffic/virtual-user.js';
 import type { Clock } from '../util/clock.js';
-import { cutShort, type LoginResult } from './login.js';
+import type { LoginResult } from './login.js';
 
 export interface LoginPhaseOptions {
   concurrency: number;
@@ -31,7 +32,7 @@ export async function runLoginPhase(
       await options.sleep(due - options.clock.now(), options.signal);
       if (options.signal.aborted) return;
       const result = await logIn(vu);
-      if (cutShort(result)) return;
+      if (cutShort(result.record)) return;
       await sink.onLogin(result.record);
     }
   };

@@ -1,13 +1,18 @@
 import { Cookie } from 'tough-cookie';
 import type { RuleNeeds } from '../classify/classify.js';
-import { errorCodes } from '../http/error-codes.js';
+import type { LoginCause, LoginRecord, ResponseRecord } from '../classify/record.js';
 import type { Auth, LoginSuccess } from '../profile/schema/auth.js';
-import type { LoginCause, LoginRecord, ResponseRecord } from '../traffic/record.js';
 import { toResponseRecord } from '../traffic/response-record.js';
 import { type Endpoint, type HttpContext, resolveEndpoint, type Sent, sendAs } from '../traffic/send.js';
+import {
+  cookiesExpiry,
+  cookieValue,
+  jwtExpiry,
+  setCookieValue,
+  setCookieValues,
+} from '../traffic/session.js';
 import type { VirtualUser } from '../traffic/virtual-user.js';
 import { extractToken, extractValue } from './extract.js';
-import { cookiesExpiry, cookieValue, jwtExpiry, setCookieValue, setCookieValues } from './session.js';
 import { fillTemplate } from './template.js';
 
 /** Everything a login needs, resolved once per run. */
@@ -19,7 +24,7 @@ export interface LoginSetup {
   /** Which backend answered, read by the classification rules from the login response. */
   backendOf: (record: ResponseRecord) => string;
   context: HttpContext;
-  /** The run's interrupt: a login in flight when it fires ends at once (`cutShort`), not when the server answers. */
+  /** The run's interrupt: a login in flight when it fires ends at once (`cutShort` of src/classify/record.ts), not when the server answers. */
   signal?: AbortSignal | undefined;
 }
 
@@ -41,11 +46,6 @@ export function loginSetup(
     backendOf,
     context,
   };
-}
-
-/** A login the run's interrupt ended: it says nothing of the server, so it is not counted. */
-export function cutShort(result: LoginResult): boolean {
-  return result.record.errorCode === errorCodes.aborted;
 }
 
 /** What a login's answer looked like, for preflight's controls and messages (a body may hold a credential). */

@@ -1,4 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
+import type { LoginCause, LoginOutcome, LoginRecord, ResponseRecord } from '../classify/record.js';
 import {
   type Classification,
   type Reason,
@@ -7,7 +8,6 @@ import {
   responseClasses,
   unknownBackend,
 } from '../classify/types.js';
-import type { LoginCause, LoginOutcome, LoginRecord, ResponseRecord } from '../traffic/record.js';
 import { ImpactTracker } from './impact.js';
 import { mergedLatency, newLatencyHistogram, recordLatencyMs, SecondLatency } from './latency.js';
 import { PinTracker } from './pins.js';

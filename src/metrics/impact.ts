@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
+import type { LoginRecord } from '../classify/record.js';
 import type { ResponseClass } from '../classify/types.js';
-import type { LoginRecord } from '../traffic/record.js';
 import { latencyStats, newLatencyHistogram, recordLatencyMs } from './latency.js';
 import type { EventImpact } from './summary.js';
 

@@ -1,5 +1,5 @@
+import type { LoginCause, LoginOutcome } from '../classify/record.js';
 import type { Reason, ResponseClass } from '../classify/types.js';
-import type { LoginCause, LoginOutcome } from '../traffic/record.js';
 
 /**
  * The numbers a run is judged by, under the names the JSON export and thresholds use. A plain JSON value: reports,

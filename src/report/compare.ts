@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
-import { parseMetricValue, unknownMetricMessage } from '../thresholds/expression.js';
-import { findMetric, type MetricDefinition, metricDefinitions } from '../thresholds/metrics.js';
+import { findMetric, type MetricDefinition, metricDefinitions } from '../profile/metrics.js';
+import { parseMetricValue, unknownMetricMessage } from '../profile/threshold-expression.js';
+import { readMetric } from '../thresholds/metrics.js';
 import { formatMetric, formatPercent, notAvailable } from './format.js';
 import type { RunResult } from './result.js';
 import { createStyle } from './style.js';
@@ -60,8 +61,8 @@ export function compareResults(
   rules: readonly RegressionRule[] = [],
 ): MetricChange[] {
   return metricDefinitions.map((metric) => {
-    const a = metric.read(before.summary);
-    const b = metric.read(after.summary);
+    const a = readMetric(metric.name, before.summary);
+    const b = readMetric(metric.name, after.summary);
     const delta = a === null || b === null ? null : b - a;
     const broken =
       delta === null

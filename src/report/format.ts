@@ -1,4 +1,4 @@
-import type { MetricUnit } from '../thresholds/metrics.js';
+import type { MetricUnit } from '../profile/metrics.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

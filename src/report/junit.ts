@@ -1,4 +1,4 @@
-import { findMetric } from '../thresholds/metrics.js';
+import { findMetric } from '../profile/metrics.js';
 import { formatMetric } from './format.js';
 import type { RunResult, ThresholdVerdict } from './result.js';
 import { buildReportView } from './view.js';

@@ -1,5 +1,5 @@
+import type { LoginOutcome } from '../classify/record.js';
 import { type ResponseClass, responseClasses } from '../classify/types.js';
-import type { LoginOutcome } from '../traffic/record.js';
 import type { Clock } from '../util/clock.js';
 import type { ProgressSnapshot } from './progress.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findingSeverities } from '../findings/types.js';
-import { operators } from '../thresholds/expression.js';
+import { operators } from '../profile/threshold-expression.js';
 import type { RunResult } from './result.js';
 import { resultSchemaVersion, timeOrigins, toolName } from './result.js';
 import { summarySchema } from './summary-schema.js';

@@ -1,7 +1,7 @@
 import { type ResponseClass, responseClasses } from '../classify/types.js';
 import type { Finding } from '../findings/types.js';
 import type { LatencyStats, Summary } from '../metrics/summary.js';
-import { findMetric } from '../thresholds/metrics.js';
+import { findMetric } from '../profile/metrics.js';
 import {
   formatCount,
   formatMetric,

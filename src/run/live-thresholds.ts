@@ -1,7 +1,7 @@
 import type { Summary } from '../metrics/summary.js';
+import type { Threshold } from '../profile/threshold-expression.js';
 import type { Timer } from '../report/progress.js';
 import { firstAbortingFailure, type ThresholdResult } from '../thresholds/evaluate.js';
-import type { Threshold } from '../thresholds/expression.js';
 
 export interface ThresholdWatchOptions {
   thresholds: readonly Threshold[];

@@ -1,9 +1,9 @@
 import { type ControlsOutcome, runControls } from '../controls/controls.js';
 import { PreflightError } from '../errors.js';
 import { exchange } from '../http/exchange.js';
-import type { Credential } from '../login/credentials.js';
 import type { Plan } from '../profile/load.js';
 import type { HttpContext } from '../traffic/send.js';
+import type { Credential } from '../traffic/virtual-user.js';
 
 /** The target must answer HTTP at all; any status will do, a failed connection will not. */
 async function checkTargetAnswers(targetUrl: string, context: HttpContext): Promise<void> {

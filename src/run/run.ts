@@ -11,6 +11,7 @@ import { type Classifier, compileRules, ruleNeeds } from '../classify/classify.j
 import type { ControlsOutcome } from '../controls/controls.js';
 import type { ControlsReport } from '../controls/report.js';
 import { ProfileError, RunAbortedError } from '../errors.js';
+import { RequestIds } from '../lab-contract/request-ids.js';
 import { loadCredentials } from '../login/credentials.js';
 import { logIn, loginSetup } from '../login/login.js';
 import { runLoginPhase } from '../login/login-phase.js';
@@ -23,7 +24,6 @@ import { type Background, type BackgroundResult, startBackground } from '../traf
 import { Connections } from '../traffic/connections.js';
 import { runTraffic, type TrafficResult } from '../traffic/engine.js';
 import { compileMix } from '../traffic/mix.js';
-import { RequestIds } from '../traffic/request-ids.js';
 import type { HttpContext } from '../traffic/send.js';
 import { fanOut, type RecordSink } from '../traffic/sink.js';
 import { realSleep, type Sleep } from '../traffic/sleep.js';

@@ -1,6 +1,6 @@
 import type { Summary } from '../metrics/summary.js';
-import { compare, type Threshold } from './expression.js';
-import { findMetric } from './metrics.js';
+import { compare, type Threshold } from '../profile/threshold-expression.js';
+import { readMetric } from './metrics.js';
 
 export interface ThresholdResult extends Threshold {
   /** The metric's value; null when the summary has no data for it, which fails the threshold. */
@@ -9,10 +9,7 @@ export interface ThresholdResult extends Threshold {
 }
 
 function evaluateThreshold(summary: Summary, threshold: Threshold): ThresholdResult {
-  const metric = findMetric(threshold.metric);
-  // Thresholds are parsed against the same table, so a missing metric is a bug, not an input error.
-  if (metric === undefined) throw new Error(`threshold on unknown metric ${threshold.metric}`);
-  const actual = metric.read(summary);
+  const actual = readMetric(threshold.metric, summary);
   return { ...threshold, actual, passed: actual !== null && compare(actual, threshold.op, threshold.value) };
 }
 

@@ -1,149 +1,55 @@
 import type { Summary } from '../metrics/summary.js';
+import { latencyStats, responseClassNames } from '../profile/metrics.js';
 
-/** How a metric's value is written and shown: a threshold on an `ms` metric takes a duration, and so on. */
-export type MetricUnit = 'ratio' | 'count' | 'ms' | 'factor' | 'per_second';
-
-/** Which way is worse, for `compare --fail-on-regression`; `none` when neither direction is a regression. */
-type Better = 'lower' | 'higher' | 'none';
-
-export interface MetricDefinition {
-  name: string;
-  unit: MetricUnit;
-  better: Better;
-  description: string;
-  /** null when the summary has no data for it (a ratio with an empty denominator). */
-  read(summary: Summary): number | null;
-}
-
-function metric(
-  name: string,
-  unit: MetricUnit,
-  better: Better,
-  description: string,
-  read: (summary: Summary) => number | null,
-): MetricDefinition {
-  return { name, unit, better, description, read };
-}
-
-const latencyMetrics = (['p50', 'p90', 'p99', 'max', 'mean'] as const).map((stat) =>
-  metric(`latency.${stat}`, 'ms', 'lower', `latency ${stat} over all responses`, (s) =>
-    s.latency.count === 0 ? null : s.latency[stat],
-  ),
-);
-
-const classCounts = (['ok', 'mismatch', 'wrong_user', 'expired', 'error', 'unexpected'] as const).map(
-  (name) =>
-    metric(
-      `counts.${name}`,
-      'count',
-      name === 'ok' ? 'higher' : 'lower',
-      `${name} responses`,
-      (s) => s.counts.classes[name],
-    ),
-);
+type Reader = (summary: Summary) => number | null;
 
 /**
- * Every metric a threshold or a comparison may name, with the names of the JSON export. The one list: the
- * profile validator, `--fail-on`, the reports and `compare` all read it, so they cannot disagree.
+ * How each metric of the catalog (src/profile/metrics.ts) reads its value from a summary; null when the
+ * summary has no data for it (a ratio with an empty denominator).
  */
-export const metricDefinitions: readonly MetricDefinition[] = [
-  metric(
-    'mismatchRate',
-    'ratio',
-    'lower',
-    'mismatch / (ok + mismatch + wrong_user)',
-    (s) => s.mismatchRate.value,
+const readers: Readonly<Record<string, Reader>> = {
+  mismatchRate: (s) => s.mismatchRate.value,
+  'mismatchRate.high': (s) => s.mismatchRate.high,
+  'mismatchRate.low': (s) => s.mismatchRate.low,
+  mismatches: (s) => s.mismatchRate.mismatches,
+  wrongUser: (s) => s.wrongUser,
+  errorRate: (s) => (s.counts.total === 0 ? null : s.counts.classes.error / s.counts.total),
+  'errorRate.outsideChaos': (s) => {
+    const outside = s.counts.outsideChaos;
+    return outside === undefined || outside.total === 0 ? null : outside.errors / outside.total;
+  },
+  'relogins.total': (s) => s.relogins.total,
+  'relogins.mismatch': (s) => s.relogins.byCause.mismatch,
+  'relogins.expired': (s) => s.relogins.byCause.expired,
+  'relogins.usersAffected': (s) => s.relogins.usersAffected,
+  'relogins.perVuMax': (s) => s.relogins.perVuMax,
+  'relogins.perVuMean': (s) => s.relogins.perVuMean,
+  'logins.failed': (s) => s.counts.logins.login_failed,
+  'logins.error': (s) => s.counts.logins.login_error,
+  loadSkew: (s) => s.loadSkew,
+  loadCv: (s) => s.loadCv,
+  affinity: (s) => s.affinity,
+  switchRate: (s) => s.switchRate,
+  pinSkew: (s) => s.pinSkew,
+  'throughput.requests': (s) => s.throughput.requests,
+  'throughput.perSecond': (s) => s.throughput.perSecond,
+  'throughput.okPerSecond': (s) => s.throughput.okPerSecond,
+  'counts.total': (s) => s.counts.total,
+  ...Object.fromEntries(
+    latencyStats.map((stat): [string, Reader] => [
+      `latency.${stat}`,
+      (s) => (s.latency.count === 0 ? null : s.latency[stat]),
+    ]),
   ),
-  metric(
-    'mismatchRate.high',
-    'ratio',
-    'lower',
-    'upper end of the 95% Wilson interval of mismatchRate',
-    (s) => s.mismatchRate.high,
+  ...Object.fromEntries(
+    responseClassNames.map((name): [string, Reader] => [`counts.${name}`, (s) => s.counts.classes[name]]),
   ),
-  metric(
-    'mismatchRate.low',
-    'ratio',
-    'lower',
-    'lower end of the 95% Wilson interval',
-    (s) => s.mismatchRate.low,
-  ),
-  metric('mismatches', 'count', 'lower', 'mismatch responses', (s) => s.mismatchRate.mismatches),
-  metric('wrongUser', 'count', 'lower', 'responses authenticated as another user', (s) => s.wrongUser),
-  metric('errorRate', 'ratio', 'lower', 'error / all responses and failed requests', (s) =>
-    s.counts.total === 0 ? null : s.counts.classes.error / s.counts.total,
-  ),
-  metric(
-    'errorRate.outsideChaos',
-    'ratio',
-    'lower',
-    'error / responses outside every chaos impact window',
-    (s) => {
-      const outside = s.counts.outsideChaos;
-      return outside === undefined || outside.total === 0 ? null : outside.errors / outside.total;
-    },
-  ),
-  metric('relogins.total', 'count', 'lower', 'logins after each VU’s first', (s) => s.relogins.total),
-  metric(
-    'relogins.mismatch',
-    'count',
-    'lower',
-    're-logins after a mismatch',
-    (s) => s.relogins.byCause.mismatch,
-  ),
-  metric(
-    'relogins.expired',
-    'count',
-    'lower',
-    're-logins after an expiry',
-    (s) => s.relogins.byCause.expired,
-  ),
-  metric('relogins.usersAffected', 'count', 'lower', 'VUs with a re-login', (s) => s.relogins.usersAffected),
-  metric('relogins.perVuMax', 'count', 'lower', 'most re-logins of one VU', (s) => s.relogins.perVuMax),
-  metric('relogins.perVuMean', 'factor', 'lower', 're-logins per VU', (s) => s.relogins.perVuMean),
-  metric('logins.failed', 'count', 'lower', 'rejected logins', (s) => s.counts.logins.login_failed),
-  metric('logins.error', 'count', 'lower', 'logins without an answer', (s) => s.counts.logins.login_error),
-  metric('loadSkew', 'factor', 'lower', 'largest backend share / mean share', (s) => s.loadSkew),
-  metric('loadCv', 'factor', 'lower', 'coefficient of variation of requests per backend', (s) => s.loadCv),
-  metric(
-    'affinity',
-    'ratio',
-    'none',
-    'mean share of a VU’s requests on its most used backend',
-    (s) => s.affinity,
-  ),
-  metric('switchRate', 'ratio', 'none', 'backend changes per transition', (s) => s.switchRate),
-  metric('pinSkew', 'factor', 'lower', 'most VUs pinned to one backend / mean per backend', (s) => s.pinSkew),
-  ...latencyMetrics,
-  metric(
-    'throughput.requests',
-    'count',
-    'higher',
-    'requests of the traffic phase',
-    (s) => s.throughput.requests,
-  ),
-  metric(
-    'throughput.perSecond',
-    'per_second',
-    'higher',
-    'requests per second',
-    (s) => s.throughput.perSecond,
-  ),
-  metric(
-    'throughput.okPerSecond',
-    'per_second',
-    'higher',
-    'ok responses per second',
-    (s) => s.throughput.okPerSecond,
-  ),
-  ...classCounts,
-  metric('counts.total', 'count', 'none', 'responses and failed requests', (s) => s.counts.total),
-];
+};
 
-export const metricNames: readonly string[] = metricDefinitions.map((definition) => definition.name);
-
-const byName = new Map(metricDefinitions.map((definition) => [definition.name, definition]));
-
-export function findMetric(name: string): MetricDefinition | undefined {
-  return byName.get(name);
+/** The value of a metric of the catalog in `summary`. */
+export function readMetric(name: string, summary: Summary): number | null {
+  const read = readers[name];
+  // Names are parsed against the catalog, so one without a reader is a bug, not an input error.
+  if (read === undefined) throw new Error(`no reader for the metric ${name}`);
+  return read(summary);
 }

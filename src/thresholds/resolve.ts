@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Profile } from '../profile/schema/index.js';
-import { parseThreshold, type Threshold } from './expression.js';
+import { parseThreshold, type Threshold } from '../profile/threshold-expression.js';
 
 /** Where a threshold came from, shown in the reports. */
 export type ThresholdOrigin = 'profile' | 'flag' | 'default';

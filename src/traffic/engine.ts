@@ -1,14 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import type { Classifier, RuleNeeds } from '../classify/classify.js';
+import { cutShort, type LoginCause, type LoginRecord } from '../classify/record.js';
 import { errorCodes } from '../http/error-codes.js';
-import { cutShort, type LoginResult } from '../login/login.js';
-import { clearsCookie, type ServerLifetimes, sessionExpiry } from '../login/session.js';
 import type { ReloginPolicy } from '../profile/schema/classify.js';
 import { nextRandom } from '../util/random.js';
 import type { Mix } from './mix.js';
-import type { LoginCause } from './record.js';
 import { toResponseRecord } from './response-record.js';
 import { type HttpContext, headersToKeep, sendAs } from './send.js';
+import { clearsCookie, type ServerLifetimes, sessionExpiry } from './session.js';
 import type { RecordSink } from './sink.js';
 import type { Sleep } from './sleep.js';
 import type { VirtualUser } from './virtual-user.js';
@@ -32,7 +31,7 @@ export interface TrafficOptions {
   /** Pure, so it is called inline: the re-login policy needs each response's class. */
   classify: Classifier;
   sink: RecordSink;
-  logIn: (vu: VirtualUser, cause: LoginCause) => Promise<LoginResult>;
+  logIn: (vu: VirtualUser, cause: LoginCause) => Promise<{ record: LoginRecord }>;
   sleep: Sleep;
   signal: AbortSignal;
 }
@@ -149,7 +148,7 @@ export async function runTraffic(
   const relogin = async (vu: VirtualUser, cause: LoginCause): Promise<boolean> => {
     const result = await options.logIn(vu, cause);
     // Ended by the run's interrupt: no answer to count, and the user logs in no more.
-    if (cutShort(result)) return false;
+    if (cutShort(result.record)) return false;
     const { record } = result;
     await sink.onLogin(record);
     vu.pendingRelogin = record.outcome === 'login_ok' ? undefined : cause;

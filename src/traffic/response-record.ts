@@ -1,7 +1,7 @@
 import type { RuleNeeds } from '../classify/classify.js';
-import { cookieValue, setCookieValue } from '../login/session.js';
-import type { ResponseRecord } from './record.js';
+import type { ResponseRecord } from '../classify/record.js';
 import type { Sent } from './send.js';
+import { cookieValue, setCookieValue } from './session.js';
 import type { VirtualUser } from './virtual-user.js';
 
 export interface RecordSubject {

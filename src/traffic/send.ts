@@ -1,10 +1,10 @@
 import type { Cookie } from 'tough-cookie';
 import { type Exchange, exchange } from '../http/exchange.js';
 import type { HttpMethod } from '../http/types.js';
-import { cookieHeader, storeCookies } from '../login/session.js';
+import type { RequestIds } from '../lab-contract/request-ids.js';
 import type { Clock } from '../util/clock.js';
 import type { Connections } from './connections.js';
-import type { RequestIds } from './request-ids.js';
+import { cookieHeader, storeCookies } from './session.js';
 import type { VirtualUser } from './virtual-user.js';
 
 /** What every request of a run shares: where it goes, how long it may take, how it is labelled. */

@@ -1,5 +1,5 @@
+import type { LoginRecord, ResponseRecord } from '../classify/record.js';
 import type { Classification } from '../classify/types.js';
-import type { LoginRecord, ResponseRecord } from './record.js';
 
 /**
  * Where the engine's records go (metrics, trace). The engine never counts. A sink may return a promise to

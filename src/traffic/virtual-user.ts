@@ -1,7 +1,11 @@
-import type { Credential } from '../login/credentials.js';
-import { emptySession, type Session } from '../login/session.js';
+import type { LoginCause } from '../classify/record.js';
 import { deriveSeed, type RandomState } from '../util/random.js';
-import type { LoginCause } from './record.js';
+import { emptySession, type Session } from './session.js';
+
+export interface Credential {
+  username: string;
+  password: string;
+}
 
 /**
  * One virtual user: its credential, its session for the whole run, and its own random stream (drawn with

@@ -1,11 +1,11 @@
 import { compileRules, ruleNeeds } from '../../src/classify/classify.js';
+import type { LoginRecord, ResponseRecord } from '../../src/classify/record.js';
 import type { Classification } from '../../src/classify/types.js';
+import { RequestIds } from '../../src/lab-contract/request-ids.js';
 import { type LoginSetup, loginSetup } from '../../src/login/login.js';
 import type { Plan } from '../../src/profile/load.js';
 import { type Profile, type ProfileInput, profileSchema } from '../../src/profile/schema/index.js';
 import { Connections } from '../../src/traffic/connections.js';
-import type { LoginRecord, ResponseRecord } from '../../src/traffic/record.js';
-import { RequestIds } from '../../src/traffic/request-ids.js';
 import type { HttpContext } from '../../src/traffic/send.js';
 import type { RecordSink } from '../../src/traffic/sink.js';
 import { systemClock } from '../../src/util/clock.js';

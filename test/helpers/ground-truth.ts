@@ -1,7 +1,7 @@
 import { expiryClockToleranceMs } from '../../src/classify/classify.js';
+import type { ResponseRecord } from '../../src/classify/record.js';
 import type { ResponseClass } from '../../src/classify/types.js';
 import type { GroundTruthLine } from '../../src/lab/index.js';
-import type { ResponseRecord } from '../../src/traffic/record.js';
 
 /**
  * What a server's own log says of one request: its status, whom it answered as (null: nobody), and, where

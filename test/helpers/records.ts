@@ -1,4 +1,4 @@
-import type { LoginRecord, ResponseRecord } from '../../src/traffic/record.js';
+import type { LoginRecord, ResponseRecord } from '../../src/classify/record.js';
 
 /** A 200 from backend `b1` for VU 1 (`user1`), logged in, 10 ms long; override what a test is about. */
 export function responseRecord(overrides: Partial<ResponseRecord> = {}): ResponseRecord {

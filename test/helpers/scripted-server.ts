@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { vuOfRequestId } from '../../src/traffic/request-ids.js';
+import { vuOfRequestId } from '../../src/lab-contract/request-ids.js';
 import { readBody, readCookie } from '../../src/util/incoming.js';
 
 /** What the server saw for one request: its ground truth, to compare with the engine's records. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { LoginRecord } from '../../src/classify/record.js';
 import { runLoginPhase } from '../../src/login/login-phase.js';
-import type { LoginRecord } from '../../src/traffic/record.js';
 import type { Sleep } from '../../src/traffic/sleep.js';
 import { createVirtualUser } from '../../src/traffic/virtual-user.js';
 import { manualClock } from '../../src/util/clock.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResponseRecord } from '../../src/classify/record.js';
 import type { Classification } from '../../src/classify/types.js';
 import { type GroundTruthLine, type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
 import type { Summary } from '../../src/metrics/summary.js';
 import { executeRun } from '../../src/run/run.js';
-import type { ResponseRecord } from '../../src/traffic/record.js';
 import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
 import { classFromTruth } from '../helpers/ground-truth.js';
 import { bundleBackend } from '../lab/helpers.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ResponseRecord } from '../../src/classify/record.js';
 import type { Classification, ResponseClass } from '../../src/classify/types.js';
 import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { wilsonInterval } from '../../src/metrics/wilson.js';
-import type { ResponseRecord } from '../../src/traffic/record.js';
 import { loginRecord, responseRecord } from '../helpers/records.js';
 
 /** Feeds one already-classified response: the metrics do not look at how the class was decided. */

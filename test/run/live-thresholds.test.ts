@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { summarize } from '../../src/metrics/summarize.js';
+import { parseThreshold, type Threshold } from '../../src/profile/threshold-expression.js';
 import type { Timer } from '../../src/report/progress.js';
 import { watchThresholds } from '../../src/run/live-thresholds.js';
-import { parseThreshold, type Threshold } from '../../src/thresholds/expression.js';
 import { loginRecord, responseRecord } from '../helpers/records.js';
 
 function threshold(text: string, abortOnFail: boolean): Threshold {

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ResponseRecord } from '../../src/classify/record.js';
 import { FileUnreadableError } from '../../src/errors.js';
-import type { ResponseRecord } from '../../src/traffic/record.js';
 import { openTrace } from '../../src/traffic/trace.js';
 
 const record = (index: number): ResponseRecord => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { expressionHint, parseThreshold } from '../../thresholds/expression.js';
+import { expressionHint, parseThreshold } from '../threshold-expression.js';
 import { strictObject } from './common.js';
 import { atMost, limits } from './limits.js';
 

@@ -1,6 +1,6 @@
 import { CookieJar } from 'tough-cookie';
 import { describe, expect, it } from 'vitest';
-import { SmallCookieStore } from '../../src/login/cookie-store.js';
+import { SmallCookieStore } from '../../src/traffic/cookie-store.js';
 
 /** The same Set-Cookie answers into a jar on tough-cookie's MemoryCookieStore and one on ours. */
 function jars(): { memory: CookieJar; small: CookieJar; both: (set: string, url: string) => void } {

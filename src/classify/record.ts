@@ -1,3 +1,5 @@
+import { errorCodes } from '../http/error-codes.js';
+
 /**
  * What the traffic engine emits for every request: the facts of the exchange and of the virtual user's
  * credential at the moment it was sent. Classification and metrics consume these; the engine never counts.
@@ -56,4 +58,9 @@ export interface LoginRecord {
   /** A short reason for login_failed / login_error, never containing a credential. */
   reason?: string;
   backend: string;
+}
+
+/** A login the run's interrupt ended: it says nothing of the server, so it is not counted. */
+export function cutShort(record: LoginRecord): boolean {
+  return record.errorCode === errorCodes.aborted;
 }

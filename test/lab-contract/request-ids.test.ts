@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestIds, vuOfRequestId } from '../../src/traffic/request-ids.js';
+import { RequestIds, vuOfRequestId } from '../../src/lab-contract/request-ids.js';
 
 describe('request ids', () => {
   it('are unique within a run and name the run and the VU', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fillTemplate } from '../../src/login/template.js';
 import {
   clearsCookie,
   cookieHeader,
@@ -8,8 +9,7 @@ import {
   sessionExpiry,
   setCookieValue,
   storeCookies,
-} from '../../src/login/session.js';
-import { fillTemplate } from '../../src/login/template.js';
+} from '../../src/traffic/session.js';
 
 function jwt(claims: object): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compare, parseThreshold } from '../../src/thresholds/expression.js';
+import { compare, parseThreshold } from '../../src/profile/threshold-expression.js';
 
 describe('parseThreshold', () => {
   it.each([

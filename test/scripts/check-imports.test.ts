@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { layerProblems } from '../../scripts/check-imports.js';
+import { testDir } from '../helpers/test-dir.js';
+
+const check = (root?: string) =>
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/check-imports.ts', ...(root === undefined ? [] : [root])],
+    { encoding: 'utf8' },
+  );
+
+// A process that loads tsx takes seconds on a loaded machine.
+const slow = { timeout: 30_000 };
+
+describe('the layer check', () => {
+  it('passes on the repository', slow, () => {
+    const result = check();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('prints each import against the order with its rule, and exits 1', slow, () => {
+    const root = testDir('check-imports-');
+    const write = (path: string, text: string) => {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+    write('src/util/clock.ts', "import { run } from '../run/run.js';\n");
+    write('src/run/run.ts', "import { now } from '../util/clock.js';\n");
+    for (const dir of ['bench', 'scripts']) mkdirSync(join(root, dir));
+    const result = check(root);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'src/util/clock.ts imports src/run/run.ts: src/util/ is below src/run/; a layer imports only downward',
+    );
+    expect(result.stderr).not.toContain('src/run/run.ts imports');
+  });
+});
+
+describe('layerProblems', () => {
+  it('lets a layer import its own row and the rows below', () => {
+    expect(
+      layerProblems([
+        { file: 'src/report/view.ts', target: 'src/findings/types.ts' },
+        { file: 'src/cli/program.ts', target: 'src/version.ts' },
+        { file: 'bench/engine.ts', target: 'src/run/pipeline.ts' },
+        { file: 'src/run/run.ts', target: 'src/run/report.ts' },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('refuses an import up the layers, and one from src/ to outside it', () => {
+    expect(
+      layerProblems([
+        { file: 'src/profile/load.ts', target: 'src/report/view.ts' },
+        { file: 'src/run/run.ts', target: 'bench/stats.ts' },
+        { file: 'src/http/x.ts', target: 'test/helpers/records.ts' },
+      ]),
+    ).toEqual([
+      'src/profile/load.ts imports src/report/view.ts: src/profile/ is below src/report/; a layer imports only downward',
+      'src/run/run.ts imports bench/stats.ts: src/run/ is below bench/; a layer imports only downward',
+      'src/http/x.ts imports test/helpers/records.ts: src/ imports nothing outside src/',
+    ]);
+  });
+
+  it('refuses folders of one row that import each other in a circle, naming every import of the circle', () => {
+    expect(
+      layerProblems([
+        { file: 'src/login/login.ts', target: 'src/traffic/send.ts' },
+        { file: 'src/traffic/engine.ts', target: 'src/login/login.ts' },
+        { file: 'src/traffic/engine.ts', target: 'src/classify/classify.ts' },
+      ]),
+    ).toEqual([
+      'src/login/login.ts imports src/traffic/send.ts: folders import each other in a circle (src/login/, src/traffic/)',
+      'src/traffic/engine.ts imports src/login/login.ts: folders import each other in a circle (src/login/, src/traffic/)',
+    ]);
+  });
+
+  it("keeps the lab's programs apart, and a folder the diagram does not name is a problem", () => {
+    expect(
+      layerProblems([
+        { file: 'src/lab-relay/relay.ts', target: 'src/util/clock.ts' },
+        { file: 'src/lab/index.ts', target: 'src/lab-backend/app.ts' },
+        { file: 'src/lab-backend/app.ts', target: 'src/lab-contract/backend-config.ts' },
+        { file: 'src/newthing/a.ts', target: 'src/util/clock.ts' },
+      ]),
+    ).toEqual([
+      'src/lab-relay/relay.ts imports src/util/clock.ts: src/lab-relay/ is a program of the lab; it imports only src/lab-contract/',
+      'src/lab/index.ts imports src/lab-backend/app.ts: src/lab-backend/ is a program of the lab; share through src/lab-contract/',
+      'src/newthing/a.ts: its folder is in no layer (add it to ARCHITECTURE.md and scripts/check-imports.ts)',
+    ]);
+  });
+});
