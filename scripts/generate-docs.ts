@@ -1,8 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { newOutcome } from '../src/cli/outcome.js';
 import { buildProgram } from '../src/cli/program.js';
-import { readmeBlocks, updateReadme } from './readme-docs.js';
+import { labReadmeBlocks, readmeBlocks, updateReadme } from './readme-docs.js';
 
-const readme = 'README.md';
-writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), readmeBlocks(buildProgram(newOutcome()))));
-process.stdout.write(`wrote the generated tables of ${readme}\n`);
+const docs = { 'README.md': readmeBlocks(buildProgram(newOutcome())), 'lab/README.md': labReadmeBlocks() };
+for (const [path, blocks] of Object.entries(docs)) {
+  writeFileSync(path, updateReadme(readFileSync(path, 'utf8'), blocks));
+  process.stdout.write(`wrote the generated tables of ${path}\n`);
+}

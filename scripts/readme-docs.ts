@@ -1,16 +1,19 @@
 import type { Command, Option } from 'commander';
 import { exitCodeMeanings } from '../src/errors.js';
 import { findingRules } from '../src/findings/rules.js';
+import { balancerFamilies } from '../src/lab/balancer/registry.js';
 import { renderProfileJsonSchema } from '../src/profile/json-schema.js';
 import { overrides } from '../src/profile/overrides.js';
+import { limitRows } from '../src/profile/schema/limits.js';
 import { defaultThresholds } from '../src/thresholds/resolve.js';
 
 /**
- * The README's reference tables, made from what the tool itself reads: the profile fields from the zod schema
- * (through its JSON Schema: descriptions, defaults, forms), the flags of `run` from the commander definitions
- * and the overrides table, the exit codes from the errors module, the findings rules and the default
- * thresholds from their registries. `npm run docs` writes
- * them between the README's markers; test/docs checks that the README holds what this renders.
+ * The docs' reference tables, made from what the tool itself reads: the commands and the flags of `run` from
+ * the commander definitions (and the overrides table), the profile fields from the zod schema (through its
+ * JSON Schema: descriptions, defaults, forms), the limits from src/profile/schema/limits.ts, the exit codes
+ * from the errors module, the findings rules and the default thresholds from their registries, the lab's
+ * balancer families from theirs. `npm run docs` writes them between the markers of README.md and
+ * lab/README.md; test/docs checks that both hold what this renders.
  */
 
 interface JsonNode {
@@ -162,6 +165,67 @@ export function flagRows(command: Command): Row[] {
   });
 }
 
+/** An option as a usage line shows it: `--format table|json`, `--json <file>`; a flag and its `--no-` together. */
+function optionUsage(option: Option): string {
+  const flag = option.long ?? option.flags;
+  if (option.argChoices !== undefined) return `${flag} ${option.argChoices.join('|')}`;
+  const argument = /[<[].*[>\]]$/.exec(option.flags)?.[0];
+  return argument === undefined ? flag : `${flag} ${argument}`;
+}
+
+/** `run --profile <file> [flags]`, `demo [--all] [--html <file> | --no-html]`, `lab up|status|down`. */
+function usage(command: Command, tabled: ReadonlySet<string>): string {
+  const parts = [command.name()];
+  if (command.commands.length > 0) parts.push(command.commands.map((sub) => sub.name()).join('|'));
+  for (const argument of command.registeredArguments) {
+    const name = `${argument.name()}${argument.variadic ? '...' : ''}`;
+    parts.push(argument.required ? `<${name}>` : `[${name}]`);
+  }
+  const optional: string[] = [];
+  const byAttribute = new Map<string, string[]>();
+  for (const option of command.options) {
+    if (option.mandatory) parts.push(optionUsage(option));
+    else {
+      const key = option.attributeName();
+      if (!byAttribute.has(key)) optional.push(key);
+      byAttribute.set(key, [...(byAttribute.get(key) ?? []), optionUsage(option)]);
+    }
+  }
+  if (tabled.has(command.name())) parts.push('[flags]');
+  else for (const key of optional) parts.push(`[${(byAttribute.get(key) ?? []).join(' | ')}]`);
+  return parts.join(' ');
+}
+
+/** One row per command (its usage and its summary), then the program's own options (`--help`, `--version`). */
+function commandRows(program: Command, tabled: ReadonlySet<string>): Row[] {
+  const help = program.createHelp();
+  return [
+    ...program.commands.map((command) => ({
+      cells: [code(`${program.name()} ${usage(command, tabled)}`), help.subcommandDescription(command)],
+    })),
+    ...help.visibleOptions(program).map((option) => ({
+      cells: [code(`${program.name()} ${option.long ?? option.flags}`), option.description],
+    })),
+  ];
+}
+
+function limitTableRows(): Row[] {
+  return limitRows.map((row) => ({ cells: [row.what, row.atMost, row.why] }));
+}
+
+function balancerRows(): Row[] {
+  return balancerFamilies.map((family) => ({
+    cells: [
+      family.title,
+      family.kinds.map(code).join(', '),
+      Object.entries(family.standIns)
+        .map(([kind, standIn]) => `${code(kind)}: ${code(standIn)}`)
+        .join(', '),
+      family.changesBy,
+    ],
+  }));
+}
+
 function findingRows(): Row[] {
   return findingRules.map((rule) => ({
     cells: [`${code(rule.id)} (${rule.severity})`, rule.says, rule.when],
@@ -192,8 +256,10 @@ export function readmeBlocks(program: Command): Record<string, string> {
   const run = program.commands.find((command) => command.name() === 'run');
   if (run === undefined) throw new Error('the program has no run command');
   return {
+    commands: table(['command', 'what it does'], commandRows(program, new Set(['run']))),
     'profile-fields': table(['field', 'default', 'meaning'], profileFieldRows()),
     'run-flags': table(['flag', 'environment variable', 'profile field', 'meaning'], flagRows(run)),
+    limits: table(['what', 'at most', 'why'], limitTableRows()),
     'exit-codes': table(['code', 'meaning'], exitCodeRows(), ['right', 'left']),
     findings: table(['rule', 'says', 'when'], findingRows()),
     'default-thresholds': table(
@@ -203,9 +269,19 @@ export function readmeBlocks(program: Command): Record<string, string> {
   };
 }
 
+/** lab/README.md's generated blocks. */
+export function labReadmeBlocks(): Record<string, string> {
+  return {
+    'balancer-families': table(
+      ['family', 'kinds', 'stood in for by, where the program is missing', 'adds and removes a server by'],
+      balancerRows(),
+    ),
+  };
+}
+
 const marker = (name: string, end: boolean) => `<!-- ${end ? '/' : ''}generated:${name} (npm run docs) -->`;
 
-/** The README with each generated block put between its markers; a missing marker is an error. */
+/** A doc with each generated block put between its markers; a missing marker is an error. */
 export function updateReadme(readme: string, blocks: Record<string, string>): string {
   let text = readme;
   for (const [name, block] of Object.entries(blocks)) {
@@ -213,7 +289,7 @@ export function updateReadme(readme: string, blocks: Record<string, string>): st
     const end = marker(name, true);
     const from = text.indexOf(start);
     const to = text.indexOf(end);
-    if (from === -1 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers`);
+    if (from === -1 || to < from) throw new Error(`the doc has no ${start} ... ${end} markers`);
     text = `${text.slice(0, from + start.length)}\n${block}\n${text.slice(to)}`;
   }
   return text;

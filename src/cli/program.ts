@@ -17,7 +17,8 @@ export function buildProgram(outcome: Outcome): Command {
       'Measure what a load balancer and session design do to logged-in users: session mismatches, ' +
         'stickiness skew and re-logins, under load and while backends are restarted.',
     )
-    .version(toolVersion)
+    .version(toolVersion, '-V, --version', 'the version')
+    .helpOption('-h, --help', 'usage, with an example for every command')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',

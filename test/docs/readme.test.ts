@@ -1,18 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { profileFieldRows, readmeBlocks, updateReadme } from '../../scripts/readme-docs.js';
+import { labReadmeBlocks, profileFieldRows, readmeBlocks, updateReadme } from '../../scripts/readme-docs.js';
 import { newOutcome } from '../../src/cli/outcome.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { ExitCode } from '../../src/errors.js';
 import { findingRules } from '../../src/findings/rules.js';
+import { balancerKinds } from '../../src/lab/balancer/registry.js';
 import { overrides } from '../../src/profile/overrides.js';
+import { limits } from '../../src/profile/schema/limits.js';
 
 const readme = readFileSync('README.md', 'utf8');
-const blocks = readmeBlocks(buildProgram(newOutcome()));
+const program = buildProgram(newOutcome());
+const blocks = readmeBlocks(program);
+const labReadme = readFileSync('lab/README.md', 'utf8');
+const labBlocks = labReadmeBlocks();
 
 describe("the README's generated tables", () => {
   it('are what the schema, the CLI and the errors module say now (run `npm run docs` when this fails)', () => {
     expect(updateReadme(readme, blocks)).toBe(readme);
+    expect(updateReadme(labReadme, labBlocks)).toBe(labReadme);
+  });
+
+  it('have a row for every command, every limit and every balancer kind', () => {
+    for (const command of program.commands)
+      expect(blocks.commands).toContain(`| \`session-chaos ${command.name()}`);
+    expect(blocks.commands).toContain('`session-chaos run --profile <file> [flags]`');
+    expect(blocks.commands).toContain('[--format table\\|json\\|junit\\|markdown\\|html]');
+    expect(blocks.limits).toContain(`| \`traffic.users\` | ${limits.users.toLocaleString('en-US')} |`);
+    expect(blocks.limits).toContain('| 16 MiB; and `traffic.users` x `target.maxBodyBytes` at most 8 GiB |');
+    for (const kind of balancerKinds) expect(labBlocks['balancer-families']).toContain(`\`${kind}\``);
   });
 
   it('list each profile field once, with what every form of an extractor takes', () => {
@@ -42,6 +58,6 @@ describe("the README's generated tables", () => {
   });
 
   it('refuse a README whose markers are missing', () => {
-    expect(() => updateReadme('# no markers\n', blocks)).toThrow(/no <!-- generated:profile-fields/);
+    expect(() => updateReadme('# no markers\n', blocks)).toThrow(/no <!-- generated:commands/);
   });
 });

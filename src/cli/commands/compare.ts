@@ -7,6 +7,7 @@ import type { Outcome } from '../outcome.js';
 
 export function compareCommand(outcome: Outcome): Command {
   return new Command('compare')
+    .summary("each metric's change between two results; exit 1 on a regression beyond its tolerance")
     .description('Show how every metric changed between two saved results; optionally fail on a regression.')
     .argument('<before>', 'the baseline result (session-chaos run --json)')
     .argument('<after>', 'the result to judge')

@@ -4,6 +4,9 @@ import type { Outcome } from '../outcome.js';
 
 export function demoCommand(outcome: Outcome): Command {
   return new Command('demo')
+    .summary(
+      "the strategy comparison on a local lab, each scenario with the seed's claim it checks, in under two minutes; `--all` adds the slow scenarios",
+    )
     .description(
       'Start a local lab with what this machine has and compare every session strategy (round robin, sticky ' +
         'cookie, sticky IP, clustering, Redis, JWT, services behind a gateway) in one table, each with the ' +

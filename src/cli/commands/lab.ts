@@ -265,6 +265,7 @@ function scaleCommand(write: Write): Command {
 /** `session-chaos lab up|down|status|respawn|scale`: the reference lab, for people (tests use startLab directly). */
 export function labCommand(write: Write = (text) => process.stdout.write(text)): Command {
   const lab = new Command('lab')
+    .summary('start, inspect, scale and stop the reference lab (lab/README.md)')
     .description(
       'Start, inspect and stop the reference lab (real HAProxy/nginx, Docker, Redis on 127.0.0.1).',
     )

@@ -13,6 +13,9 @@ interface MatrixOptions {
 
 export function matrixCommand(outcome: Outcome): Command {
   return new Command('matrix')
+    .summary(
+      'run profiles one after another (each on the lab its `lab:` section names) and print one comparison table; exit code of the worst',
+    )
     .description(
       'Run several profiles one after another (each on the lab its lab: section describes, started and ' +
         'stopped here) and print one comparison table.',

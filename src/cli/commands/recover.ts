@@ -7,6 +7,9 @@ import type { Outcome } from '../outcome.js';
 /** `session-chaos recover [--dry-run]`: brings back what runs that died left stopped or paused. */
 export function recoverCommand(outcome: Outcome): Command {
   return new Command('recover')
+    .summary(
+      'restore what chaos of a run that died (SIGKILL, OOM, a lost CI runner) left stopped, killed or paused, from the chaos ledger; exit 4 when a restore failed',
+    )
     .description(
       'Restore what chaos of a run that died (SIGKILL, OOM, a lost CI runner) left stopped, killed or paused, from the chaos ledger.',
     )

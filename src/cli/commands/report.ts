@@ -6,6 +6,7 @@ import type { Outcome } from '../outcome.js';
 
 export function reportCommand(_outcome: Outcome): Command {
   return new Command('report')
+    .summary('render a saved result (`run --json`) again')
     .description(
       `Render a saved result (session-chaos run --json) again: ${reportFormats
         .map((format) => `${format.name} (${format.description})`)

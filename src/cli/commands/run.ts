@@ -27,9 +27,13 @@ interface RunOptions extends OverrideValues, ReportFlags {
 
 export function runCommand(outcome: Outcome): Command {
   const command = new Command('run')
+    .summary('log in the virtual users, send traffic, apply chaos, report')
     .description('Log in the virtual users, send traffic through the balancer, apply chaos, and report.')
     .requiredOption('-p, --profile <file>', 'the profile (YAML or JSON)')
-    .option('--dry-run', 'print the resolved plan and act on nothing')
+    .option(
+      '--dry-run',
+      'print the resolved plan (every default filled in, secrets redacted) and the thresholds the run would be judged by; act on nothing',
+    )
     .option(
       '--chaos <event>',
       "a chaos event as a YAML flow mapping, e.g. '{action: restart, at: 10s, target: {label: role=backend}}'; repeatable; replaces chaos.events",

@@ -5,6 +5,7 @@ import type { Outcome } from '../outcome.js';
 
 export function validateCommand(outcome: Outcome): Command {
   return new Command('validate')
+    .summary('check profiles against the schema and the environment they read')
     .description(
       'Check profiles against the schema (and the environment they read) without running anything.',
     )

@@ -38,6 +38,10 @@ export interface ServerChange {
  */
 export interface BalancerFamily<K extends string = string, S extends string = string> {
   readonly name: string;
+  /** lab/README.md's name for it, with the version the lab is tested with. */
+  readonly title: string;
+  /** How it adds and removes a server while it runs, for lab/README.md. */
+  readonly changesBy: string;
   readonly kinds: readonly K[];
   /** The program it runs, found on PATH; undefined: Node runs the lab's own bundle. */
   readonly program?: Program;

@@ -45,6 +45,9 @@ function prepare(input: BalancerConfigInput<BuiltinKind>): { configPath: string;
 /** The lab's own Node balancer (src/lab-builtin-balancer/): it reads its config again on SIGHUP and says so. */
 export const builtinFamily = {
   name: 'builtin',
+  title: 'built-in',
+  changesBy:
+    "a new config file and SIGHUP; done when it prints the file's generation. Its source hash is a rendezvous hash, consistent like HAProxy's `hash-type consistent`",
   kinds: builtinKinds,
   bundles: [balancerBundlePath],
   standIns: {},

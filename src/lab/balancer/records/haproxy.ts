@@ -10,6 +10,9 @@ const socketPath = (dir: string): string => join(dir, 'haproxy.sock');
 /** HAProxy 2.6: servers change at run time through its runtime API, on slots the config declares. */
 export const haproxyFamily = {
   name: 'haproxy',
+  title: 'HAProxy 2.6',
+  changesBy:
+    "its runtime API (`stats socket <dir>/balancer/haproxy.sock`, admin level). 2.6 takes no `cookie` on a server added at run time, so the config declares a disabled slot for every name a scale out may add (b<N+1>..b16); a scale out sets the slot's address and enables it (done when its health check passes), a scale in drains it (up to 2 s), puts it in maintenance and cuts its connections",
   kinds: haproxyKinds,
   program: {
     name: 'haproxy',

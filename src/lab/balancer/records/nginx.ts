@@ -26,6 +26,9 @@ function prepare(input: BalancerConfigInput<NginxKind>): { configPath: string; a
 /** nginx 1.22: servers change by a new config and SIGHUP to the master the lab started. */
 export const nginxFamily = {
   name: 'nginx',
+  title: 'nginx 1.22',
+  changesBy:
+    'a new config and SIGHUP to the master the lab started, after `nginx -t`; done when the new workers run and the old ones exited. A removed server stays in its place marked `down`, so `ip_hash` keeps every other client where it was',
   kinds: nginxKinds,
   program,
   bundles: [],
