@@ -93,3 +93,11 @@ export function runExec(command: readonly string[], options: ExecOptions): Promi
 export function execSucceeded(result: ExecResult): boolean {
   return result.exitCode === 0 && !result.timedOut && result.spawnError === undefined;
 }
+
+/** Why a command failed, with the last line of its stderr: `start command x failed: exit 1: no such lab`. */
+export function execFailure(what: string, command: readonly string[], result: ExecResult): string {
+  const why =
+    result.spawnError ?? (result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal ?? '?'}`);
+  const stderr = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
+  return `${what} ${command.join(' ')} failed: ${why}${stderr === '' ? '' : `: ${stderr}`}`;
+}

@@ -2,12 +2,17 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isAlive, type ProcessIdentity, thisProcessIdentity } from '../util/proc.js';
-import type { ChaosTarget, TargetAction } from './driver.js';
+import type { ChaosTarget, ScaleAction, ScaleCommands, TargetAction } from './driver.js';
 
 /**
  * The chaos ledger: before an action that takes a target down, the run writes what it is about to do and how
  * to undo it, so that a run killed outright (SIGKILL, OOM, a lost CI runner) leaves a way back. One file per
  * run, replaced atomically (write, then rename) at every change; removed once every entry is undone.
+ *
+ * Scaling changes a group's size, and its undo puts the size back: a scale-in is written before its command
+ * runs (undo: a scale-out, a new member in place of the removed one); a scale-out once its command has named
+ * the member it added (undo: a scale-in of that member), since before that there is no member to name. A run
+ * killed while a scale-out command runs leaves the group one member larger, and recover does not know it.
  */
 
 export interface LedgerEntry {
@@ -17,9 +22,14 @@ export interface LedgerEntry {
   /** The driver's own settings (ChaosDriver.config), to make it again in another process. */
   config: Readonly<Record<string, unknown>>;
   target: ChaosTarget;
-  action: TargetAction;
-  /** What brings the target back: `start` after a stop, kill or restart, `unpause` after a pause. */
-  undo: 'start' | 'unpause';
+  action: TargetAction | ScaleAction;
+  /**
+   * What brings the target back: `start` after a stop, kill or restart, `unpause` after a pause; what puts the
+   * group back to its size: `scale-in` of the member a scale-out added, `scale-out` after a scale-in.
+   */
+  undo: 'start' | 'unpause' | ScaleAction;
+  /** The scale commands of a scale entry, which its undo runs. */
+  scale?: ScaleCommands;
   /** When it was written (ISO time). */
   at: string;
   /** `open` until the run saw the target back or restored it. */

@@ -14,6 +14,25 @@ export interface PreparedChaos {
   reached: string[];
 }
 
+/** A scale event needs a driver that can scale, and the commands that scale its group. */
+function scaleProblems(plan: Plan, drivers: DriverSet): Problem[] {
+  const { events, driver: defaultDriver } = plan.profile.chaos;
+  return events.flatMap((event, index): Problem[] => {
+    if (event.action !== 'scale-out' && event.action !== 'scale-in') return [];
+    const name = event.driver ?? defaultDriver;
+    if (drivers.get(name).scale === undefined) {
+      return [{ path: `chaos.events[${index}].action`, message: `the ${name} driver cannot scale` }];
+    }
+    if (event.scale !== undefined) return [];
+    return [
+      {
+        path: `chaos.events[${index}].scale`,
+        message: `required when action is ${event.action}: the commands (out and in) that scale the group (a lab profile's are the lab's own)`,
+      },
+    ];
+  });
+}
+
 function selectorProblems(
   plan: Plan,
   drivers: DriverSet,
@@ -52,7 +71,8 @@ function selectorProblems(
 /**
  * Before any traffic: the schedule fits the traffic phase (else a ProfileError, exit 2), every driver reaches
  * its runtime (else DockerUnreachableError or PreflightError, exit 3), and every selector matches at least one
- * target and no more than chaos.maxTargets (else PreflightError, exit 3, naming every selector that does not).
+ * target and no more than chaos.maxTargets (else PreflightError, exit 3, naming every selector that does not),
+ * and every scale event has a driver that scales and its scale commands.
  * Returns the planned timeline. Only reads.
  */
 export async function chaosPreflight(plan: Plan, drivers: DriverSet): Promise<PreparedChaos> {
@@ -68,7 +88,7 @@ export async function chaosPreflight(plan: Plan, drivers: DriverSet): Promise<Pr
     const driver = drivers.get(event.driver ?? profile.chaos.driver);
     matches.set(index, await driver.resolve(event.target, event));
   }
-  const problems = selectorProblems(plan, drivers, matches);
+  const problems = [...scaleProblems(plan, drivers), ...selectorProblems(plan, drivers, matches)];
   if (problems.length > 0) {
     const hints = [...new Set(drivers.names().map((name) => drivers.get(name).listHint))];
     throw new PreflightError(`chaos targets:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`, {

@@ -27,7 +27,12 @@ export interface RecoverReport {
   failed: number;
 }
 
-const verbOf = { start: 'start', unpause: 'unpause' } as const;
+const verbOf = {
+  start: 'start',
+  unpause: 'unpause',
+  'scale-in': 'scale in',
+  'scale-out': 'scale out one member in place of',
+} as const;
 
 /** One line per entry, as `recover` and the run's start print them. */
 export function describeRecoverLine(line: RecoverLine): string {
@@ -46,10 +51,29 @@ export function describeRecoverLine(line: RecoverLine): string {
   }
 }
 
+const scaleTimeoutMs = 60_000;
+
+/** What one entry's undo comes to: the target restored, or its group scaled back to its size. */
+async function undoEntry(driver: ChaosDriver, entry: LedgerEntry): Promise<RestoreResult> {
+  if (entry.undo === 'start' || entry.undo === 'unpause') return driver.restore(entry.target);
+  if (driver.scale === undefined) {
+    return { outcome: 'failed', action: entry.undo, error: `the ${driver.name} driver cannot scale` };
+  }
+  const direction = entry.undo === 'scale-in' ? 'in' : 'out';
+  await driver.scale({
+    direction,
+    ...(direction === 'in' ? { member: entry.target } : {}),
+    ...(entry.scale === undefined ? {} : { commands: entry.scale }),
+    timeoutMs: scaleTimeoutMs,
+  });
+  return { outcome: 'restored', action: entry.undo };
+}
+
 /**
  * Reads the ledgers of runs that are no longer alive and restores every target they left down (starts what
- * was stopped or killed, continues what was paused), marking each entry undone; a restore that fails stays
- * open. With dryRun, only says.
+ * was stopped or killed, continues what was paused) and puts each group they scaled back to its size (scales
+ * in what they added, scales out in place of what they removed), marking each entry undone; an undo that
+ * fails stays open. With dryRun, only says.
  */
 export async function recoverLedgers(options: RecoverOptions = {}): Promise<RecoverReport> {
   const env = options.env ?? process.env;
@@ -92,9 +116,13 @@ async function recoverOne(
     let driver: ChaosDriver | undefined;
     try {
       driver = driverFor(entry);
-      result = await driver.restore(entry.target);
+      result = await undoEntry(driver, entry);
     } catch (error) {
-      result = { outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
+      result = {
+        outcome: 'failed',
+        action: entry.undo,
+        error: error instanceof Error ? error.message : String(error),
+      };
     } finally {
       await driver?.close();
     }

@@ -1,10 +1,19 @@
 import type { Clock } from '../util/clock.js';
 import { retryUntil, type Sleep, systemSleep } from '../util/retry.js';
-import type { ActionOutcome, ChaosDriver, ChaosTarget, DriverLookup, TargetAction } from './driver.js';
+import type {
+  ActionOutcome,
+  ChaosDriver,
+  ChaosTarget,
+  DriverLookup,
+  ScaleCommands,
+  ScaleDirection,
+  ScaleResult,
+  TargetAction,
+} from './driver.js';
 import { execDoneMarker, execSucceeded, runExec } from './exec.js';
 import type { ActionOrigin, ActionRecord, ChaosJournal } from './journal.js';
 import type { Ledger } from './ledger.js';
-import type { PlannedAction } from './schedule.js';
+import { isScaleAction, type PlannedAction } from './schedule.js';
 
 export interface ChaosRunnerOptions {
   /** The drivers by name; required when any planned action acts on a target. */
@@ -36,8 +45,9 @@ export interface ChaosRunnerOptions {
    * Called once per planned action (per step of a rolling one) when its effect is over, at `atMs` on the run
    * clock: every target is back (after a restart, a start, the undo of a `for`), or, where nothing brings it
    * back, the action is done (a stop, a pause), or the wait for it to be back ended (a kill that no restart
-   * policy undid); an exec's when its command printed its marker, else exited. The window closes
-   * chaos.impactWindow after this.
+   * policy undid); an exec's when its command printed its marker, else exited; a scale-out's when the member
+   * it added (already in the balancer) answers; a scale-in's when its command is done (the member drained out
+   * of the balancer and stopped). The window closes chaos.impactWindow after this.
    */
   onImpactOver?: (impact: Pick<ActionRecord, 'seq' | 'step'>, atMs: number) => void;
   /** Called at once when an action fails, so the run can decide whether to abort; start() rejects with it too. */
@@ -62,10 +72,12 @@ export interface ChaosRunner {
   stop(): Promise<void>;
   /**
    * Stops, then restores every target the run stopped, killed or paused, whatever state the timeline left it
-   * in. Idempotent; returns the rollback's own journal records, each with its outcome as it is.
+   * in, and puts each group it scaled back to its size: scales in the members it added, latest first, or
+   * scales out one new member for each it removed. Idempotent; returns the rollback's own journal records,
+   * each with its outcome as it is.
    */
   rollback(): Promise<ActionRecord[]>;
-  /** Targets the run took down and has not restored yet. */
+  /** Targets the run took down and has not restored yet, and members of scales not undone yet. */
   pending(): TakenDown[];
 }
 
@@ -85,6 +97,20 @@ function errorText(error: unknown): string {
 
 const keyOf = (driver: string, target: ChaosTarget): string => `${driver}\0${target.id}`;
 
+/** A scale the run made and has not made up for: the member it added, or the one it removed. */
+interface Scaled extends TakenDown {
+  seq: number;
+  /** The order the run made its scales in. */
+  order: number;
+  direction: ScaleDirection;
+  commands: ScaleCommands | undefined;
+  timeoutMs: number;
+  ledgerId?: string;
+}
+
+const defaultScaleTimeoutMs = 60_000;
+const opposite = { out: 'in', in: 'out' } as const;
+
 export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
   const { clock, journal, actions, ledger } = options;
   const sleep = options.sleep ?? systemSleep;
@@ -98,6 +124,17 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
   const inFlight = new Set<Promise<unknown>>();
   /** Targets this run took down, in the order it did, with their open ledger entries. */
   const takenDown = new Map<string, TakenDown & { ledgerIds: string[] }>();
+  /**
+   * Per group (a driver and its scale commands), the scales not made up for; a scale out and a scale in of
+   * one group cancel, so each stack holds one direction, and its length is how far the group is off its size.
+   */
+  const scaled = new Map<string, Scaled[]>();
+  /**
+   * Scale actions happen one at a time, each to its end (a scale-out's member answering): a group changes by
+   * one member at a time, as an autoscaler changes it, and the lab's state is written by one scale at a time.
+   */
+  let scaleTurn: Promise<unknown> = Promise.resolve();
+  let scales = 0;
   let firstFault: unknown;
   let eventsDone: Promise<unknown> = Promise.resolve();
   let stopped: Promise<void> | undefined;
@@ -306,6 +343,147 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     return record.recoveredMs !== undefined;
   }
 
+  const groupOf = (driverName: string, commands: ScaleCommands | undefined): string =>
+    `${driverName}\0${JSON.stringify(commands ?? null)}`;
+
+  /** Keeps a scale for the rollback, or cancels it against the latest of the other direction. */
+  function remember(change: Scaled): void {
+    const group = groupOf(change.driver, change.commands);
+    const stack = scaled.get(group) ?? [];
+    const last = stack.at(-1);
+    if (last !== undefined && last.direction !== change.direction) {
+      stack.pop();
+      for (const id of [last.ledgerId, change.ledgerId]) if (id !== undefined) ledger?.close(id);
+    } else stack.push(change);
+    scaled.set(group, stack);
+  }
+
+  function forget(change: Scaled): void {
+    const stack = scaled.get(groupOf(change.driver, change.commands)) ?? [];
+    stack.splice(stack.indexOf(change), 1);
+    if (change.ledgerId !== undefined) ledger?.close(change.ledgerId);
+  }
+
+  /** Runs `scale` when the scale action before it is over, whichever way that went. */
+  function inTurn<T>(scale: () => Promise<T>): Promise<T> {
+    const turn = scaleTurn.then(scale, scale);
+    scaleTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** One scale: out (member undefined: the command names the member it adds) or in (of `member`). */
+  async function scaleOnce(
+    planned: PlannedAction,
+    member: ChaosTarget | undefined,
+    over: (atMs: number) => void,
+    step?: number,
+  ): Promise<void> {
+    const driverName = planned.driver ?? '';
+    const acting = driver(driverName);
+    const direction: ScaleDirection = planned.action === 'scale-out' ? 'out' : 'in';
+    const timeoutMs = planned.execTimeoutMs ?? defaultScaleTimeoutMs;
+    const commands = planned.scale === undefined ? {} : { scale: planned.scale };
+    const write = (target: ChaosTarget, action: 'scale-in' | 'scale-out') =>
+      ledger?.open({
+        seq: planned.seq,
+        driver: driverName,
+        config: acting.config,
+        target,
+        action,
+        undo: action === 'scale-in' ? 'scale-out' : 'scale-in',
+        ...commands,
+      });
+    // A scale-in is on disk before its command runs; a scale-out once its command named the member.
+    const removing = member === undefined ? undefined : write(member, 'scale-in');
+    const record = journal.begin({
+      seq: planned.seq,
+      ...(step === undefined ? {} : { step }),
+      label: planned.label,
+      origin: 'planned',
+      action: planned.action,
+      driver: driverName,
+      ...(member === undefined ? {} : { target: member }),
+      plannedMs: planned.atMs + trafficStartMs,
+      issuedMs: runNow(),
+    });
+    options.onIssued?.(record);
+    options.onImpactStart?.(record);
+    let result: ScaleResult;
+    try {
+      if (acting.scale === undefined) throw new Error(`the ${driverName} driver cannot scale`);
+      result = await acting.scale({
+        direction,
+        ...(member === undefined ? {} : { member }),
+        ...(planned.scale === undefined ? {} : { commands: planned.scale }),
+        timeoutMs,
+      });
+    } catch (error) {
+      // What a failed scale did is not known, so it is not undone: the run ends as a fault that names it.
+      record.doneMs = runNow();
+      record.outcome = 'failed';
+      record.error = errorText(error);
+      if (removing !== undefined) ledger?.close(removing);
+      over(record.doneMs);
+      throw error;
+    }
+    record.doneMs = runNow();
+    record.outcome = 'done';
+    record.target = result.member;
+    if (result.exec !== undefined) record.exec = result.exec;
+    const ledgerId = removing ?? write(result.member, 'scale-out');
+    remember({
+      seq: planned.seq,
+      order: ++scales,
+      driver: driverName,
+      direction,
+      target: result.member,
+      commands: planned.scale,
+      timeoutMs,
+      ...(ledgerId === undefined ? {} : { ledgerId }),
+    });
+    if (direction === 'in') {
+      // A removed member is gone: nothing of it is left to restore.
+      released(driverName, result.member);
+      over(record.doneMs);
+      return;
+    }
+    // In the balancer already: its effect is over once it answers.
+    await watchRecovery(record, planned, result.member);
+    over(record.recoveredMs ?? runNow());
+  }
+
+  function performScale(planned: PlannedAction): Promise<void> {
+    return inTurn(() => scaleInTurn(planned));
+  }
+
+  async function scaleInTurn(planned: PlannedAction): Promise<void> {
+    if (planned.action === 'scale-out')
+      return scaleOnce(planned, undefined, impactOver({ seq: planned.seq }, 1));
+    const together = planned.rolling ? undefined : impactOver({ seq: planned.seq }, planned.targets.length);
+    for (const [index, member] of planned.targets.entries()) {
+      const step = planned.rolling ? index + 1 : undefined;
+      const over = together ?? impactOver({ seq: planned.seq, ...(step === undefined ? {} : { step }) }, 1);
+      if (stopping.signal.aborted) {
+        // The run is over: the rest of a scale-in does not go on past it.
+        journal.begin({
+          seq: planned.seq,
+          ...(step === undefined ? {} : { step }),
+          label: planned.label,
+          origin: 'planned',
+          action: planned.action,
+          ...(planned.driver === undefined ? {} : { driver: planned.driver }),
+          target: member,
+          issuedMs: runNow(),
+          outcome: 'skipped',
+          error: 'the traffic phase ended first',
+        });
+        over(runNow());
+        continue;
+      }
+      await scaleOnce(planned, member, over, step);
+    }
+  }
+
   async function performExec(planned: PlannedAction): Promise<void> {
     const record = journal.begin({
       seq: planned.seq,
@@ -335,6 +513,7 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
 
   async function perform(planned: PlannedAction): Promise<void> {
     if (planned.action === 'exec') return performExec(planned);
+    if (isScaleAction(planned.action)) return performScale(planned);
     if (!planned.rolling) {
       const over = impactOver({ seq: planned.seq }, planned.targets.length);
       await Promise.all(planned.targets.map((target) => actOn(planned, target, false, over)));
@@ -449,11 +628,52 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     return record;
   }
 
+  /** The undo of a scale: the member it added scaled in, or a new one in place of the member it removed. */
+  async function unscale(change: Scaled): Promise<ActionRecord> {
+    const undo = opposite[change.direction];
+    const record = journal.begin({
+      seq: change.seq,
+      label: 'rollback',
+      origin: 'rollback',
+      action: `scale-${undo}`,
+      driver: change.driver,
+      target: change.target,
+      issuedMs: runNow(),
+    });
+    try {
+      const acting = driver(change.driver);
+      if (acting.scale === undefined) throw new Error(`the ${change.driver} driver cannot scale`);
+      const result = await acting.scale({
+        direction: undo,
+        ...(undo === 'in' ? { member: change.target } : {}),
+        ...(change.commands === undefined ? {} : { commands: change.commands }),
+        timeoutMs: change.timeoutMs,
+      });
+      record.outcome = 'restored';
+      record.target = result.member;
+      if (result.exec !== undefined) record.exec = result.exec;
+      record.note =
+        undo === 'in'
+          ? `scaled in ${result.member.name}, which the run added`
+          : `scaled out ${result.member.name} in place of ${change.target.name}, which the run removed`;
+      forget(change);
+    } catch (error) {
+      record.outcome = 'failed';
+      record.error = errorText(error);
+    }
+    record.doneMs = runNow();
+    return record;
+  }
+
+  /** Scales not made up for, latest first: undone in that order, a group never shrinks below its size. */
+  const unmadeScales = (): Scaled[] => [...scaled.values()].flat().sort((a, b) => b.order - a.order);
+
   function rollback(): Promise<ActionRecord[]> {
     rolledBack ??= (async () => {
       await stop();
       const records: ActionRecord[] = [];
       for (const down of [...takenDown.values()]) records.push(await restore(down));
+      for (const change of unmadeScales()) records.push(await unscale(change));
       if (recordingEvents) {
         // Docker publishes the rollback's own events a moment after answering; keep them in the journal.
         await sleep(eventsGraceMs).catch(() => undefined);
@@ -470,6 +690,10 @@ export function createChaosRunner(options: ChaosRunnerOptions): ChaosRunner {
     start,
     stop,
     rollback,
-    pending: () => [...takenDown.values()].map(({ driver: name, target }) => ({ driver: name, target })),
+    pending: () =>
+      [...takenDown.values(), ...unmadeScales()].map(({ driver: name, target }) => ({
+        driver: name,
+        target,
+      })),
   };
 }

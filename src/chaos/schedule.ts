@@ -1,11 +1,15 @@
 import type { Problem } from '../errors.js';
 import type { Chaos, ChaosEvent } from '../profile/schema/chaos.js';
 import { deriveSeed, type Random, seededRandom } from '../util/random.js';
-import type { ChaosTarget, TargetAction, WaitFor } from './driver.js';
+import type { ChaosTarget, ScaleAction, ScaleCommands, TargetAction, WaitFor } from './driver.js';
 import { parsePick, pickTargets } from './pick.js';
 import { describeSelector } from './targets.js';
 
-export type ChaosAction = TargetAction | 'exec';
+export type ChaosAction = TargetAction | 'exec' | ScaleAction;
+
+export function isScaleAction(action: ChaosAction): action is ScaleAction {
+  return action === 'scale-out' || action === 'scale-in';
+}
 
 /** One occurrence of a profile event, with its time and its targets decided: a line of the timeline. */
 export interface PlannedAction {
@@ -24,7 +28,10 @@ export interface PlannedAction {
   driver?: string;
   /** The selector as written, for the dry run. */
   selector?: string;
-  /** In order; rolling acts on them one at a time, otherwise all at once. Empty for exec. */
+  /**
+   * In order; rolling acts on them one at a time, otherwise all at once (a scale-in removes them one at a
+   * time either way). Empty for exec and scale-out.
+   */
   targets: ChaosTarget[];
   rolling: boolean;
   /** stop or pause: start or unpause this long after. */
@@ -33,7 +40,10 @@ export interface PlannedAction {
   /** restart or stop: the grace period after SIGTERM. */
   stopTimeoutMs?: number;
   command?: string[];
+  /** exec, scale-out, scale-in: the command's time limit. */
   execTimeoutMs?: number;
+  /** scale-out, scale-in: the commands that scale the group (the event's, or the lab's). */
+  scale?: ScaleCommands;
   /** exec: done at the first stdout line containing this (default execDoneMarker), else when it exits. */
   marker?: string;
   /** What "back" means for the targets; undefined: healthy when the target has a health check. */
@@ -106,7 +116,11 @@ export function planChaos(input: ScheduleInput): PlannedAction[] {
     const pick = parsePick(event.pick);
     const candidates = input.matches.get(index) ?? [];
     occurrenceTimes(event, input.horizonMs, randoms.times).forEach((atMs, k) => {
-      const targets = event.action === 'exec' ? [] : pickTargets(pick, candidates, randoms.picks);
+      const targets =
+        event.action === 'exec' || event.action === 'scale-out'
+          ? []
+          : pickTargets(pick, candidates, randoms.picks);
+      const commanded = event.action === 'exec' || isScaleAction(event.action);
       unordered.push({
         event: index,
         label: event.name ?? `events[${index}]`,
@@ -119,10 +133,10 @@ export function planChaos(input: ScheduleInput): PlannedAction[] {
         rolling: pick.kind === 'rolling' && event.action !== 'exec',
         ...(event.for === undefined ? {} : { undoAfterMs: event.for }),
         ...(event.action === 'kill' ? { signal: event.signal ?? 'SIGKILL' } : {}),
-        ...(event.timeout !== undefined && event.action !== 'exec' ? { stopTimeoutMs: event.timeout } : {}),
-        ...(event.command === undefined
-          ? {}
-          : { command: event.command, execTimeoutMs: event.timeout ?? defaultExecTimeoutMs }),
+        ...(event.timeout !== undefined && !commanded ? { stopTimeoutMs: event.timeout } : {}),
+        ...(commanded ? { execTimeoutMs: event.timeout ?? defaultExecTimeoutMs } : {}),
+        ...(event.command === undefined ? {} : { command: event.command }),
+        ...(event.scale === undefined ? {} : { scale: event.scale }),
         ...(event.marker === undefined ? {} : { marker: event.marker }),
         ...(event.waitFor === undefined ? {} : { waitFor: event.waitFor }),
         waitTimeoutMs: event.waitTimeout,

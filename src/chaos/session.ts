@@ -86,7 +86,10 @@ function rollbackLine(record: ActionRecord): string {
   const name = record.target?.name ?? record.label;
   switch (record.outcome) {
     case 'restored':
-      return `chaos: restored ${name} (${record.action})`;
+      // A scale's undo says what it did to the group (scaled b4 in, b5 out in place of b2).
+      return record.note === undefined
+        ? `chaos: restored ${name} (${record.action})`
+        : `chaos: ${record.note}`;
     case 'already-fine':
       return `chaos: ${name} was already fine (${record.note ?? 'up'})`;
     case 'gone':

@@ -55,8 +55,19 @@ export interface LabFacts {
    * port, as the process chaos driver's `start` takes it.
    */
   respawnCommand?: string[];
+  /**
+   * The commands (no shell) that scale the lab by one backend, as the chaos drivers' scale commands take them:
+   * `out` prints the backend it added as a line of JSON whose `target` selects it; `in` removes `{target}` (a
+   * container id or a port).
+   */
+  scaleCommands: { out: string[]; in: string[] };
   /** Everything the lab writes (configs, logs) is under this directory, removed by stop. */
   dir: string;
+}
+
+/** How a chaos driver selects a backend: a container by id, a process by its port. */
+export function backendSelector(backend: BackendRecord): { id: string } | { port: number } {
+  return backend.container === undefined ? { port: backend.port } : { id: backend.container.id };
 }
 
 /** One backend as plain data (`lab up --json`, `lab scale --json`). */
@@ -106,12 +117,18 @@ export function labFacts(state: LabState): LabFacts {
     ...(state.redis ? { redis: { url: state.redis.url, pid: state.redis.process.pid } } : {}),
     ...storeFacts(state),
     ...(state.runtime === 'process' ? { respawnCommand: respawnCommand(state) } : {}),
+    scaleCommands: scaleCommands(state),
     dir: state.dir,
   };
 }
 
 function respawnCommand(state: LabState): string[] {
   return [process.execPath, cliPath, 'lab', 'respawn', state.id, '--port', '{port}'];
+}
+
+function scaleCommands(state: LabState): LabFacts['scaleCommands'] {
+  const scale = [process.execPath, cliPath, 'lab', 'scale', state.id];
+  return { out: [...scale, 'out', '--json'], in: [...scale, 'in', '--backend', '{target}', '--json'] };
 }
 
 function storeFacts(state: LabState): Pick<LabFacts, 'store' | 'sentinelStore'> {

@@ -99,13 +99,40 @@ function bindStoreEvent(event: ChaosEvent, lab: LabFacts): ChaosEvent {
   return { ...event, driver: 'process', target: { port: lab.store.port }, start: lab.store.respawnCommand };
 }
 
+/** A lab profile's chaos event pointed at the lab. */
+function bindEvent(event: ChaosEvent, lab: LabFacts): ChaosEvent {
+  if (event.action === 'scale-out' || event.action === 'scale-in') return bindScaleEvent(event, lab);
+  return bindTargetEvent(event, lab);
+}
+
+/**
+ * scale-out and scale-in act on the lab's backends through the driver of its runtime, with the lab's own
+ * `lab scale` as the scale commands (the profile's own, where it gives them, are kept): scale-out adds a
+ * backend, scale-in removes the one its target picks (a name, or one of the label's).
+ */
+function bindScaleEvent(event: ChaosEvent, lab: LabFacts): ChaosEvent {
+  if (lab.services !== undefined) {
+    throw new UsageError(
+      `chaos ${event.action}: a lab of services does not scale (scaling is for one application)`,
+    );
+  }
+  if (event.target?.name === storeTarget) {
+    throw new UsageError(
+      `chaos target name "${storeTarget}": the session store does not scale, the backends do`,
+    );
+  }
+  const scale = event.scale ?? lab.scaleCommands;
+  if (event.action === 'scale-out') return { ...event, driver: lab.runtime, scale };
+  return { ...bindTargetEvent(event, lab), scale };
+}
+
 /**
  * A lab profile's selectors mean "the lab's backends": a label selects every backend of this lab (never
  * another lab's), a name selects the backend of that name (`b1`) in this lab. On a Docker lab they select its
  * containers; on a process lab, the backends' ports, through the process driver, which starts a stopped backend
  * again with the lab's own command. The name `store` selects the session store instead.
  */
-function bindEvent(event: ChaosEvent, lab: LabFacts): ChaosEvent {
+function bindTargetEvent(event: ChaosEvent, lab: LabFacts): ChaosEvent {
   if (event.target === undefined) return event;
   const { name } = event.target;
   if (name === storeTarget) return bindStoreEvent(event, lab);

@@ -72,6 +72,32 @@ describe('chaosPreflight', () => {
     );
   });
 
+  it('plans scale events with their commands, and names one without (exit 3)', async () => {
+    const scale = { out: ['lab', 'scale', 'out'], in: ['lab', 'scale', 'in', '{target}'] };
+    const prepared = await preflight(
+      planWith({
+        events: [
+          { action: 'scale-out', at: '1s', scale },
+          { action: 'scale-in', at: '2s', target: { label: 'role=backend' }, scale },
+        ],
+      }),
+    );
+    expect(prepared.actions.map((a) => [a.action, a.targets.map((t) => t.name), a.scale])).toEqual([
+      ['scale-out', [], scale],
+      ['scale-in', ['backend-2'], scale],
+    ]);
+    expect(renderChaosPlan(prepared.actions)).toContain(
+      'scale-out  events[0] #1  one member more: lab scale out',
+    );
+    const error = await preflight(planWith({ events: [{ action: 'scale-out', at: '1s' }] })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as Error).message).toBe(
+      "chaos targets:\n  chaos.events[0].scale: required when action is scale-out: the commands (out and in) that scale the group (a lab profile's are the lab's own)",
+    );
+  });
+
   it('fails with exit 3 when Docker does not answer, before listing anything', async () => {
     const client = docker();
     client.ping = async () => {

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { dockerDriver } from '../../src/chaos/docker/driver.js';
 import type { ActionOutcome, ChaosDriver } from '../../src/chaos/driver.js';
 import { createChaosJournal } from '../../src/chaos/journal.js';
+import { createLedger } from '../../src/chaos/ledger.js';
 import { type ChaosRunnerOptions, createChaosRunner } from '../../src/chaos/runner.js';
 import type { PlannedAction } from '../../src/chaos/schedule.js';
 import { DockerApiError } from '../../src/errors.js';
+import { testDir } from '../helpers/test-dir.js';
 import { type FakeContainer, fakeDocker } from './helpers/fake-docker.js';
+import { scalingDriver } from './helpers/scaling-driver.js';
 import { virtualTime } from './helpers/virtual-time.js';
 
 const b1 = { id: 'id-b1', name: 'b1' };
@@ -337,5 +340,138 @@ describe('createChaosRunner', () => {
     expect(journal.actions[0]?.recoveredMs).toBeDefined();
     expect(over).toEqual([journal.actions[0]?.recoveredMs]);
     await started;
+  });
+});
+
+describe('createChaosRunner: scale-out and scale-in', () => {
+  const scale = { out: ['grow'], in: ['shrink', '{target}'] };
+  const step = (overrides: Partial<PlannedAction> & Pick<PlannedAction, 'action' | 'atMs'>) =>
+    planned({ driver: 'fake', targets: [], scale, ...overrides });
+
+  function scaling(actions: PlannedAction[], more: Partial<ChaosRunnerOptions> = {}, failIn?: string) {
+    const fake = scalingDriver({ backAfterChecks: 2, ...(failIn === undefined ? {} : { failIn }) });
+    const ledger = createLedger({ SESSION_CHAOS_STATE_DIR: testDir('sc-scale-ledger-') });
+    const over: Array<[number, number]> = [];
+    const { clock, sleep } = virtualTime();
+    clock.set(1_000);
+    const journal = createChaosJournal();
+    const runner = createChaosRunner({
+      drivers: () => fake.driver,
+      clock,
+      sleep,
+      actions,
+      journal,
+      ledger,
+      runStartedAt: 0,
+      pollMs: 100,
+      recordTargetEvents: false,
+      onImpactOver: (impact, atMs) => over.push([impact.seq, atMs]),
+      ...more,
+    });
+    return { ...fake, ledger, over, journal, runner };
+  }
+
+  it('journals the member each scale added or removed; a scale-out is over when its member answers', async () => {
+    const { journal, runner, over, calls } = scaling([
+      step({ seq: 1, action: 'scale-out', atMs: 1_000 }),
+      step({ seq: 2, action: 'scale-in', atMs: 3_000, targets: [b2] }),
+    ]);
+    await runner.start();
+    expect(calls).toEqual(['out grow', 'in b2']);
+    expect(journal.actions.map((a) => [a.action, a.target?.name, a.outcome, a.issuedMs, a.doneMs])).toEqual([
+      ['scale-out', 'b4', 'done', 2_000, 2_000],
+      ['scale-in', 'b2', 'done', 4_000, 4_000],
+    ]);
+    // b4 answered at the third check, 100 ms apart; b2's removal is over when its command is done.
+    expect(journal.actions[0]?.recoveredMs).toBe(2_200);
+    expect(over).toEqual([
+      [1, 2_200],
+      [2, 4_000],
+    ]);
+  });
+
+  it('a scale-out and a scale-in cancel: nothing is left for the rollback, and the ledger is closed', async () => {
+    const { runner, ledger, calls } = scaling([
+      step({ seq: 1, action: 'scale-out', atMs: 0 }),
+      step({ seq: 2, action: 'scale-in', atMs: 1_000, targets: [b1] }),
+    ]);
+    await runner.start();
+    expect(ledger.openEntries()).toEqual([]);
+    expect(await runner.rollback()).toEqual([]);
+    expect(calls).toEqual(['out grow', 'in b1']);
+  });
+
+  it('the rollback scales in what the run added, latest first, and scales out in place of what it removed', async () => {
+    const grown = scaling([
+      step({ seq: 1, action: 'scale-out', atMs: 0 }),
+      step({ seq: 2, action: 'scale-out', atMs: 1_000 }),
+    ]);
+    await grown.runner.start();
+    expect(grown.ledger.openEntries().map((e) => [e.action, e.target.name, e.undo, e.scale])).toEqual([
+      ['scale-out', 'b4', 'scale-in', scale],
+      ['scale-out', 'b5', 'scale-in', scale],
+    ]);
+    expect(grown.runner.pending().map((down) => down.target.name)).toEqual(['b5', 'b4']);
+    const undone = await grown.runner.rollback();
+    expect(undone.map((r) => [r.origin, r.action, r.target?.name, r.outcome, r.note])).toEqual([
+      ['rollback', 'scale-in', 'b5', 'restored', 'scaled in b5, which the run added'],
+      ['rollback', 'scale-in', 'b4', 'restored', 'scaled in b4, which the run added'],
+    ]);
+    expect(grown.members).toEqual(['b1', 'b2', 'b3']);
+    expect(grown.ledger.openEntries()).toEqual([]);
+
+    const shrunk = scaling([step({ seq: 1, action: 'scale-in', atMs: 0, targets: [b2] })]);
+    await shrunk.runner.start();
+    expect(shrunk.ledger.openEntries().map((e) => [e.action, e.target.name, e.undo])).toEqual([
+      ['scale-in', 'b2', 'scale-out'],
+    ]);
+    const [replaced] = await shrunk.runner.rollback();
+    expect(replaced).toMatchObject({
+      action: 'scale-out',
+      outcome: 'restored',
+      target: { name: 'b4' },
+      note: 'scaled out b4 in place of b2, which the run removed',
+    });
+    expect(shrunk.members).toEqual(['b1', 'b3', 'b4']);
+    expect(shrunk.ledger.openEntries()).toEqual([]);
+  });
+
+  it('writes a scale-in to the ledger before its command runs', async () => {
+    const { runner, ledger, driver } = scaling([
+      step({ seq: 1, action: 'scale-in', atMs: 0, targets: [b3] }),
+    ]);
+    const seen: number[] = [];
+    const scaleOf = driver.scale?.bind(driver);
+    driver.scale = async (request) => {
+      seen.push(ledger.openEntries().length);
+      if (scaleOf === undefined) throw new Error('no scale');
+      return scaleOf(request);
+    };
+    await runner.start();
+    expect(seen).toEqual([1]);
+  });
+
+  it('scales one at a time, and a scale that fails is a fault, journalled and not undone', async () => {
+    const faults: string[] = [];
+    const { journal, runner, calls, ledger } = scaling(
+      [
+        step({ seq: 1, action: 'scale-in', atMs: 0, targets: [b1, b2] }),
+        step({ seq: 2, action: 'scale-out', atMs: 0 }),
+      ],
+      { onFault: (error) => faults.push(String(error)) },
+      'b2',
+    );
+    await expect(runner.start()).rejects.toThrow('cannot remove b2');
+    // The scale-in of b1, b2 goes first and in turn; the scale-out waits for it, then runs.
+    expect(calls).toEqual(['in b1', 'in b2', 'out grow']);
+    expect(journal.actions.map((a) => [a.action, a.target?.name, a.outcome])).toEqual([
+      ['scale-in', 'b1', 'done'],
+      ['scale-in', 'b2', 'failed'],
+      ['scale-out', 'b4', 'done'],
+    ]);
+    expect(faults).toEqual(['Error: cannot remove b2']);
+    // b1's removal and b4's addition cancel; b2's failed removal is not the rollback's to undo.
+    expect(ledger.openEntries()).toEqual([]);
+    expect(await runner.rollback()).toEqual([]);
   });
 });

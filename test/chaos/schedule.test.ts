@@ -131,6 +131,23 @@ describe('planChaos', () => {
     });
   });
 
+  it('plans a scale-out without targets and a scale-in with the one it picks, each with the scale commands', () => {
+    const scale = { out: ['scale', 'out'], in: ['scale', 'in', '{target}'] };
+    const actions = plan([
+      { action: 'scale-out', at: '1s', every: '10s', times: 2, scale, timeout: '30s' },
+      { action: 'scale-in', at: '5s', target: { label: 'role=backend' }, scale },
+    ]);
+    expect(actions.map((a) => [a.action, a.atMs, a.targets.length, a.execTimeoutMs])).toEqual([
+      ['scale-out', 1_000, 0, 30_000],
+      ['scale-in', 5_000, 1, 60_000],
+      ['scale-out', 11_000, 0, 30_000],
+    ]);
+    expect(actions.every((a) => a.scale === scale || JSON.stringify(a.scale) === JSON.stringify(scale))).toBe(
+      true,
+    );
+    expect(actions[0]?.stopTimeoutMs).toBeUndefined();
+  });
+
   it('plans without targets for events whose selector was not resolved', () => {
     const chaos = chaosSchema.parse({ events: [{ action: 'restart', at: '1s', target: { name: 'b1' } }] });
     const [action] = planChaos({ chaos, seed: 1, horizonMs: 10_000, matches: new Map() });
@@ -188,5 +205,27 @@ describe('chaos schema', () => {
     expect(problems({ action: 'restart', at: '1s', target: { name: 'x' }, pick: 'random 0' })).toEqual([
       'events.0.pick: expected one, all, rolling or "random N"',
     ]);
+  });
+
+  it('names what a scale event takes: scale-out no target and no pick, scale-in its target', () => {
+    const scale = { out: ['s', 'out'], in: ['s', 'in', '{target}'] };
+    expect(problems({ action: 'scale-out', at: '1s', scale })).toEqual([]);
+    expect(
+      problems({ action: 'scale-out', at: '1s', target: { name: 'b1' }, pick: 'all', signal: 'SIGTERM' }),
+    ).toEqual([
+      'events.0.target: not used when action is scale-out (it adds the member its scale command names)',
+      'events.0.pick: not used when action is scale-out',
+      'events.0.signal: only used when action is kill',
+    ]);
+    expect(problems({ action: 'scale-in', at: '1s', for: '2s' })).toEqual([
+      'events.0.target: required when action is scale-in',
+      'events.0.for: only used when action is stop or pause',
+    ]);
+    expect(problems({ action: 'restart', at: '1s', target: { name: 'b1' }, scale })).toEqual([
+      'events.0.scale: only used when action is scale-out or scale-in',
+    ]);
+    expect(problems({ action: 'scale-in', at: '1s', target: { name: 'b1' }, scale: { out: ['s'] } })).toEqual(
+      ['events.0.scale.in: Invalid input: expected array, received undefined'],
+    );
   });
 });

@@ -33,6 +33,11 @@ const everything: LabPlatform = {
   sentinel: true,
 };
 
+const scaleCommands = {
+  out: ['node', 'cli.js', 'lab', 'scale', 'abcd1234', 'out', '--json'],
+  in: ['node', 'cli.js', 'lab', 'scale', 'abcd1234', 'in', '--backend', '{target}', '--json'],
+};
+
 function facts(runtime: LabFacts['runtime']): LabFacts {
   return {
     id: 'abcd1234',
@@ -56,6 +61,7 @@ function facts(runtime: LabFacts['runtime']): LabFacts {
       logPath: `/tmp/x/b${n}.jsonl`,
     })),
     dir: '/tmp/x',
+    scaleCommands: scaleCommands,
     ...(runtime === 'process'
       ? { respawnCommand: ['node', 'cli.js', 'lab', 'respawn', 'abcd1234', '--port', '{port}'] }
       : {}),
@@ -174,5 +180,46 @@ lab: { balancer: haproxy-roundrobin, sessions: redis-sentinel }
     expect(() => bindPlanToLab(storePlan, facts('docker'))).toThrow(
       'chaos target name "store": the lab has no session store (sessions replicated',
     );
+  });
+
+  it("binds scale-out and scale-in to the lab's own `lab scale`, on Docker and process labs alike", () => {
+    const scalePlan = resolvePlan(
+      'p.yaml',
+      `target: { url: http://127.0.0.1:8080 }
+auth: { credentials: { password: chaos } }
+chaos:
+  events:
+    - { action: scale-out, at: 1s }
+    - { action: scale-in, at: 2s, target: { name: b2 } }
+    - { action: scale-in, at: 3s, target: { label: session-chaos.role=backend }, pick: one }
+lab: { balancer: haproxy-source, sessions: memory }
+`,
+      { env: {} },
+    );
+    const bound = (runtime: LabFacts['runtime']) =>
+      bindPlanToLab(scalePlan, facts(runtime)).plan.profile.chaos.events.map((event) => [
+        event.driver,
+        event.target,
+        event.scale,
+      ]);
+    expect(bound('docker')).toEqual([
+      ['docker', undefined, scaleCommands],
+      ['docker', { name: 'sc-lab-abcd1234-b2' }, scaleCommands],
+      ['docker', { label: 'session-chaos.lab=abcd1234' }, scaleCommands],
+    ]);
+    expect(bound('process')).toEqual([
+      ['process', undefined, scaleCommands],
+      ['process', { port: [41002] }, scaleCommands],
+      ['process', { port: [41001, 41002, 41003] }, scaleCommands],
+    ]);
+    const storeScale = resolvePlan(
+      'p.yaml',
+      `target: { url: http://127.0.0.1:8080 }
+auth: { credentials: { password: chaos } }
+chaos: { events: [{ action: scale-in, at: 1s, target: { name: store } }] }
+`,
+      { env: {} },
+    );
+    expect(() => bindPlanToLab(storeScale, facts('process'))).toThrow('the session store does not scale');
   });
 });

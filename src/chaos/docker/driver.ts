@@ -2,7 +2,9 @@ import { createDockerClient } from '../../docker/client.js';
 import { resolveDockerEndpoint } from '../../docker/endpoint.js';
 import type { ContainerState, DockerClient } from '../../docker/types.js';
 import { DockerApiError } from '../../errors.js';
+import type { ChaosSelector } from '../../profile/schema/chaos.js';
 import type { ChaosDriver, ChaosTarget, RestoreResult, TargetEvent, WaitFor } from '../driver.js';
+import { commandScale } from '../scale-command.js';
 import { resolveSelector } from './targets.js';
 
 /** How recover makes the same client again: the endpoint as DOCKER_HOST would say it, and its certificates. */
@@ -65,14 +67,16 @@ export function dockerDriver(client: DockerClient, config: DockerDriverConfig = 
     }
   }
 
+  const resolve = async (selector: ChaosSelector): Promise<ChaosTarget[]> =>
+    (await resolveSelector(client, selector)).map(({ id, name }) => ({ id, name }));
+
   return {
     name: 'docker',
     noun: 'container',
     config: { ...config },
     listHint: `list the candidates with: docker ps --all --filter label=... (Docker at ${client.endpoint})`,
     connect: async () => `Docker at ${client.endpoint}, API ${(await client.ping()).apiVersion}`,
-    resolve: async (selector) =>
-      (await resolveSelector(client, selector)).map(({ id, name }) => ({ id, name })),
+    resolve,
     act: (target, action, options = {}) =>
       client.act(target.id, action, {
         ...(options.timeoutMs === undefined ? {} : { timeoutS: Math.round(options.timeoutMs / 1000) }),
@@ -80,6 +84,7 @@ export function dockerDriver(client: DockerClient, config: DockerDriverConfig = 
       }),
     isBack: async (target, waitFor) => isBack(await client.inspect(target.id), waitFor),
     restore,
+    scale: commandScale({ resolve, noun: 'container' }, (member) => member.id),
     events,
     close: () => client.close(),
   };

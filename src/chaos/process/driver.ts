@@ -5,7 +5,8 @@ import { PreflightError } from '../../errors.js';
 import type { ChaosEvent, ChaosSelector } from '../../profile/schema/chaos.js';
 import { isAlive, type ProcessIdentity, processStartTime, readProcStat } from '../../util/proc.js';
 import type { ActionOutcome, ActOptions, ChaosDriver, ChaosTarget, RestoreResult } from '../driver.js';
-import { execSucceeded, runExec } from '../exec.js';
+import { execFailure, execSucceeded, runExec } from '../exec.js';
+import { commandScale } from '../scale-command.js';
 import { holdsSocket, listenerSockets, listenersOf } from './listeners.js';
 
 /** How a target is found at each action: by the port it listens on, a pid file, or one pid. */
@@ -176,15 +177,7 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
       throw new Error(`${target.name} is down and no start command was given (chaos event field start)`);
     }
     const result = await runExec(command, { timeoutMs: options.startTimeoutMs ?? 60_000 });
-    if (!execSucceeded(result)) {
-      const why =
-        result.spawnError ??
-        (result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal ?? '?'}`);
-      const stderr = result.stderr.trim().split('\n').slice(-1)[0] ?? '';
-      throw new Error(
-        `start command ${command.join(' ')} failed: ${why}${stderr === '' ? '' : `: ${stderr}`}`,
-      );
-    }
+    if (!execSucceeded(result)) throw new Error(execFailure('start command', command, result));
     // Done means started: the command may leave the process still starting when it exits.
     const { locator } = detailOf(target);
     if (locator.kind !== 'pid' && !(await within(startedWaitMs, () => current(target) !== undefined))) {
@@ -301,9 +294,10 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
       .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   }
 
+  const noun = 'process';
   return {
     name: 'process',
-    noun: 'process',
+    noun,
     config: {},
     listHint: 'list listening processes with: ss -ltnp',
     connect: async () => 'processes on this machine (signals; /proc for ports)',
@@ -311,6 +305,11 @@ export function processDriver(options: ProcessDriverOptions = {}): ChaosDriver {
     act: (target, action, actOptions) => act(target, action, actOptions),
     isBack,
     restore,
+    scale: commandScale({ resolve, noun }, (member) => {
+      const { locator } = detailOf(member);
+      if (locator.kind === 'port') return String(locator.port);
+      return locator.kind === 'pid' ? String(locator.pid) : locator.path;
+    }),
     close: async () => undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { Argument, Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { balancerKinds } from '../../lab/balancer/registry.js';
-import { backendFacts } from '../../lab/facts.js';
+import { backendFacts, backendSelector } from '../../lab/facts.js';
 import { type LabFacts, startLab, stopLab } from '../../lab/index.js';
 import { sessionScopes } from '../../lab/options.js';
 import { scaleIn, scaleOut } from '../../lab/scale.js';
@@ -245,7 +245,10 @@ function scaleCommand(write: Write): Command {
       '--backend <ref>',
       'in: the backend to remove, by name (b2), port, container id or container name',
     )
-    .option('--json', 'print the backend added or removed as one line of JSON')
+    .option(
+      '--json',
+      'print the backend added or removed as one line of JSON; its target is how a chaos driver selects it',
+    )
     .action(async (id: string, direction: 'out' | 'in', flags: { backend?: string; json?: true }) => {
       if (direction === 'in' && flags.backend === undefined) {
         throw new UsageError('lab scale in: --backend names the backend to remove');
@@ -256,7 +259,7 @@ function scaleCommand(write: Write): Command {
       const backend = direction === 'out' ? await scaleOut(id) : await scaleIn(id, flags.backend ?? '');
       write(
         flags.json
-          ? `${JSON.stringify(backendFacts(backend))}\n`
+          ? `${JSON.stringify({ ...backendFacts(backend), target: backendSelector(backend) })}\n`
           : `lab ${id}: ${backend.name} (port ${backend.port}) ${direction === 'out' ? 'added' : 'removed'}\n`,
       );
     });

@@ -34,13 +34,26 @@ const selectorSchema = strictObject({
 const pickPattern = /^(one|all|rolling|random [1-9]\d*)$/;
 
 const undoable = new Set(['stop', 'pause']);
+const scaling = new Set(['scale-out', 'scale-in']);
+
+const commandLine = z.array(z.string()).min(1);
+const scaleCommandsSchema = strictObject({
+  out: commandLine.describe(
+    'The command (no shell) that adds one member to the group; it prints a line of JSON whose `target` is a selector of the driver for the member it added ({"target":{"port":41234}}).',
+  ),
+  in: commandLine.describe(
+    'The command (no shell) that drains one member out of the group and stops it; {target} is replaced by the member (docker: its container id; process: its port, pid or pid file).',
+  ),
+});
 
 export const chaosEventSchema = strictObject({
   name: z.string().min(1).optional().describe('How the plan and the journal name it (default `events[N]`).'),
   driver: z.enum(chaosDrivers).optional().describe('What acts on the target; default chaos.driver.'),
   action: z
-    .enum(['restart', 'stop', 'start', 'kill', 'pause', 'unpause', 'exec'])
-    .describe('What is done to each target.'),
+    .enum(['restart', 'stop', 'start', 'kill', 'pause', 'unpause', 'exec', 'scale-out', 'scale-in'])
+    .describe(
+      'What is done to each target; scale-out adds one member to the group and scale-in removes each target picked, by the scale commands.',
+    ),
   at: duration.optional().describe('When, from the start of the traffic phase; with every, the first time.'),
   every: duration.optional().describe('Repeat at this interval (first at `at`, else after one interval).'),
   jitter: shortDuration.optional().describe('With every: a random delay of up to this much, seeded.'),
@@ -59,7 +72,7 @@ export const chaosEventSchema = strictObject({
   timeout: shortDuration
     .optional()
     .describe(
-      'restart or stop: how long to wait after SIGTERM before killing (Docker rounds it to whole seconds); exec: the time limit.',
+      'restart or stop: how long to wait after SIGTERM before killing (Docker rounds it to whole seconds); exec, scale-out, scale-in: the time limit of the command.',
     ),
   start: z
     .array(z.string())
@@ -82,7 +95,12 @@ export const chaosEventSchema = strictObject({
   waitTimeout: shortDuration
     .prefault('60s')
     .describe('How long to wait for a target to be back (rolling waits on it).'),
-  command: z.array(z.string()).min(1).optional().describe('exec: the command and its arguments (no shell).'),
+  command: commandLine.optional().describe('exec: the command and its arguments (no shell).'),
+  scale: scaleCommandsSchema
+    .optional()
+    .describe(
+      "scale-out, scale-in: the commands that scale the group, whichever the event runs (each is the other's undo); a lab profile's are the lab's own `lab scale`.",
+    ),
 }).superRefine((event, ctx) => {
   if (event.at === undefined && event.every === undefined) {
     ctx.addIssue({ code: 'custom', path: ['at'], message: 'expected at or every' });
@@ -104,7 +122,26 @@ export const chaosEventSchema = strictObject({
     const field = event.start === undefined ? 'driver' : 'start';
     ctx.addIssue({ code: 'custom', path: [field], message: 'not used when action is exec' });
   }
-  if (event.action !== 'exec' && event.target === undefined) {
+  if (event.scale !== undefined && !scaling.has(event.action)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scale'],
+      message: 'only used when action is scale-out or scale-in',
+    });
+  }
+  if (event.action === 'scale-out') {
+    // The member is the one the scale command adds: nothing to select or pick before it exists.
+    if (event.target !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: 'not used when action is scale-out (it adds the member its scale command names)',
+      });
+    }
+    if (event.pick !== 'one') {
+      ctx.addIssue({ code: 'custom', path: ['pick'], message: 'not used when action is scale-out' });
+    }
+  } else if (event.action !== 'exec' && event.target === undefined) {
     ctx.addIssue({ code: 'custom', path: ['target'], message: `required when action is ${event.action}` });
   }
   if (event.for !== undefined && !undoable.has(event.action)) {
@@ -113,11 +150,11 @@ export const chaosEventSchema = strictObject({
   if (event.signal !== undefined && event.action !== 'kill') {
     ctx.addIssue({ code: 'custom', path: ['signal'], message: 'only used when action is kill' });
   }
-  if (event.timeout !== undefined && !['restart', 'stop', 'exec'].includes(event.action)) {
+  if (event.timeout !== undefined && !['restart', 'stop', 'exec', ...scaling].includes(event.action)) {
     ctx.addIssue({
       code: 'custom',
       path: ['timeout'],
-      message: 'only used when action is restart, stop or exec',
+      message: 'only used when action is restart, stop, exec, scale-out or scale-in',
     });
   }
   if (event.pick === 'rolling' && undoable.has(event.action) && event.for === undefined) {
@@ -182,6 +219,7 @@ export const chaosSchema = strictObject({
 export type Chaos = z.output<typeof chaosSchema>;
 export type ChaosEvent = Chaos['events'][number];
 export type ChaosSelector = NonNullable<ChaosEvent['target']>;
+export type ScaleCommands = z.output<typeof scaleCommandsSchema>;
 
 /** A problem with the path as zod keeps it, so that it can be added to a zod context or formatted. */
 export interface PathIssue {
