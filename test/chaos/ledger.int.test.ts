@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { freePort } from '../../src/lab/ports.js';
 import { resolvePlan } from '../../src/profile/load.js';
 import { systemClock } from '../../src/util/clock.js';
 import { runCli } from '../cli/run-cli.js';
+import { testDir } from '../helpers/test-dir.js';
 import {
   containerStatus,
   ensureTestImages,
@@ -22,7 +22,6 @@ import {
 const script = fileURLToPath(new URL('./fixtures/ledgered-chaos.ts', import.meta.url));
 const run = randomUUID().slice(0, 8);
 const created: string[] = [];
-const stateDirs: string[] = [];
 
 beforeAll(async () => {
   await ensureTestImages();
@@ -30,7 +29,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeContainers(created);
-  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 async function container(tag: string, ignoreSigterm: boolean): Promise<{ id: string; name: string }> {
@@ -97,8 +95,7 @@ function ledgerFiles(env: NodeJS.ProcessEnv): string[] {
 
 describe('the chaos ledger after the tool was SIGKILLed', () => {
   it('in the middle of a stop: recover --dry-run says what is down, recover starts it', async () => {
-    const env = { SESSION_CHAOS_STATE_DIR: mkdtempSync(join(tmpdir(), 'sc-ledger-')) };
-    stateDirs.push(env.SESSION_CHAOS_STATE_DIR);
+    const env = { SESSION_CHAOS_STATE_DIR: testDir('sc-ledger-') };
     const target = await container('stop', true);
     // The stop is sent with a 5 s grace to a server that ignores SIGTERM: the kill lands while Docker stops it.
     const killed = await killAfter(['stop', target.id, target.name], env, 'issued', 300);
@@ -128,8 +125,7 @@ describe('the chaos ledger after the tool was SIGKILLed', () => {
   });
 
   it('while a pause is in effect: the next run restores it before it starts', async () => {
-    const env = { SESSION_CHAOS_STATE_DIR: mkdtempSync(join(tmpdir(), 'sc-ledger-')) };
-    stateDirs.push(env.SESSION_CHAOS_STATE_DIR);
+    const env = { SESSION_CHAOS_STATE_DIR: testDir('sc-ledger-') };
     const target = await container('pause', false);
     const killed = await killAfter(['pause', target.id, target.name], env, 'done', 0);
     expect(killed.signal).toBe('SIGKILL');

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../../src/lab/index.js';
 import { isRunning, type OwnedProcess, signalOwned } from '../../src/lab/processes.js';
@@ -8,6 +5,7 @@ import { redisAnswers, startRedis } from '../../src/lab/redis.js';
 import { waitUntil } from '../../src/lab/wait.js';
 import { loadPlan } from '../../src/profile/load.js';
 import { executeRun } from '../../src/run/run.js';
+import { testDir } from '../helpers/test-dir.js';
 import { bundleBackend } from '../lab/helpers.js';
 import { measure, variant } from './helpers.js';
 
@@ -49,7 +47,7 @@ describe('claim: external session store (Redis)', () => {
       await new Promise((resolve) => setTimeout(resolve, 2000));
       process.kill(redis.pid, 'SIGTERM');
       await waitUntil(async () => !(await redisAnswers(port)), { what: 'Redis to stop', timeoutMs: 5000 });
-      replacement = startRedis(mkdtempSync(join(tmpdir(), 'session-chaos-redis-')), port).process;
+      replacement = startRedis(testDir('session-chaos-redis-'), port).process;
       await waitUntil(async () => isRunning(replacement as OwnedProcess) && redisAnswers(port), {
         what: 'the new Redis to answer',
         timeoutMs: 5000,

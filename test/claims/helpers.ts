@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { balancerKinds } from '../../src/lab/balancer/registry.js';
 import type { LabPlatform } from '../../src/matrix/lab-binding.js';
@@ -27,7 +28,10 @@ function merge(base: unknown, patch: unknown): unknown {
   return merged;
 }
 
+// Variants are written in beforeAll hooks too, where a test's own directory cannot be made: each test file
+// that imports this module gets one directory for its run, removed when the file's tests end.
 const dir = mkdtempSync(join(tmpdir(), 'session-chaos-claims-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let written = 0;
 
 /**

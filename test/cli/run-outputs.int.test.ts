@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startScriptedServer } from '../helpers/scripted-server.js';
 import { writeSmallProfile } from '../helpers/small-profile.js';
+import { testDir } from '../helpers/test-dir.js';
 import { runCli } from './run-cli.js';
 
 /** A 48 kB tmpfs: the JUnit and Markdown fit, the HTML page (its script alone is larger) does not. */
@@ -19,7 +19,7 @@ function mountTinyDisk(dir: string): () => void {
 describe('session-chaos run: a report that cannot be written after the run', () => {
   it('writes the other reports, prints the summary, exits 4 naming the file; a full trace stops tracing only', async () => {
     const server = await startScriptedServer({ password: 'pw' });
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-full-'));
+    const dir = testDir('session-chaos-full-');
     const tiny = join(dir, 'tiny');
     mkdirSync(tiny);
     const unmount = mountTinyDisk(tiny);

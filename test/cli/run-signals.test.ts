@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
+import { testDir } from '../helpers/test-dir.js';
 import { runCliChild } from './signal-child.js';
 
 /**
@@ -16,12 +16,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'session-chaos-signals-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function scripted(options: ScriptOptions = {}): Promise<ScriptedServer> {
   const server = await startScriptedServer(options);
@@ -43,7 +37,7 @@ async function interruptAt(
   env: NodeJS.ProcessEnv = {},
   afterMs = 300,
 ) {
-  const dir = tempDir();
+  const dir = testDir('session-chaos-signals-');
   const profile = join(dir, 'p.yaml');
   writeFileSync(profile, profileText);
   const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
@@ -221,7 +215,7 @@ describe('session-chaos run interrupted by a signal', () => {
  * start (the rollback then waits for ever unless cut short).
  */
 async function fakeDocker(name: string) {
-  const dir = tempDir();
+  const dir = testDir('session-chaos-signals-');
   const socketPath = join(dir, 'docker.sock');
   const state = { stopped: false, startsSeen: 0 };
   const hanging = new Set<ServerResponse>();

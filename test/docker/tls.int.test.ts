@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from '../../src/docker/client.js';
 import { resolveDockerEndpoint } from '../../src/docker/endpoint.js';
 import { DockerUnreachableError } from '../../src/errors.js';
+import { testDir } from '../helpers/test-dir.js';
 
 /**
  * Docker over TCP with TLS as `dockerd --tlsverify` serves it: the engine checks the client's certificate, the
@@ -117,11 +118,10 @@ describe('Docker over TCP with TLS', () => {
     const plain = createDockerClient({ kind: 'tcp', origin: `http://127.0.0.1:${port}`, label: 'plain' });
     await expect(plain.ping()).rejects.toThrow(DockerUnreachableError);
     await plain.close();
-    const empty = mkdtempSync(join(tmpdir(), 'sc-docker-nocerts-'));
+    const empty = testDir('sc-docker-nocerts-');
     const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: empty };
     expect(() => createDockerClient(resolveDockerEndpoint(env))).toThrow(
       `Docker Engine at https://127.0.0.1:${port} is unreachable: cannot read ${join(empty, 'ca.pem')} (DOCKER_CERT_PATH)`,
     );
-    rmSync(empty, { recursive: true, force: true });
   });
 });

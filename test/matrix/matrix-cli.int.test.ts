@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../../src/lab/index.js';
 import type { MatrixDocument } from '../../src/matrix/matrix.js';
 import { runCli } from '../cli/run-cli.js';
+import { testDir } from '../helpers/test-dir.js';
 import { bundleBackend } from '../lab/helpers.js';
 
 /** `matrix --target`: the strategy profiles as templates, run against a balancer the user already has. */
@@ -19,7 +19,7 @@ describe('session-chaos matrix --target', () => {
   });
 
   it('runs every profile against the URL, prints one table, exports the matrix and exits with the worst verdict', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'session-chaos-matrix-')), 'matrix.json');
+    const out = join(testDir('session-chaos-matrix-'), 'matrix.json');
     const { code, stdout, stderr } = await runCli([
       'matrix',
       'profiles/round-robin-memory.yaml',

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, ProfileError } from '../../src/errors.js';
 import { resolvePlan } from '../../src/profile/load.js';
+import { testDir } from '../helpers/test-dir.js';
 
 /** The smallest valid profile, as YAML text, for tests to vary. */
 export const minimalProfile = `
@@ -13,9 +13,9 @@ auth:
     password: secret
 `;
 
+/** A file of this text in a fresh directory, removed when the test that wrote it ends (call it inside a test). */
 export function writeTempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'session-chaos-test-'));
-  const path = join(dir, name);
+  const path = join(testDir('session-chaos-test-'), name);
   writeFileSync(path, text);
   return path;
 }

@@ -4,11 +4,12 @@ import { runCli } from '../cli/run-cli.js';
 import { minimalProfile, writeTempFile } from '../profile/fixtures.js';
 import { fixedResult, fixedSummary } from './fixtures.js';
 
-const saved = writeTempFile('result.json', serializeResult(fixedResult()));
+/** The fixed result, saved to a file the test that asks for it removes when it ends. */
+const saved = (): string => writeTempFile('result.json', serializeResult(fixedResult()));
 
 describe('session-chaos report', () => {
   it('renders a saved result as the plain table when stdout is not a terminal', async () => {
-    const { code, stdout } = await runCli(['report', saved]);
+    const { code, stdout } = await runCli(['report', saved()]);
     expect(code).toBe(0);
     expect(stdout).toContain('FAILED: 1 of 6 thresholds failed');
     expect(stdout).not.toContain('\u001b[');
@@ -18,7 +19,7 @@ describe('session-chaos report', () => {
     ['markdown', /^## session-chaos/],
     ['junit', /^<\?xml/],
   ])('renders --format %s', async (format, start) => {
-    const { code, stdout } = await runCli(['report', saved, '--format', format]);
+    const { code, stdout } = await runCli(['report', saved(), '--format', format]);
     expect(code).toBe(0);
     expect(stdout).toMatch(start);
   });
@@ -38,14 +39,14 @@ describe('session-chaos report', () => {
   });
 
   it('refuses an unknown format', async () => {
-    expect((await runCli(['report', saved, '--format', 'pdf'])).code).toBe(2);
+    expect((await runCli(['report', saved(), '--format', 'pdf'])).code).toBe(2);
   });
 
   it('renders every format of the registry, html included', async () => {
-    const { code, stdout } = await runCli(['report', saved, '--format', 'html']);
+    const { code, stdout } = await runCli(['report', saved(), '--format', 'html']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^<!doctype html>/);
-    const json = (await runCli(['report', saved, '--format', 'json'])).stdout;
+    const json = (await runCli(['report', saved(), '--format', 'json'])).stdout;
     expect(JSON.parse(json)).toEqual(JSON.parse(serializeResult(fixedResult())));
   });
 
@@ -65,15 +66,16 @@ describe('session-chaos report', () => {
 
 describe('session-chaos compare', () => {
   const summary = fixedSummary();
-  const worse = writeTempFile(
-    'worse.json',
-    serializeResult(
-      fixedResult({ summary: { ...summary, mismatchRate: { ...summary.mismatchRate, value: 0.05 } } }),
-    ),
-  );
+  const worse = (): string =>
+    writeTempFile(
+      'worse.json',
+      serializeResult(
+        fixedResult({ summary: { ...summary, mismatchRate: { ...summary.mismatchRate, value: 0.05 } } }),
+      ),
+    );
 
   it('shows the changes and exits 0 without rules', async () => {
-    const { code, stdout } = await runCli(['compare', saved, worse]);
+    const { code, stdout } = await runCli(['compare', saved(), worse()]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^mismatchRate\s+0\.41%\s+5%/m);
   });
@@ -81,8 +83,8 @@ describe('session-chaos compare', () => {
   it('exits 1 on a regression beyond the tolerance', async () => {
     const { code, stdout } = await runCli([
       'compare',
-      saved,
-      worse,
+      saved(),
+      worse(),
       '--fail-on-regression',
       'mismatchRate:0.01',
     ]);
@@ -91,20 +93,26 @@ describe('session-chaos compare', () => {
   });
 
   it('exits 2 on a bad rule', async () => {
-    const { code, stderr } = await runCli(['compare', saved, worse, '--fail-on-regression', 'mismatch:1']);
+    const { code, stderr } = await runCli([
+      'compare',
+      saved(),
+      worse(),
+      '--fail-on-regression',
+      'mismatch:1',
+    ]);
     expect(code).toBe(2);
     expect(stderr).toContain('unknown metric "mismatch"');
   });
 });
 
 describe('session-chaos run threshold flags', () => {
-  const profile = writeTempFile('p.yaml', minimalProfile);
+  const profile = (): string => writeTempFile('p.yaml', minimalProfile);
 
   it('refuses an unknown metric in --fail-on before anything runs (exit 2)', async () => {
     const { code, stderr } = await runCli([
       'run',
       '--profile',
-      profile,
+      profile(),
       '--dry-run',
       '--fail-on',
       'loadSkw<2',
@@ -117,7 +125,7 @@ describe('session-chaos run threshold flags', () => {
     const { code } = await runCli([
       'run',
       '--profile',
-      profile,
+      profile(),
       '--dry-run',
       '--quiet',
       '--no-default-thresholds',

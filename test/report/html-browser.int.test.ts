@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { backendColors, classColors, pageDataId } from '../../src/report/html/pa
 import { clockOffsetMs, type PageData, timelineSeries } from '../../src/report/html/series.js';
 import { runCli } from '../cli/run-cli.js';
 import { openInChromium } from '../helpers/browser.js';
+import { testDir } from '../helpers/test-dir.js';
 import { bundleBackend } from '../lab/helpers.js';
 
 const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -69,7 +69,7 @@ function embeddedData(page: string): PageData {
 describe('the HTML report in a real browser (Debian chromium, playwright-core)', () => {
   it('of a lab matrix with a restart: no console error, no request, every chart drawn, the band at the restart', async () => {
     bundleBackend();
-    const dir = mkdtempSync(join(tmpdir(), 'session-chaos-html-'));
+    const dir = testDir('session-chaos-html-');
     const html = join(dir, 'report.html');
     const json = join(dir, 'matrix.json');
     const { code, stderr } = await runCli([

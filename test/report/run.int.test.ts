@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -7,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
 import { resultSchemaFile } from '../../src/report/result-schema.js';
 import { runCli } from '../cli/run-cli.js';
+import { testDir } from '../helpers/test-dir.js';
 import { bundleBackend } from '../lab/helpers.js';
 
 const canaryPassword = 'CANARY-lab-password-3c9e';
@@ -27,7 +27,7 @@ function validator() {
 /** Starts a lab and writes a profile for it; the password is read from the environment, as users would. */
 async function labProfile(options: Pick<LabOptions, 'balancer' | 'sessions'>, extra = '') {
   lab = await startLab({ ...options, users: 20, password: canaryPassword });
-  const dir = mkdtempSync(join(tmpdir(), 'session-chaos-run-report-'));
+  const dir = testDir('session-chaos-run-report-');
   const profile = join(dir, 'profile.yaml');
   writeFileSync(
     profile,
