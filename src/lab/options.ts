@@ -56,7 +56,10 @@ export type ResolvedLabOptions = Omit<z.output<typeof labOptionsSchema>, 'sessio
   sessionScope: SessionScope;
 };
 
-/** What is wrong with a services lab's options, by field (the seed's microservices claim needs each to hold). */
+/**
+ * What is wrong with a services lab's options, by field: services need a gateway that routes by path, and a
+ * session scope their store can give.
+ */
 function servicesProblems(options: z.output<typeof labOptionsSchema>): string[] {
   const { services, sessionScope, sessions, balancer } = options;
   if (services === 1) {

@@ -243,7 +243,7 @@ describe('Http1Agent', () => {
     expect(server.connections).toBe(2);
   });
 
-  it('does not race a server that closes after each answer without saying so (issue 18, defect 2)', async () => {
+  it('does not race a server that closes after each answer without saying so', async () => {
     // A keep-alive answer and the FIN right behind it: the next request must not be lost to the close.
     const server = await rawServer((_head, socket) => {
       socket.end(ok('bye'));

@@ -55,7 +55,7 @@ const get = (
     deadlines,
   );
 
-describe('Content-Encoding (issue 18, defect 7)', () => {
+describe('Content-Encoding', () => {
   it('decodes gzip, deflate (zlib or raw), br and stacked codings before anyone reads the body', async () => {
     for (const path of ['/gzip', '/x-gzip', '/deflate', '/raw-deflate', '/br', '/twice', '/identity']) {
       const answer = await get(path);

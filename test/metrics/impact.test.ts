@@ -91,7 +91,7 @@ describe('impact window: from issued until impactWindow after the effect is over
     expect(impact.recovery.max).toBeCloseTo(2_500, -1);
   });
 
-  it('an exec that sleeps before it restarts: the mismatches after the backend came back count (#20)', () => {
+  it('an exec that sleeps before it restarts: the mismatches after the backend came back count', () => {
     // The script sleeps 3 s, restarts a backend at 4 s, waits, and exits at 4.5 s; the window is 1 s. Before,
     // the window was [1 s, 2 s) and the row said 0; its mismatches arrive while it still runs.
     const mismatches = [4_100, 4_150, 4_200, 4_250, 4_300, 4_350].map(

@@ -71,13 +71,13 @@ async function classifyAnswer(identity: unknown, as: string): Promise<string> {
 }
 
 describe('the record the rules read', () => {
-  it('reads identity header and cookie values as UTF-8 (issue 18, defect 8)', async () => {
+  it('reads identity header and cookie values as UTF-8', async () => {
     expect(await classifyAnswer({ from: 'header', name: 'X-User' }, 'zoë1')).toBe('ok');
     expect(await classifyAnswer({ from: 'cookie', name: 'owner' }, 'zoë1')).toBe('ok');
     expect(await classifyAnswer({ from: 'header', name: 'X-User' }, 'zoë2')).toBe('wrong_user');
   });
 
-  it('reads a compressed body decoded: a gzip JSON body naming another user is wrong_user (issue 18, defect 7)', async () => {
+  it('reads a compressed body decoded: a gzip JSON body naming another user is wrong_user', async () => {
     expect(await classifyAnswer({ from: 'json', path: '$.user' }, 'user2')).toBe('wrong_user');
     expect(await classifyAnswer({ from: 'json', path: '$.user' }, 'zoë1')).toBe('ok');
     expect(await classifyAnswer({ from: 'regex', pattern: '"user":"([^"]+)"' }, 'user2')).toBe('wrong_user');
