@@ -90,20 +90,13 @@ export class ResponseParser {
           if (offset === -1) return;
           break;
         case 'sized-body':
+        case 'chunk-data':
           offset = this.#counted(chunk, offset);
-          if (this.#remaining === 0) this.#end(offset);
           break;
         case 'chunk-size':
         case 'trailers':
           offset = this.#line(chunk, offset);
           if (offset === -1) return;
-          break;
-        case 'chunk-data':
-          offset = this.#counted(chunk, offset);
-          if (this.#remaining === 0) {
-            this.#state = 'chunk-data-end';
-            this.#remaining = 2;
-          }
           break;
         case 'chunk-data-end': {
           const expected = this.#remaining === 2 ? 0x0d : 0x0a;
@@ -124,12 +117,23 @@ export class ResponseParser {
     }
   }
 
-  /** Hands on the body bytes still owed (of a sized body or a chunk) that this read holds. */
+  /**
+   * Hands on the body bytes still owed (of a sized body or a chunk) that this read holds; once all are, the
+   * message ends or the chunk's CRLF is next.
+   */
   #counted(chunk: Buffer, offset: number): number {
     const take = Math.min(this.#remaining, this.#chunkEnd - offset);
     this.#events.onBody(chunk, offset, offset + take);
     this.#remaining -= take;
-    return offset + take;
+    const next = offset + take;
+    if (this.#remaining > 0) return next;
+    if (this.#state === 'sized-body') {
+      this.#end(next);
+    } else {
+      this.#state = 'chunk-data-end';
+      this.#remaining = 2;
+    }
+    return next;
   }
 
   /** The connection ended. True when that completed the message (a body that runs to the close). */
