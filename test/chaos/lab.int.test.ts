@@ -4,15 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type ActionRecord, impactId } from '../../src/chaos/journal.js';
+import { impactId } from '../../src/chaos/journal.js';
 import { createDockerClient } from '../../src/docker/client.js';
 import { resolveDockerEndpoint } from '../../src/docker/endpoint.js';
 import type { Lab } from '../../src/lab/index.js';
-import type { ProfileInput } from '../../src/profile/schema/index.js';
 import { systemClock } from '../../src/util/clock.js';
 import { retryUntil, systemSleep } from '../../src/util/retry.js';
-import type { CollectingSink } from '../helpers/engine-fixtures.js';
 import { labRuns } from '../helpers/lab-runs.js';
+import {
+  chaosTraffic,
+  expectOnlyItsVusRelogin,
+  labAuth,
+  pinsBefore,
+  planned,
+  reloginsByVu,
+  stickyRun,
+} from './helpers/lab-chaos.js';
 
 /**
  * Chaos on the lab, end to end: real HAProxy, real backend containers, the run pipeline with the chaos
@@ -20,76 +27,29 @@ import { labRuns } from '../helpers/lab-runs.js';
  */
 const { run: runChaos, start: startDockerLab } = labRuns({ runtime: 'docker', users: 40 });
 
-const cookieAuth = (lab: Lab): ProfileInput['auth'] => ({ credentials: { password: lab.password } });
-const traffic = { users: 30, duration: '7s', thinkTime: '40ms' } as const;
-
 function backendContainer(lab: Lab, index: number): { name: string; container: string } {
   const backend = lab.backends[index];
   if (backend?.containerName === undefined) throw new Error(`lab backend ${index} has no container`);
   return { name: backend.name, container: backend.containerName };
 }
 
-/** Each VU's backend before the chaos: the backend of its last response before the action was issued. */
-function pinsBefore(sink: CollectingSink, at: number): Map<number, string> {
-  const pins = new Map<number, string>();
-  for (const { record, classification } of sink.responses) {
-    if (record.end < at && classification.class === 'ok') pins.set(record.vu, classification.backend);
-  }
-  return pins;
-}
-
-function reloginsByVu(sink: CollectingSink): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const login of sink.logins) {
-    if (login.cause !== 'initial') counts.set(login.vu, (counts.get(login.vu) ?? 0) + 1);
-  }
-  return counts;
-}
-
-function planned(journal: { actions: ActionRecord[] } | undefined): ActionRecord[] {
-  return (journal?.actions ?? []).filter((action) => action.origin === 'planned');
-}
-
 describe('chaos on the lab', () => {
   it('restarting one memory backend under cookie stickiness: its VUs re-login once each, others never', async () => {
     let target = { name: '', container: '' };
-    const { sink, result, journal } = await runChaos(
-      { balancer: 'haproxy-cookie', sessions: 'memory' },
-      (lab) => {
-        target = backendContainer(lab, 1);
-        return {
-          auth: cookieAuth(lab),
-          classify: { identity: { from: 'json', path: 'user' } },
-          traffic,
-          chaos: {
-            events: [{ action: 'restart', at: '2s', target: { name: target.container }, timeout: '2s' }],
-          },
-        };
-      },
-    );
-    const [restart] = planned(journal);
+    const run = await runChaos({ balancer: 'haproxy-cookie', sessions: 'memory' }, (lab) => {
+      target = backendContainer(lab, 1);
+      return stickyRun(lab, {
+        events: [{ action: 'restart', at: '2s', target: { name: target.container }, timeout: '2s' }],
+      });
+    });
+    const [restart] = planned(run.journal);
     expect(restart).toMatchObject({
       action: 'restart',
       outcome: 'done',
       target: { name: target.container },
     });
     expect(restart?.recoveredMs).toBeGreaterThanOrEqual(restart?.doneMs ?? Number.NaN);
-    const pins = pinsBefore(sink, restart?.issuedMs ?? 0);
-    expect(pins.size).toBe(30);
-    const pinned = [...pins].filter(([, backend]) => backend === target.name).map(([vu]) => vu);
-    const others = [...pins.keys()].filter((vu) => !pinned.includes(vu));
-    expect(pinned.length).toBeGreaterThan(0);
-    const relogins = reloginsByVu(sink);
-    expect(pinned.map((vu) => relogins.get(vu) ?? 0)).toEqual(pinned.map(() => 1));
-    expect(others.map((vu) => relogins.get(vu) ?? 0)).toEqual(others.map(() => 0));
-    const mismatchVus = new Set(
-      sink.responses.filter((r) => r.classification.class === 'mismatch').map((r) => r.record.vu),
-    );
-    expect([...mismatchVus].every((vu) => pinned.includes(vu))).toBe(true);
-    expect(result.summary.counts.classes.wrong_user).toBe(0);
-    const impact = result.summary.impact.find((i) => i.id === 'chaos-1');
-    expect(impact?.relogins).toBe(pinned.length);
-    expect(impact?.vusAffected).toBe(pinned.length);
+    expectOnlyItsVusRelogin(run, restart, target.name);
   });
 
   for (const sessions of ['redis', 'jwt'] as const) {
@@ -104,9 +64,9 @@ describe('chaos on the lab', () => {
                   login: { format: 'json', token: { from: 'json', path: 'token' } },
                   credentials: { password: lab.password },
                 }
-              : cookieAuth(lab),
+              : labAuth(lab),
           classify: { identity: { from: 'header', name: 'x-user' } },
-          traffic,
+          traffic: chaosTraffic,
           chaos: {
             events: [{ action: 'restart', at: '2s', target: { name: backendContainer(lab, 1).container } }],
           },
@@ -137,9 +97,9 @@ describe('chaos on the lab', () => {
     const { sink, result, journal } = await runChaos(
       { balancer: 'haproxy-cookie', sessions: 'memory' },
       (lab) => ({
-        auth: cookieAuth(lab),
+        auth: labAuth(lab),
         target: { timeout: '800ms' },
-        traffic,
+        traffic: chaosTraffic,
         chaos: {
           events: [
             {
@@ -177,8 +137,8 @@ describe('chaos on the lab', () => {
     const { sink, journal, result } = await runChaos(
       { balancer: 'haproxy-cookie', sessions: 'memory' },
       (lab) => ({
-        auth: cookieAuth(lab),
-        traffic,
+        auth: labAuth(lab),
+        traffic: chaosTraffic,
         chaos: {
           events: [
             {

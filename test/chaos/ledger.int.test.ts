@@ -75,6 +75,18 @@ function killAfter(
   });
 }
 
+/**
+ * A container of its own, and the fixture acting on it with a state dir of its own, SIGKILLed once it printed
+ * `line` (and `afterMs` more passed).
+ */
+async function killedDuring(action: 'stop' | 'pause', ignoreSigterm: boolean, line: string, afterMs: number) {
+  const env = { SESSION_CHAOS_STATE_DIR: testDir('sc-ledger-') };
+  const target = await container(action, ignoreSigterm);
+  const killed = await killAfter([action, target.id, target.name], env, line, afterMs);
+  expect(killed.signal).toBe('SIGKILL');
+  return { env, target, killed };
+}
+
 async function statusBecomes(id: string, wanted: string, withinMs: number): Promise<string> {
   const deadline = Date.now() + withinMs;
   let status = await containerStatus(id);
@@ -95,11 +107,8 @@ function ledgerFiles(env: NodeJS.ProcessEnv): string[] {
 
 describe('the chaos ledger after the tool was SIGKILLed', () => {
   it('in the middle of a stop: recover --dry-run says what is down, recover starts it', async () => {
-    const env = { SESSION_CHAOS_STATE_DIR: testDir('sc-ledger-') };
-    const target = await container('stop', true);
     // The stop is sent with a 5 s grace to a server that ignores SIGTERM: the kill lands while Docker stops it.
-    const killed = await killAfter(['stop', target.id, target.name], env, 'issued', 300);
-    expect(killed.signal).toBe('SIGKILL');
+    const { env, target, killed } = await killedDuring('stop', true, 'issued', 300);
     expect(killed.stdout).not.toContain('done');
     const [file] = ledgerFiles(env);
     expect(file).toBeDefined();
@@ -125,10 +134,7 @@ describe('the chaos ledger after the tool was SIGKILLed', () => {
   });
 
   it('while a pause is in effect: the next run restores it before it starts', async () => {
-    const env = { SESSION_CHAOS_STATE_DIR: testDir('sc-ledger-') };
-    const target = await container('pause', false);
-    const killed = await killAfter(['pause', target.id, target.name], env, 'done', 0);
-    expect(killed.signal).toBe('SIGKILL');
+    const { env, target } = await killedDuring('pause', false, 'done', 0);
     expect(await containerStatus(target.id)).toBe('paused');
 
     const lines: string[] = [];

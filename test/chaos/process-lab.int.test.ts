@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionRecord } from '../../src/chaos/journal.js';
 import type { Lab } from '../../src/lab/index.js';
-import type { ProfileInput } from '../../src/profile/schema/index.js';
 import { isAlive, processStartTime } from '../../src/util/proc.js';
 import { labRuns } from '../helpers/lab-runs.js';
+import { chaosTraffic, expectOnlyItsVusRelogin, labAuth, planned, stickyRun } from './helpers/lab-chaos.js';
 
 /**
  * Chaos on a lab whose backends are plain processes: the process driver finds each backend by the port it
@@ -17,63 +16,28 @@ const { run: runChaos } = labRuns({
   sessions: 'memory',
 });
 
-const auth = (lab: Lab): ProfileInput['auth'] => ({ credentials: { password: lab.password } });
-const traffic = { users: 30, duration: '7s', thinkTime: '40ms' } as const;
-
 function backend(lab: Lab, index: number): { name: string; port: number; start: string[] } {
   const found = lab.backends[index];
   if (found === undefined || lab.respawnCommand === undefined) throw new Error(`no process backend ${index}`);
   return { name: found.name, port: found.port, start: lab.respawnCommand };
 }
 
-const planned = (journal: { actions: ActionRecord[] } | undefined): ActionRecord[] =>
-  (journal?.actions ?? []).filter((action) => action.origin === 'planned');
-
 describe('chaos on a process lab', () => {
   it('restarting one memory backend under cookie stickiness: exactly its pinned VUs re-login, once each', async () => {
     let target = { name: '', port: 0, start: [] as string[] };
-    const { sink, result, journal } = await runChaos({}, (lab) => {
+    const run = await runChaos({}, (lab) => {
       target = backend(lab, 1);
-      return {
-        auth: auth(lab),
-        classify: { identity: { from: 'json', path: 'user' } },
-        traffic,
-        chaos: {
-          driver: 'process',
-          events: [
-            {
-              action: 'restart',
-              at: '2s',
-              target: { port: target.port },
-              start: target.start,
-              timeout: '2s',
-            },
-          ],
-        },
-      };
+      return stickyRun(lab, {
+        driver: 'process',
+        events: [
+          { action: 'restart', at: '2s', target: { port: target.port }, start: target.start, timeout: '2s' },
+        ],
+      });
     });
-    const [restart] = planned(journal);
+    const [restart] = planned(run.journal);
     expect(restart).toMatchObject({ action: 'restart', outcome: 'done', driver: 'process' });
     expect(restart?.recoveredMs).toBeGreaterThanOrEqual(restart?.doneMs ?? Number.NaN);
-    const pins = new Map<number, string>();
-    for (const { record, classification } of sink.responses) {
-      if (record.end < (restart?.issuedMs ?? 0) && classification.class === 'ok')
-        pins.set(record.vu, classification.backend);
-    }
-    expect(pins.size).toBe(30);
-    const pinned = [...pins].filter(([, name]) => name === target.name).map(([vu]) => vu);
-    const others = [...pins.keys()].filter((vu) => !pinned.includes(vu));
-    expect(pinned.length).toBeGreaterThan(0);
-    const relogins = new Map<number, number>();
-    for (const login of sink.logins) {
-      if (login.cause !== 'initial') relogins.set(login.vu, (relogins.get(login.vu) ?? 0) + 1);
-    }
-    expect(pinned.map((vu) => relogins.get(vu) ?? 0)).toEqual(pinned.map(() => 1));
-    expect(others.map((vu) => relogins.get(vu) ?? 0)).toEqual(others.map(() => 0));
-    expect(result.summary.counts.classes.wrong_user).toBe(0);
-    const impact = result.summary.impact.find((i) => i.id === 'chaos-1');
-    expect(impact?.relogins).toBe(pinned.length);
-    expect(impact?.vusAffected).toBe(pinned.length);
+    expectOnlyItsVusRelogin(run, restart, target.name);
   });
 
   it('an exec that sleeps before it restarts a backend: its impact row counts the pinned VUs’ mismatches (#20)', async () => {
@@ -86,9 +50,9 @@ describe('chaos on a process lab', () => {
       // window, and goes on after the backend is back. SIGKILL: the lab's respawn then sees it gone at once.
       const script = `sleep 2; kill -KILL ${pid}; "$@" >/dev/null; sleep 1.5`;
       return {
-        auth: auth(lab),
+        auth: labAuth(lab),
         classify: { identity: { from: 'json', path: 'user' } },
-        traffic: { ...traffic, duration: '14s' },
+        traffic: { ...chaosTraffic, duration: '14s' },
         chaos: {
           impactWindow: '1s',
           events: [
@@ -131,7 +95,7 @@ describe('chaos on a process lab', () => {
       ports = [b1, b2, b3].map((b) => b?.port ?? 0);
       const start = b1?.start ?? [];
       return {
-        auth: auth(lab),
+        auth: labAuth(lab),
         target: { timeout: '800ms' },
         traffic: { users: 10, duration: '8s', thinkTime: '40ms' },
         chaos: {

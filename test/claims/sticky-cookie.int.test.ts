@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, startLab } from '../../src/lab/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/metrics/summary.js';
 import { loadPlan } from '../../src/profile/load.js';
 import { executeRun } from '../../src/run/run.js';
-import { bundleBackend } from '../lab/helpers.js';
+import { bundleBackend, sharedLab } from '../lab/helpers.js';
 import { measure, variant } from './helpers.js';
 
 /**
@@ -52,13 +51,7 @@ describe('claim: sticky by cookie', () => {
   });
 
   describe('load balance with an uneven user mix', () => {
-    let lab: Lab;
-    beforeAll(async () => {
-      lab = await startLab({ balancer: 'haproxy-cookie', sessions: 'memory', runtime: 'process' });
-    });
-    afterAll(async () => {
-      await lab?.stop();
-    });
+    const lab = sharedLab({ balancer: 'haproxy-cookie', sessions: 'memory', runtime: 'process' });
 
     /** A run of the sticky-cookie profile on this lab, without its chaos, with some users and a think time. */
     async function run(users: number, start: number, thinkTime: string): Promise<Summary> {
@@ -67,7 +60,7 @@ describe('claim: sticky by cookie', () => {
         auth: { credentials: { start } },
         traffic: { users, thinkTime, duration: '4s' },
       });
-      const plan = await loadPlan(path, { flags: { target: lab.url } });
+      const plan = await loadPlan(path, { flags: { target: lab().url } });
       return (await executeRun(plan)).summary;
     }
 

@@ -1,19 +1,13 @@
 import { Agent } from 'undici';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, startLab } from '../../src/lab/index.js';
-import { bundleBackend, call, cookieHeader, loginBody } from '../lab/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, cookieHeader, labPerTest, loginBody } from '../lab/helpers.js';
 
 /**
  * The built-in balancer (a Node stand-in for HAProxy and nginx on machines without them), as the lab runs it:
  * a child process in front of 3 process backends.
  */
 describe('built-in balancer', () => {
-  let lab: Lab | undefined;
-  beforeAll(() => bundleBackend());
-  afterEach(async () => {
-    await lab?.stop();
-    lab = undefined;
-  });
+  const startLab = labPerTest({ sessions: 'memory', runtime: 'process' });
 
   async function backendsOf(
     url: string,
@@ -26,14 +20,14 @@ describe('built-in balancer', () => {
   }
 
   it('round robin: rotates over every backend', async () => {
-    lab = await startLab({ balancer: 'builtin-roundrobin', sessions: 'memory', runtime: 'process' });
+    const lab = await startLab({ balancer: 'builtin-roundrobin' });
     const seen = await backendsOf(`${lab.url}/healthz`, 6);
     expect(seen).toEqual([...seen.slice(0, 3), ...seen.slice(0, 3)]);
     expect(new Set(seen)).toEqual(new Set(['b1', 'b2', 'b3']));
   });
 
   it('cookie: inserts SERVERID on the first answer and keeps the client there; redispatches when it is down', async () => {
-    lab = await startLab({ balancer: 'builtin-cookie', sessions: 'memory', runtime: 'process' });
+    const lab = await startLab({ balancer: 'builtin-cookie' });
     const login = await call(`${lab.url}/login`, loginBody('user1', lab.password));
     expect(login.status).toBe(200);
     const cookie = cookieHeader(login);
@@ -54,7 +48,7 @@ describe('built-in balancer', () => {
   });
 
   it('source: one client address always reaches the same backend; spread addresses reach several', async () => {
-    lab = await startLab({ balancer: 'builtin-source', sessions: 'memory', runtime: 'process' });
+    const lab = await startLab({ balancer: 'builtin-source' });
     const byAddress = new Map<string, Set<string>>();
     for (let third = 0; third < 12; third++) {
       const address = `127.0.${third}.1`;

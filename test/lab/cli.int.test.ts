@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCommand } from '../../src/cli/commands/lab.js';
-import { type LabFacts, startLab, stopLab } from '../../src/lab/index.js';
+import { type LabFacts, stopLab } from '../../src/lab/index.js';
 import type { LabStatus } from '../../src/lab/status.js';
-import { bundleBackend, call } from './helpers.js';
+import { call, labPerTest } from './helpers.js';
 
 /** Runs `session-chaos lab ...` in this process and returns what it printed. */
 async function lab(...args: string[]): Promise<string> {
@@ -35,8 +35,9 @@ describe('session-chaos lab up|status|down', () => {
 
   beforeAll(() => {
     process.env.TMPDIR = privateTmp;
-    bundleBackend();
   });
+  // Like the labs this file starts with `lab up`: processes, one backend.
+  const startLab = labPerTest({ runtime: 'process', backends: 1 });
   afterAll(async () => {
     // Only labs a failed test left behind.
     for (const id of started) await stopLab(id).catch(() => {});
@@ -82,33 +83,23 @@ describe('session-chaos lab up|status|down', () => {
   });
 
   it('down --all removes labs left by lab up, and leaves alone a lab a running process owns', async () => {
-    const owned = await startLab({
-      balancer: 'haproxy-roundrobin',
-      sessions: 'memory',
-      runtime: 'process',
-      backends: 1,
-    });
-    started.push(owned.id);
-    try {
-      const detached = JSON.parse(
-        await lab('up', '--runtime', 'process', '--backends', '1', '--json'),
-      ) as LabFacts;
-      started.push(detached.id);
+    const owned = await startLab({ balancer: 'haproxy-roundrobin', sessions: 'memory' });
+    const detached = JSON.parse(
+      await lab('up', '--runtime', 'process', '--backends', '1', '--json'),
+    ) as LabFacts;
+    started.push(detached.id);
 
-      const statuses = JSON.parse(await lab('status', '--json')) as LabStatus[];
-      expect(statuses.map((s) => [s.id, s.owner]).sort()).toEqual(
-        [
-          [owned.id, process.pid],
-          [detached.id, null],
-        ].sort(),
-      );
+    const statuses = JSON.parse(await lab('status', '--json')) as LabStatus[];
+    expect(statuses.map((s) => [s.id, s.owner]).sort()).toEqual(
+      [
+        [owned.id, process.pid],
+        [detached.id, null],
+      ].sort(),
+    );
 
-      expect(await lab('down', '--all')).toBe(`lab ${detached.id} is down\n`);
-      expect((await call(`${owned.url}/healthz`)).status).toBe(200);
-      await expect(call(`${detached.url}/healthz`)).rejects.toThrow();
-    } finally {
-      await owned.stop();
-    }
+    expect(await lab('down', '--all')).toBe(`lab ${detached.id} is down\n`);
+    expect((await call(`${owned.url}/healthz`)).status).toBe(200);
+    await expect(call(`${detached.url}/healthz`)).rejects.toThrow();
   });
 
   it('a bad choice is a usage error: exit code 2', () => {

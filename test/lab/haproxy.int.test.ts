@@ -1,37 +1,24 @@
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, startLab } from '../../src/lab/index.js';
-import { bundleBackend, call, cookieHeader, countBy, loginBody } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, cookieHeader, countBy, loginBody, sharedLab } from './helpers.js';
 
 describe('lab: haproxy-roundrobin, memory sessions, backends as processes', () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    bundleBackend();
-    lab = await startLab({
-      balancer: 'haproxy-roundrobin',
-      sessions: 'memory',
-      runtime: 'process',
-      backends: 3,
-    });
-  });
-  afterAll(async () => {
-    await lab?.stop();
-  });
+  const lab = sharedLab({ balancer: 'haproxy-roundrobin', sessions: 'memory', runtime: 'process' });
 
   it('round robin spreads requests evenly over the backends', async () => {
     const answers = [];
-    for (let i = 0; i < 30; i++) answers.push(await call(`${lab.url}/healthz`));
+    for (let i = 0; i < 30; i++) answers.push(await call(`${lab().url}/healthz`));
     expect(countBy(answers, (a) => a.backend ?? 'none')).toEqual({ b1: 10, b2: 10, b3: 10 });
   });
 
   it('in memory mode a session is known only on the backend that issued it', async () => {
-    const login = await call(`${lab.url}/login`, loginBody('user7'));
+    const login = await call(`${lab().url}/login`, loginBody('user7'));
     expect(login.status).toBe(200);
     expect(login.body).toMatchObject({ user: 'user7', backend: login.backend });
     const cookie = cookieHeader(login);
     expect(cookie).toMatch(/^sid=/);
 
-    for (const backend of lab.backends) {
+    for (const backend of lab().backends) {
       const me = await call(`${backend.url}/me`, { headers: { cookie } });
       if (backend.name === login.backend) {
         expect(me.status).toBe(200);
@@ -46,12 +33,12 @@ describe('lab: haproxy-roundrobin, memory sessions, backends as processes', () =
 
   it('ground truth logs every request id sent, the VU it names, and what the backend answered', async () => {
     const sent = [];
-    const login = await call(`${lab.url}/login`, loginBody('user3'));
+    const login = await call(`${lab().url}/login`, loginBody('user3'));
     const cookie = cookieHeader(login);
     for (let i = 0; i < 9; i++) {
-      sent.push(await call(`${lab.url}/me`, { headers: { cookie, 'x-request-id': `lab-3-${i}` } }));
+      sent.push(await call(`${lab().url}/me`, { headers: { cookie, 'x-request-id': `lab-3-${i}` } }));
     }
-    const truth = await lab.readGroundTruth();
+    const truth = await lab().readGroundTruth();
     const byId = new Map(truth.map((line) => [line.requestId, line]));
     for (const answer of sent) {
       const line = byId.get(answer.requestId);
@@ -71,23 +58,17 @@ describe('lab: haproxy-roundrobin, memory sessions, backends as processes', () =
 });
 
 describe('lab: haproxy-source (backends as processes)', () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab({ balancer: 'haproxy-source', sessions: 'memory', runtime: 'process' });
-  });
-  afterAll(async () => {
-    await lab?.stop();
-  });
+  const lab = sharedLab({ balancer: 'haproxy-source', sessions: 'memory', runtime: 'process' });
 
   it('balance source pins one client address and spreads different addresses', async () => {
     const same = [];
-    for (let i = 0; i < 6; i++) same.push(await call(`${lab.url}/healthz`));
+    for (let i = 0; i < 6; i++) same.push(await call(`${lab().url}/healthz`));
     expect(new Set(same.map((a) => a.backend)).size).toBe(1);
 
     const spread = [];
     for (let n = 1; n <= 24; n++) {
       const agent = new Agent({ localAddress: `127.0.0.${n + 1}` });
-      spread.push(await call(`${lab.url}/healthz`, { dispatcher: agent }));
+      spread.push(await call(`${lab().url}/healthz`, { dispatcher: agent }));
       await agent.close();
     }
     expect(Object.keys(countBy(spread, (a) => a.backend ?? 'none')).sort()).toEqual(['b1', 'b2', 'b3']);

@@ -1,18 +1,12 @@
 import { Agent } from 'undici';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, startLab } from '../../src/lab/index.js';
-import { type Answer, bundleBackend, call, countBy } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { type Answer, call, countBy, labPerTest } from './helpers.js';
 
 describe('lab: nginx balancers (backends as processes)', () => {
-  let lab: Lab | undefined;
-  beforeAll(() => bundleBackend());
-  afterEach(async () => {
-    await lab?.stop();
-    lab = undefined;
-  });
+  const startLab = labPerTest({ sessions: 'memory', runtime: 'process' });
 
   it('ip_hash keeps one client address on one backend, and spreads clients from 127.0.N.x', async () => {
-    lab = await startLab({ balancer: 'nginx-iphash', sessions: 'memory', runtime: 'process' });
+    const lab = await startLab({ balancer: 'nginx-iphash' });
     const url = `${lab.url}/healthz`;
 
     const same: Answer[] = [];
@@ -33,7 +27,7 @@ describe('lab: nginx balancers (backends as processes)', () => {
   });
 
   it('hash $cookie_sid consistent: one cookie value always lands on one backend, values spread', async () => {
-    lab = await startLab({ balancer: 'nginx-cookie-hash', sessions: 'memory', runtime: 'process' });
+    const lab = await startLab({ balancer: 'nginx-cookie-hash' });
     const url = `${lab.url}/healthz`;
     const byValue = new Map<string, Set<string | undefined>>();
     for (let v = 0; v < 24; v++) {
@@ -50,7 +44,7 @@ describe('lab: nginx balancers (backends as processes)', () => {
   });
 
   it('adds x-upstream even on error answers (add_header ... always)', async () => {
-    lab = await startLab({ balancer: 'nginx-iphash', sessions: 'memory', runtime: 'process' });
+    const lab = await startLab({ balancer: 'nginx-iphash' });
     const answer = await call(`${lab.url}/me`);
     expect(answer.status).toBe(401);
     expect(answer.headers['x-upstream']).toMatch(/^127\.0\.0\.1:\d+$/);

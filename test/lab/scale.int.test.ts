@@ -1,11 +1,11 @@
 import { Agent } from 'undici';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BalancerKind } from '../../src/lab/balancer/registry.js';
-import { type Lab, startLab } from '../../src/lab/index.js';
+import type { Lab } from '../../src/lab/index.js';
 import { scaleIn, scaleOut } from '../../src/lab/scale.js';
 import { readLabState } from '../../src/lab/state.js';
 import { labStatus } from '../../src/lab/status.js';
-import { bundleBackend, call } from './helpers.js';
+import { call, labPerTest } from './helpers.js';
 
 /** The backends 32 clients reach, each from an address and with a session cookie of its own (any kind spreads them). */
 async function reached(lab: Lab): Promise<Set<string>> {
@@ -32,12 +32,7 @@ async function reached(lab: Lab): Promise<Set<string>> {
  * on each balancer family, with process backends (and HAProxy with Docker ones).
  */
 describe('lab scale out and in', () => {
-  let lab: Lab | undefined;
-  beforeAll(() => bundleBackend());
-  afterEach(async () => {
-    await lab?.stop();
-    lab = undefined;
-  });
+  const startLab = labPerTest({ sessions: 'memory' });
 
   const cases: [BalancerKind, 'process' | 'docker'][] = [
     ['haproxy-cookie', 'process'],
@@ -47,7 +42,7 @@ describe('lab scale out and in', () => {
   ];
   for (const [kind, runtime] of cases) {
     it(`${kind}, ${runtime} backends`, async () => {
-      lab = await startLab({ balancer: kind, sessions: 'memory', runtime });
+      const lab = await startLab({ balancer: kind, runtime });
       const added = await scaleOut(lab.id);
       expect(added.name).toBe('b4');
       expect(await reached(lab)).toContain('b4');
@@ -71,12 +66,7 @@ describe('lab scale out and in', () => {
   }
 
   it('refuses to remove the last backend, and a backend it does not have', async () => {
-    lab = await startLab({
-      balancer: 'builtin-roundrobin',
-      sessions: 'memory',
-      runtime: 'process',
-      backends: 1,
-    });
+    const lab = await startLab({ balancer: 'builtin-roundrobin', runtime: 'process', backends: 1 });
     await expect(scaleIn(lab.id, 'b1')).rejects.toThrow(/last backend/);
     await expect(scaleIn(lab.id, 'b9')).rejects.toThrow(/no running backend b9/);
   }, 60_000);

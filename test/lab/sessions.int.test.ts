@@ -1,6 +1,6 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, startLab } from '../../src/lab/index.js';
-import { bundleBackend, call, cookieHeader, loginBody } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Lab } from '../../src/lab/index.js';
+import { call, cookieHeader, labPerTest, loginBody } from './helpers.js';
 
 /** Logs in at one backend directly, then asks every backend who that credential is. */
 async function meEverywhere(lab: Lab, headers: Record<string, string>) {
@@ -8,15 +8,10 @@ async function meEverywhere(lab: Lab, headers: Record<string, string>) {
 }
 
 describe('lab session modes (backends as processes)', () => {
-  let lab: Lab | undefined;
-  beforeAll(() => bundleBackend());
-  afterEach(async () => {
-    await lab?.stop();
-    lab = undefined;
-  });
+  const startLab = labPerTest({ balancer: 'haproxy-roundrobin', runtime: 'process' });
 
   it('redis: a session made on one backend is known on all of them', async () => {
-    lab = await startLab({ balancer: 'haproxy-roundrobin', sessions: 'redis', runtime: 'process' });
+    const lab = await startLab({ sessions: 'redis' });
     expect(lab.redis?.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
     const login = await call(`${lab.url}/login`, loginBody('user5'));
     const answers = await meEverywhere(lab, { cookie: cookieHeader(login) });
@@ -34,12 +29,7 @@ describe('lab session modes (backends as processes)', () => {
   });
 
   it('jwt: a token from one backend is accepted by all; form logins work too', async () => {
-    lab = await startLab({
-      balancer: 'haproxy-roundrobin',
-      sessions: 'jwt',
-      runtime: 'process',
-      backends: 2,
-    });
+    const lab = await startLab({ sessions: 'jwt', backends: 2 });
     const login = await call(`${lab.url}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -56,13 +46,7 @@ describe('lab session modes (backends as processes)', () => {
   });
 
   it('jwt with a divergent secret: the last backend rejects tokens the others accept', async () => {
-    lab = await startLab({
-      balancer: 'haproxy-roundrobin',
-      sessions: 'jwt',
-      runtime: 'process',
-      jwtDivergentSecret: true,
-      loggedOut: 302,
-    });
+    const lab = await startLab({ sessions: 'jwt', jwtDivergentSecret: true, loggedOut: 302 });
     const login = await call(`${lab.backends[0]?.url}/login`, loginBody('user1'));
     const answers = await meEverywhere(lab, { authorization: `Bearer ${String(login.body?.token)}` });
     expect(answers.map((a) => a.status)).toEqual([200, 200, 302]);
@@ -71,13 +55,7 @@ describe('lab session modes (backends as processes)', () => {
 
   it('replicated: a session is unknown on a peer within the lag and known after it', async () => {
     const replicationLagMs = 500;
-    lab = await startLab({
-      balancer: 'haproxy-roundrobin',
-      sessions: 'replicated',
-      runtime: 'process',
-      replicationLagMs,
-    });
-    const running = lab;
+    const lab = await startLab({ sessions: 'replicated', replicationLagMs });
     const peers = lab.backends.slice(1);
 
     /** Asks the peers until each answers `want`; returns when the first and when the last one did. */
@@ -102,7 +80,7 @@ describe('lab session modes (backends as processes)', () => {
     const known = await pollPeers(cookie, 200, loggedInAt);
     expect(known.first).toBeGreaterThanOrEqual(replicationLagMs);
     expect(known.last).toBeLessThan(replicationLagMs + 1500);
-    expect((await meEverywhere(running, { cookie })).map((a) => a.status)).toEqual([200, 200, 200]);
+    expect((await meEverywhere(lab, { cookie })).map((a) => a.status)).toEqual([200, 200, 200]);
 
     // Logging out deletes the session on the peers too, after the same lag.
     const loggedOutAt = performance.now();
@@ -112,12 +90,7 @@ describe('lab session modes (backends as processes)', () => {
   });
 
   it('wrong-user fault: /me answers as another user and the ground truth says so', async () => {
-    lab = await startLab({
-      balancer: 'haproxy-roundrobin',
-      sessions: 'jwt',
-      runtime: 'process',
-      wrongUserRate: 1,
-    });
+    const lab = await startLab({ sessions: 'jwt', wrongUserRate: 1 });
     const login = await call(`${lab.url}/login`, loginBody('user2'));
     const me = await call(`${lab.url}/me`, {
       headers: { authorization: `Bearer ${String(login.body?.token)}` },

@@ -7,11 +7,13 @@ import type { ChaosTarget } from '../../../src/chaos/driver.js';
 import { processDriver } from '../../../src/chaos/process/driver.js';
 import { listenersOf, listeningInodes } from '../../../src/chaos/process/listeners.js';
 import { PreflightError } from '../../../src/errors.js';
-import { readProcStat } from '../../../src/util/proc.js';
+import { isAlive, type ProcessIdentity, processStartTime, readProcStat } from '../../../src/util/proc.js';
 
 /** Real processes on 127.0.0.1 (started here, killed by pid after each test): the process driver's claims. */
 const dir = mkdtempSync(join(tmpdir(), 'sc-process-driver-'));
 const started: ChildProcess[] = [];
+/** Processes a restart command started (detached, so not children of this one): killed after each test too. */
+const restarted: ProcessIdentity[] = [];
 const driver = processDriver({ stopTimeoutMs: 500, pollMs: 20 });
 
 /** A server on a free port; `ignoreTerm` makes SIGTERM do nothing; `share` forks a child holding the socket too. */
@@ -63,8 +65,21 @@ afterEach(() => {
       } catch {}
     }
   }
+  for (const identity of restarted.splice(0).filter(isAlive)) {
+    try {
+      process.kill(identity.pid, 'SIGCONT');
+      process.kill(identity.pid, 'SIGKILL');
+    } catch {}
+  }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The process that listens on the port now, started by a restart: this test's, so killed after it. */
+function restartedOn(port: number): number | undefined {
+  const [pid] = listenersOf(port);
+  if (pid !== undefined) restarted.push({ pid, startTime: processStartTime(pid) ?? 0 });
+  return pid;
+}
 
 async function byPort(port: number, start?: string[]): Promise<ChaosTarget> {
   const [target] = await driver.resolve(
@@ -148,27 +163,14 @@ describe('the process driver on real processes', () => {
     expect(await waitFor(() => child.signalCode === 'SIGUSR2')).toBe(true);
     expect(await driver.act(target, 'restart')).toBe('done');
     expect(await waitFor(() => driver.isBack(target))).toBe(true);
-    const [respawned] = listenersOf(port);
-    expect(respawned).not.toBe(child.pid);
+    expect(restartedOn(port)).not.toBe(child.pid);
     // The rollback of a stopped target starts it; of a paused one, continues it.
-    if (respawned !== undefined)
-      started.push({
-        pid: respawned,
-        exitCode: null,
-        kill: (s: NodeJS.Signals) => process.kill(respawned, s),
-      } as unknown as ChildProcess);
     await driver.act(target, 'pause');
     expect(await driver.restore(target)).toEqual({ outcome: 'restored', action: 'unpause' });
     await driver.act(target, 'stop');
     expect(await driver.restore(target)).toEqual({ outcome: 'restored', action: 'start' });
     expect(await driver.restore(target)).toMatchObject({ outcome: 'already-fine' });
-    const [again] = listenersOf(port);
-    if (again !== undefined)
-      started.push({
-        pid: again,
-        exitCode: null,
-        kill: (s: NodeJS.Signals) => process.kill(again, s),
-      } as unknown as ChildProcess);
+    restartedOn(port);
   });
 
   it('will not start what it has no command for, and says so', async () => {
