@@ -165,10 +165,17 @@ export function flagRows(command: Command): Row[] {
   });
 }
 
+/** Choices a usage line spells out (`docker|process`); longer lists are shown as the option's `<name>`. */
+function spelled(choices: readonly string[] | undefined): string | undefined {
+  const text = choices?.join('|');
+  return text !== undefined && text.length <= 32 ? text : undefined;
+}
+
 /** An option as a usage line shows it: `--format table|json`, `--json <file>`; a flag and its `--no-` together. */
 function optionUsage(option: Option): string {
   const flag = option.long ?? option.flags;
-  if (option.argChoices !== undefined) return `${flag} ${option.argChoices.join('|')}`;
+  const choices = spelled(option.argChoices);
+  if (choices !== undefined) return `${flag} ${choices}`;
   const argument = /[<[].*[>\]]$/.exec(option.flags)?.[0];
   return argument === undefined ? flag : `${flag} ${argument}`;
 }
@@ -178,8 +185,9 @@ function usage(command: Command, tabled: ReadonlySet<string>): string {
   const parts = [command.name()];
   if (command.commands.length > 0) parts.push(command.commands.map((sub) => sub.name()).join('|'));
   for (const argument of command.registeredArguments) {
+    const choices = spelled(argument.argChoices);
     const name = `${argument.name()}${argument.variadic ? '...' : ''}`;
-    parts.push(argument.required ? `<${name}>` : `[${name}]`);
+    parts.push(choices ?? (argument.required ? `<${name}>` : `[${name}]`));
   }
   const optional: string[] = [];
   const byAttribute = new Map<string, string[]>();
@@ -270,8 +278,13 @@ export function readmeBlocks(program: Command): Record<string, string> {
 }
 
 /** lab/README.md's generated blocks. */
-export function labReadmeBlocks(): Record<string, string> {
+export function labReadmeBlocks(program: Command): Record<string, string> {
+  const lab = program.commands.find((command) => command.name() === 'lab');
+  if (lab === undefined) throw new Error('the program has no lab command');
   return {
+    'lab-commands': lab.commands
+      .map((command) => `- ${code(`lab ${usage(command, new Set())}`)}: ${command.description()}`)
+      .join('\n'),
     'balancer-families': table(
       ['family', 'kinds', 'stood in for by, where the program is missing', 'adds and removes a server by'],
       balancerRows(),

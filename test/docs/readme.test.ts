@@ -13,7 +13,7 @@ const readme = readFileSync('README.md', 'utf8');
 const program = buildProgram(newOutcome());
 const blocks = readmeBlocks(program);
 const labReadme = readFileSync('lab/README.md', 'utf8');
-const labBlocks = labReadmeBlocks();
+const labBlocks = labReadmeBlocks(program);
 
 describe("the README's generated tables", () => {
   it('are what the schema, the CLI and the errors module say now (run `npm run docs` when this fails)', () => {
@@ -28,6 +28,9 @@ describe("the README's generated tables", () => {
     expect(blocks.commands).toContain('[--format table\\|json\\|junit\\|markdown\\|html]');
     expect(blocks.limits).toContain(`| \`traffic.users\` | ${limits.users.toLocaleString('en-US')} |`);
     expect(blocks.limits).toContain('| 16 MiB; and `traffic.users` x `target.maxBodyBytes` at most 8 GiB |');
+    for (const command of program.commands.find((c) => c.name() === 'lab')?.commands ?? [])
+      expect(labBlocks['lab-commands']).toContain(`- \`lab ${command.name()} `);
+    expect(labBlocks['lab-commands']).toContain('`lab scale <id> out|in [--backend <ref>] [--json]`');
     for (const kind of balancerKinds) expect(labBlocks['balancer-families']).toContain(`\`${kind}\``);
   });
 

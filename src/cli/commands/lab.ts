@@ -63,8 +63,16 @@ function examples(commands: readonly string[]): string {
   return `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.join('\n')}`;
 }
 
-function subcommand(name: string, description: string, exampleArgs: readonly string[]): Command {
-  return new Command(name).description(description).addHelpText('after', examples(exampleArgs));
+/** A `lab` command: `summary` for `lab --help`'s list, `description` for its own help and lab/README.md. */
+function subcommand(
+  name: string,
+  text: { summary: string; description: string },
+  exampleArgs: readonly string[],
+): Command {
+  return new Command(name)
+    .summary(text.summary)
+    .description(text.description)
+    .addHelpText('after', examples(exampleArgs));
 }
 
 function describeUp(facts: LabFacts, seconds: number): string {
@@ -104,7 +112,11 @@ function chooseLabs(id: string | undefined, all: boolean | undefined): LabState[
 function upCommand(write: Write): Command {
   return subcommand(
     'up',
-    'Start a lab and leave it running: backends, Redis if needed, and a balancer in front.',
+    {
+      summary: 'Start a lab and leave it running: backends, Redis if needed, and a balancer in front.',
+      description:
+        'starts a lab and leaves it running; `--json` prints the same facts as `startLab` returns.',
+    },
     [
       'up --balancer haproxy-roundrobin --sessions redis --json',
       'up --balancer haproxy-cookie --sessions jwt --services 2 --session-scope per-service',
@@ -170,7 +182,15 @@ function upCommand(write: Write): Command {
 }
 
 function downCommand(write: Write): Command {
-  return subcommand('down', 'Stop a lab and remove everything it started.', ['down', 'down --all'])
+  return subcommand(
+    'down',
+    {
+      summary: 'Stop a lab and remove everything it started.',
+      description:
+        'stops a lab. Without an id it acts on labs that `lab up` left running (or whose owner died); a lab owned by a running test or run is left alone unless named.',
+    },
+    ['down', 'down --all'],
+  )
     .argument('[id]', 'lab id (from lab up or lab status); may be left out when only one lab is up')
     .option('--all', 'stop every lab that lab up left running (labs of running tests or runs are left alone)')
     .action(async (id: string | undefined, flags: { all?: true }) => {
@@ -182,10 +202,15 @@ function downCommand(write: Write): Command {
 }
 
 function statusCommand(write: Write): Command {
-  return subcommand('status', 'Show the labs that are up and what of each is running.', [
+  return subcommand(
     'status',
-    'status --json',
-  ])
+    {
+      summary: 'Show the labs that are up and what of each is running.',
+      description:
+        'what of each lab is running (read from the processes and containers; in `redis-sentinel` mode each process of the store: primary, replica, relay, sentinel).',
+    },
+    ['status', 'status --json'],
+  )
     .argument('[id]', 'lab id')
     .option('--json', 'print as JSON')
     .action(async (id: string | undefined, flags: { json?: true }) => {
@@ -218,7 +243,12 @@ function statusCommand(write: Write): Command {
 function respawnCommand(write: Write): Command {
   return subcommand(
     'respawn',
-    "Start a process lab backend, or the lab's session store, again (after chaos stopped or killed it), as it was first started; the process chaos driver runs this as its start command.",
+    {
+      summary:
+        "Start a process lab backend, or the lab's session store, again (after chaos stopped or killed it), as it was first started; the process chaos driver runs this as its start command.",
+      description:
+        "starts a process lab's backend again, with the environment it was first started with, and waits until it answers `/healthz`; the process chaos driver runs it as its start command (`LabFacts.respawnCommand`). On the store's port (any runtime) it starts the store again, empty, and waits for its PING. What it starts is written beside the lab (`<dir>/respawned/`), so `lab down` and the owner's teardown stop it too.",
+    },
     ['respawn 1a2b3c4d --port 41234'],
   )
     .argument('<id>', 'lab id')
@@ -236,7 +266,12 @@ function respawnCommand(write: Write): Command {
 function scaleCommand(write: Write): Command {
   return subcommand(
     'scale',
-    "Scale a running lab: out starts one more backend and adds it to the balancer; in drains one out of the balancer and stops it. The chaos drivers run this as the lab's scale command.",
+    {
+      summary:
+        "Scale a running lab: out starts one more backend and adds it to the balancer; in drains one out of the balancer and stops it. The chaos drivers run this as the lab's scale command.",
+      description:
+        "scaling. `out` starts backend b<N+1> as the others were started (container or process; a replicated one copies the sessions from its peers, but the peers, fixed at start, do not send it theirs) and adds it to the running balancer; `in --backend b2` (or a port, container id or name) drains b2 out of the balancer and stops it. `--json` prints the backend as one line, which the chaos drivers read (`scale-out` / `scale-in` actions). Names are never given twice; a removed backend stays in the state (`lab status` says `removed`), and its log stays ground truth. At most 16 backends over a lab's life.",
+    },
     ['scale 1a2b3c4d out', 'scale 1a2b3c4d in --backend b2'],
   )
     .argument('<id>', 'lab id')
