@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { dockerDriver } from '../../src/chaos/docker/driver.js';
 import { createChaosJournal } from '../../src/chaos/journal.js';
-import { prepareChaosSession } from '../../src/chaos/session.js';
+import { type ChaosSessionOptions, prepareChaosSession } from '../../src/chaos/session.js';
 import { PreflightError } from '../../src/errors.js';
 import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { resolvePlan } from '../../src/profile/load.js';
 import { journalEntries } from '../../src/report/journal.js';
 import { systemClock } from '../../src/util/clock.js';
-import { fakeDocker } from './helpers/fake-docker.js';
+import { type FakeDocker, fakeDocker } from './helpers/fake-docker.js';
 
 function planWith(events: unknown[]) {
   const text = JSON.stringify({
@@ -18,6 +18,17 @@ function planWith(events: unknown[]) {
     chaos: { events, impactWindow: '3s' },
   });
   return resolvePlan('test.json', text, { env: {} });
+}
+
+/** A session of `events` on the fake Docker, started now, without a ledger; `options` adds what a test watches. */
+function sessionOn(docker: FakeDocker, events: unknown[], options: Partial<ChaosSessionOptions> = {}) {
+  return prepareChaosSession(planWith(events), {
+    clock: systemClock,
+    runStartedAt: systemClock.now(),
+    drivers: { docker: dockerDriver(docker) },
+    ledger: false,
+    ...options,
+  });
 }
 
 const containers = () =>
@@ -40,13 +51,10 @@ describe('prepareChaosSession', () => {
       closed = true;
     };
     const followed: Array<[string, number]> = [];
-    const session = await prepareChaosSession(
-      planWith([{ action: 'stop', at: '0s', target: { label: 'app=web' }, pick: 'all' }]),
+    const session = await sessionOn(
+      docker,
+      [{ action: 'stop', at: '0s', target: { label: 'app=web' }, pick: 'all' }],
       {
-        clock: systemClock,
-        runStartedAt: systemClock.now(),
-        drivers: { docker: dockerDriver(docker) },
-        ledger: false,
         followImpact: (id, _at, windowMs) => {
           followed.push([id, windowMs]);
           return undefined;
@@ -71,16 +79,12 @@ describe('prepareChaosSession', () => {
       { id: 'a1', name: 'web-1', labels: { app: 'web' }, healthyAfterInspects: 3 },
       { id: 'a2', name: 'web-2', labels: { app: 'web' } },
     ]);
-    const runStartedAt = systemClock.now();
     const metrics = new MetricsAggregator({ vus: 1 });
     const followed: Array<{ id: string; at: number }> = [];
-    const session = await prepareChaosSession(
-      planWith([{ action: 'restart', at: '0s', target: { label: 'app=web' }, pick: 'rolling' }]),
+    const session = await sessionOn(
+      docker,
+      [{ action: 'restart', at: '0s', target: { label: 'app=web' }, pick: 'rolling' }],
       {
-        clock: systemClock,
-        runStartedAt,
-        drivers: { docker: dockerDriver(docker) },
-        ledger: false,
         followImpact: (id, at, windowMs) => {
           followed.push({ id, at });
           return metrics.trackEvent(id, at, windowMs);
@@ -126,15 +130,7 @@ describe('prepareChaosSession', () => {
   it('reports a refused action as the failure, after restoring', async () => {
     const docker = containers();
     docker.failNext('a1', 500);
-    const session = await prepareChaosSession(
-      planWith([{ action: 'restart', at: '0s', target: { name: 'web-1' } }]),
-      {
-        clock: systemClock,
-        runStartedAt: systemClock.now(),
-        drivers: { docker: dockerDriver(docker) },
-        ledger: false,
-      },
-    );
+    const session = await sessionOn(docker, [{ action: 'restart', at: '0s', target: { name: 'web-1' } }]);
     session?.startTimeline();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await session?.finish())?.failure).toBe(
@@ -149,15 +145,10 @@ describe('prepareChaosSession', () => {
       { id: 'a3', name: 'web-3', labels: { app: 'web' } },
     ]);
     const lines: string[] = [];
-    const session = await prepareChaosSession(
-      planWith([{ action: 'stop', at: '0s', target: { label: 'app=web' }, pick: 'all' }]),
-      {
-        clock: systemClock,
-        runStartedAt: systemClock.now(),
-        drivers: { docker: dockerDriver(docker) },
-        ledger: false,
-        log: (line) => lines.push(line),
-      },
+    const session = await sessionOn(
+      docker,
+      [{ action: 'stop', at: '0s', target: { label: 'app=web' }, pick: 'all' }],
+      { log: (line) => lines.push(line) },
     );
     session?.startTimeline();
     for (let wait = 0; wait < 100 && docker.state('a3') !== 'exited'; wait++) {
@@ -187,15 +178,7 @@ describe('prepareChaosSession', () => {
     docker.close = async () => {
       closed = true;
     };
-    const preparing = prepareChaosSession(
-      planWith([{ action: 'restart', at: '1s', target: { name: 'db' } }]),
-      {
-        clock: systemClock,
-        runStartedAt: 0,
-        drivers: { docker: dockerDriver(docker) },
-        ledger: false,
-      },
-    );
+    const preparing = sessionOn(docker, [{ action: 'restart', at: '1s', target: { name: 'db' } }]);
     await expect(preparing).rejects.toThrow(PreflightError);
     expect(closed).toBe(true);
   });
