@@ -4,6 +4,7 @@ import { runControls } from '../../src/controls/controls.js';
 import { PreflightError } from '../../src/errors.js';
 import type { Plan } from '../../src/profile/load.js';
 import { executeRun } from '../../src/run/run.js';
+import type { RecordSink } from '../../src/traffic/sink.js';
 import { CollectingSink, contextFor, planFor } from '../helpers/engine-fixtures.js';
 import { responseRecord } from '../helpers/records.js';
 import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
@@ -189,6 +190,20 @@ describe('preflight controls: backend identity', () => {
   });
 });
 
+/** 2 users, 40 requests, no re-login; after the 10th answer the server forgets every session it holds. */
+function runForgettingSessions(backend: ScriptedServer, sink: CollectingSink) {
+  let responses = 0;
+  const forget: RecordSink = {
+    onLogin: () => undefined,
+    onResponse: () => {
+      responses += 1;
+      if (responses === 10) backend.forgetSessions();
+    },
+  };
+  const plan = planFor(backend.url, { traffic: { users: 2, requests: 40 }, relogin: 'never' });
+  return executeRun(plan, { sinks: [sink, forget] });
+}
+
 describe('preflight controls in a run', () => {
   it('stop the run before any user logs in, exit 3', async () => {
     server = await startScriptedServer({ loggedOutRedirect: '/signin?next=%2Fme' });
@@ -204,21 +219,7 @@ describe('preflight controls in a run', () => {
   it('classify by the learned rule: a 302 to /signin is a mismatch, and the report carries the rule', async () => {
     server = await startScriptedServer({ loggedOutRedirect: '/signin?next=%2Fme' });
     const sink = new CollectingSink();
-    let responses = 0;
-    const backend = server;
-    const plan = planFor(server.url, { traffic: { users: 2, requests: 40 }, relogin: 'never' });
-    const result = await executeRun(plan, {
-      sinks: [
-        sink,
-        {
-          onLogin: () => undefined,
-          onResponse: () => {
-            responses += 1;
-            if (responses === 10) backend.forgetSessions();
-          },
-        },
-      ],
-    });
+    const result = await runForgettingSessions(server, sink);
     expect(result.controls?.loggedOut.learned).toBe(true);
     const mismatches = sink.responses.filter(({ classification }) => classification.class === 'mismatch');
     expect(mismatches.length).toBeGreaterThanOrEqual(29);
@@ -229,21 +230,7 @@ describe('sessions that end on the server', () => {
   it('tells answers after the server cleared the session cookie apart from mismatches (session_cleared)', async () => {
     server = await startScriptedServer({ clearCookieOnMiss: true });
     const sink = new CollectingSink();
-    let responses = 0;
-    const backend = server;
-    const plan = planFor(server.url, { traffic: { users: 2, requests: 40 }, relogin: 'never' });
-    await executeRun(plan, {
-      sinks: [
-        sink,
-        {
-          onLogin: () => undefined,
-          onResponse: () => {
-            responses += 1;
-            if (responses === 10) backend.forgetSessions();
-          },
-        },
-      ],
-    });
+    await runForgettingSessions(server, sink);
     const classes = sink.responses.map(({ classification }) => classification);
     // One loss per user: the answer that cleared its cookie; what it sent after carried no session.
     expect(classes.filter((c) => c.class === 'mismatch').length).toBeLessThanOrEqual(2);
