@@ -1,29 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import { afterEach, describe, expect, it } from 'vitest';
-import { resultSchemaFile } from '../../src/report/result-schema.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { describe, expect, it } from 'vitest';
+import { outputFlags, reportFiles } from '../helpers/report-files.js';
+import { resultValidator } from '../helpers/result-validator.js';
+import { testServer } from '../helpers/scripted-server.js';
 import { testDir } from '../helpers/test-dir.js';
 import { runCli } from './run-cli.js';
-
-let server: ScriptedServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-function validator() {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(resultSchemaFile, 'utf8')) as object);
-}
 
 describe('session-chaos run that aborts before it has a summary', () => {
   it('still writes the result (verdict aborted), the JUnit and the Markdown, and exits 4', async () => {
     // The probe login succeeds; every user's login after it is refused: "no virtual user logged in".
-    server = await startScriptedServer({ password: 'CANARY-pw-31', acceptLogins: 1 });
+    const server = await testServer({ password: 'CANARY-pw-31', acceptLogins: 1 });
     const dir = testDir('session-chaos-aborted-');
     const profile = join(dir, 'p.yaml');
     writeFileSync(
@@ -43,20 +30,9 @@ describe('session-chaos run that aborts before it has a summary', () => {
         '',
       ].join('\n'),
     );
-    const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
+    const files = reportFiles(dir);
     const { code, stdout, stderr } = await runCli(
-      [
-        'run',
-        '--profile',
-        profile,
-        '--quiet',
-        '--json',
-        files.json,
-        '--junit',
-        files.junit,
-        '--markdown',
-        files.markdown,
-      ],
+      ['run', '--profile', profile, '--quiet', ...outputFlags(files)],
       { LAB_PASSWORD: 'CANARY-pw-31' },
     );
 
@@ -66,7 +42,7 @@ describe('session-chaos run that aborts before it has a summary', () => {
 
     const text = readFileSync(files.json, 'utf8');
     const result = JSON.parse(text) as Record<string, unknown>;
-    const validate = validator();
+    const validate = resultValidator();
     expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     expect(result).toMatchObject({
       source: profile,
@@ -86,7 +62,7 @@ describe('session-chaos run that aborts before it has a summary', () => {
   });
 
   it('writes nothing for a preflight failure (exit 3): there was no run to report', async () => {
-    server = await startScriptedServer({ loginStatus: 401 });
+    const server = await testServer({ loginStatus: 401 });
     const dir = testDir('session-chaos-preflight-');
     const profile = join(dir, 'p.yaml');
     writeFileSync(

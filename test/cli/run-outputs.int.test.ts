@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { outputFlags } from '../helpers/report-files.js';
 import { startScriptedServer } from '../helpers/scripted-server.js';
 import { writeSmallProfile } from '../helpers/small-profile.js';
 import { testDir } from '../helpers/test-dir.js';
@@ -33,15 +34,7 @@ describe('session-chaos run: a report that cannot be written after the run', () 
       };
       const stepSummary = join(dir, 'step-summary.md');
       const { code, stdout, stderr } = await runCli(
-        [
-          'run',
-          '--profile',
-          profile,
-          '--quiet',
-          ...Object.entries(files).flatMap(([format, path]) => [`--${format}`, path]),
-          '--trace',
-          '/dev/full',
-        ],
+        ['run', '--profile', profile, '--quiet', ...outputFlags(files), '--trace', '/dev/full'],
         { GITHUB_STEP_SUMMARY: stepSummary },
       );
       expect(stdout).toContain('PASSED');

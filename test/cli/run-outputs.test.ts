@@ -1,20 +1,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { describe, expect, it } from 'vitest';
+import { testServer } from '../helpers/scripted-server.js';
 import { writeSmallProfile } from '../helpers/small-profile.js';
 import { testDir } from '../helpers/test-dir.js';
 import { runCli } from './run-cli.js';
 
-let server: ScriptedServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
 describe('session-chaos run: output paths are checked before any traffic', () => {
   it('exits 2 naming every output field that cannot be written, and sends no request', async () => {
-    server = await startScriptedServer({ password: 'pw' });
+    const server = await testServer({ password: 'pw' });
     const dir = testDir('session-chaos-outputs-');
     mkdirSync(join(dir, 'taken.xml'));
     const profile = writeSmallProfile(dir, server.url);
@@ -41,7 +35,7 @@ describe('session-chaos run: output paths are checked before any traffic', () =>
   });
 
   it('writes the HTML report beside the others when asked', async () => {
-    server = await startScriptedServer({ password: 'pw' });
+    const server = await testServer({ password: 'pw' });
     const dir = testDir('session-chaos-outputs-');
     const profile = writeSmallProfile(dir, server.url);
     const html = join(dir, 'r.html');

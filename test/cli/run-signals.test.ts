@@ -3,7 +3,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
+import { outputFlags, reportFiles } from '../helpers/report-files.js';
+import { testServer } from '../helpers/scripted-server.js';
 import { testDir } from '../helpers/test-dir.js';
 import { runCliChild } from './signal-child.js';
 
@@ -16,12 +17,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function scripted(options: ScriptOptions = {}): Promise<ScriptedServer> {
-  const server = await startScriptedServer(options);
-  cleanups.push(() => server.close());
-  return server;
-}
 
 interface Written {
   verdict: { status: string; exitCode: number; message?: string };
@@ -40,23 +35,12 @@ async function interruptAt(
   const dir = testDir('session-chaos-signals-');
   const profile = join(dir, 'p.yaml');
   writeFileSync(profile, profileText);
-  const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
+  const files = reportFiles(dir);
   // The chaos ledger goes to a directory of the test's own: what it says is left down is not the machine's.
-  const run = runCliChild(
-    [
-      'run',
-      '-p',
-      profile,
-      '--quiet',
-      '--json',
-      files.json,
-      '--junit',
-      files.junit,
-      '--markdown',
-      files.markdown,
-    ],
-    { SESSION_CHAOS_STATE_DIR: join(dir, 'state'), ...env },
-  );
+  const run = runCliChild(['run', '-p', profile, '--quiet', ...outputFlags(files)], {
+    SESSION_CHAOS_STATE_DIR: join(dir, 'state'),
+    ...env,
+  });
   cleanups.push(() => {
     if (run.child.exitCode === null) run.child.kill('SIGKILL');
   });
@@ -114,7 +98,7 @@ describe('session-chaos run interrupted by a signal', () => {
   }, 60_000);
 
   it('in the login phase: no traffic phase follows, exit 130, the reports say what logged in', async () => {
-    const server = await scripted();
+    const server = await testServer();
     const outcome = await interruptAt(
       profileFor(
         server.url,
@@ -136,7 +120,7 @@ describe('session-chaos run interrupted by a signal', () => {
 
   it('in the login phase with logins in flight (each takes 30 s): they end at once, exit 130 within 2 s', async () => {
     // The first user is preflight's probe, and logs in at once; every other login waits 30 s for its answer.
-    const server = await scripted({ loginDelayMs: (name) => (name === 'user1' ? 0 : 30_000) });
+    const server = await testServer({ loginDelayMs: (name) => (name === 'user1' ? 0 : 30_000) });
     const outcome = await interruptAt(
       profileFor(server.url, 'traffic:\n  users: 20\n  duration: 30s\n  login:\n    concurrency: 10\n'),
       /login phase: /,
@@ -158,7 +142,7 @@ describe('session-chaos run interrupted by a signal', () => {
 
   it('in the traffic phase (SIGTERM), answers in flight (a backend that hangs): exit 130 within 2 s with what was measured', async () => {
     // Preflight's probes and the first requests are answered; from the 30th /me on the server never answers.
-    const server = await scripted({ answerMe: 30 });
+    const server = await testServer({ answerMe: 30 });
     const outcome = await interruptAt(
       profileFor(server.url, 'traffic:\n  users: 4\n  duration: 30s\n  thinkTime: 20ms\n'),
       /traffic phase: /,
@@ -179,7 +163,7 @@ describe('session-chaos run interrupted by a signal', () => {
   }, 60_000);
 
   it('a second signal during a chaos rollback that hangs: the reports are written and name what was left down', async () => {
-    const server = await scripted();
+    const server = await testServer();
     const docker = await fakeDocker('lab-app2');
     const outcome = await interruptAt(
       profileFor(

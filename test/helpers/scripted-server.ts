@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { onTestFinished } from 'vitest';
 import { vuOfRequestId } from '../../src/lab-contract/request-ids.js';
 import { readBody, readCookie } from '../../src/util/incoming.js';
 
@@ -65,6 +66,13 @@ function parseFields(request: IncomingMessage, text: string): Record<string, str
   if ((request.headers['content-type'] ?? '').includes('json'))
     return JSON.parse(text) as Record<string, string>;
   return Object.fromEntries(new URLSearchParams(text));
+}
+
+/** A scripted server that is closed when the test that started it ends (call it inside a test). */
+export async function testServer(options: ScriptOptions = {}): Promise<ScriptedServer> {
+  const server = await startScriptedServer(options);
+  onTestFinished(() => server.close());
+  return server;
 }
 
 /**

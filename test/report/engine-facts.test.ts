@@ -1,19 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { serializeResult } from '../../src/report/formats.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { parseResultText } from '../../src/report/read-result.js';
-import { resultSchemaFile } from '../../src/report/result-schema.js';
 import { renderSummaryTable } from '../../src/report/table.js';
+import { resultValidator } from '../helpers/result-validator.js';
 import { fixedEngine, snapshotResult } from './fixtures.js';
-
-function validator() {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(resultSchemaFile, 'utf8')) as object);
-}
 
 const openModel = {
   users: 20,
@@ -26,21 +17,21 @@ describe("the engine's facts in the result", () => {
   it('carry users planned and logged in, failed re-logins, late arrivals and the background pressure', () => {
     const document = JSON.parse(serializeResult(snapshotResult())) as Record<string, unknown>;
     expect(document.engine).toEqual(fixedEngine);
-    const validate = validator();
+    const validate = resultValidator();
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('validate against the shipped schema without background pressure, and read back', () => {
     const result = snapshotResult({ engine: openModel });
     const text = serializeResult(result);
-    expect(validator()(JSON.parse(text))).toBe(true);
+    expect(resultValidator()(JSON.parse(text))).toBe(true);
     expect(parseResultText('r.json', text).engine).toEqual(openModel);
   });
 
   it('are optional: a result written before they existed still validates and reads', () => {
     const { engine: _engine, ...older } = snapshotResult();
     const text = serializeResult(older);
-    expect(validator()(JSON.parse(text))).toBe(true);
+    expect(resultValidator()(JSON.parse(text))).toBe(true);
     expect(parseResultText('r.json', text).engine).toBeUndefined();
     expect(renderSummaryTable(older, { color: false })).not.toContain('logged in');
   });
@@ -48,7 +39,7 @@ describe("the engine's facts in the result", () => {
   it('are refused by the schema when a count is not a count', () => {
     const document = JSON.parse(serializeResult(snapshotResult())) as Record<string, unknown>;
     const broken = { ...document, engine: { ...openModel, lateArrivals: -1 } };
-    expect(validator()(broken)).toBe(false);
+    expect(resultValidator()(broken)).toBe(false);
     expect(() => parseResultText('r.json', JSON.stringify(broken))).toThrow(/engine\.lateArrivals/);
   });
 

@@ -15,6 +15,7 @@ import { outputPathProblems } from '../../src/report/check-outputs.js';
 import { serializeResult } from '../../src/report/formats.js';
 import { writeReports } from '../../src/report/outputs.js';
 import { writeFileAtomic } from '../../src/report/write.js';
+import { reportFiles } from '../helpers/report-files.js';
 import { testDir } from '../helpers/test-dir.js';
 import { fixedResult } from './fixtures.js';
 
@@ -29,7 +30,7 @@ describe('writeReports', () => {
   it('writes the JSON, JUnit and Markdown files it is asked for, and leaves no temporary file', async () => {
     const dir = testDir('session-chaos-reports-');
     const out = capture();
-    const paths = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
+    const paths = reportFiles(dir);
     await writeReports(result, paths, { ...out, env: {} });
     expect(JSON.parse(readFileSync(paths.json, 'utf8'))).toEqual(JSON.parse(serializeResult(result)));
     expect(readFileSync(paths.junit, 'utf8')).toMatch(/^<\?xml/);

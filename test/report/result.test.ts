@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { serializeResult } from '../../src/report/formats.js';
 import { renderJunit } from '../../src/report/junit.js';
@@ -10,13 +8,8 @@ import { buildResult, decideVerdict, resultSchemaVersion } from '../../src/repor
 import { renderResultJsonSchema, resultSchemaFile } from '../../src/report/result-schema.js';
 import { renderSummaryTable } from '../../src/report/table.js';
 import { toolVersion } from '../../src/version.js';
+import { resultValidator } from '../helpers/result-validator.js';
 import { canaries, fixedPlan, fixedResult, fixedSummary } from './fixtures.js';
-
-function shippedSchemaValidator() {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(resultSchemaFile, 'utf8')) as object);
-}
 
 describe('the result document', () => {
   const result = fixedResult();
@@ -49,7 +42,7 @@ describe('the result document', () => {
   });
 
   it('is valid against the shipped JSON Schema (checked by an independent validator)', () => {
-    const validate = shippedSchemaValidator();
+    const validate = resultValidator();
     const document = JSON.parse(serializeResult(result)) as unknown;
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
     const broken = { ...(document as Record<string, unknown>), verdict: { status: 'fine' } };
@@ -95,7 +88,7 @@ describe('a secret that is a common word', () => {
     expect(result.summary.counts.classes).toHaveProperty('ok');
     expect(result.chaos[0]).toMatchObject({ id: 'chaos-1', target: '[redacted] monkey' });
     expect(result.verdict.message).toBe('[redacted] failed');
-    expect(shippedSchemaValidator()(JSON.parse(serializeResult(result)))).toBe(true);
+    expect(resultValidator()(JSON.parse(serializeResult(result)))).toBe(true);
   });
 });
 

@@ -1,11 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
-import { resultSchemaFile } from '../../src/report/result-schema.js';
 import { runCli } from '../cli/run-cli.js';
+import { outputFlags, reportFiles } from '../helpers/report-files.js';
+import { resultValidator } from '../helpers/result-validator.js';
 import { testDir } from '../helpers/test-dir.js';
 import { bundleBackend } from '../lab/helpers.js';
 
@@ -17,12 +16,6 @@ afterEach(async () => {
   await lab?.stop();
   lab = undefined;
 });
-
-function validator() {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(resultSchemaFile, 'utf8')) as object);
-}
 
 /** Starts a lab and writes a profile for it; the password is read from the environment, as users would. */
 async function labProfile(options: Pick<LabOptions, 'balancer' | 'sessions'>, extra = '') {
@@ -51,29 +44,19 @@ ${extra}`,
 describe('session-chaos run reports on the lab', () => {
   it('a sticky balancer passes: table, JSON valid against the schema, JUnit, Markdown, step summary; no secret anywhere', async () => {
     const { dir, profile, env } = await labProfile({ balancer: 'haproxy-cookie', sessions: 'memory' });
-    const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), markdown: join(dir, 'r.md') };
+    const files = reportFiles(dir);
     const stepSummary = join(dir, 'step-summary.md');
-    const { code, stdout, stderr } = await runCli(
-      [
-        'run',
-        '--profile',
-        profile,
-        '--json',
-        files.json,
-        '--junit',
-        files.junit,
-        '--markdown',
-        files.markdown,
-      ],
-      { ...env, GITHUB_STEP_SUMMARY: stepSummary },
-    );
+    const { code, stdout, stderr } = await runCli(['run', '--profile', profile, ...outputFlags(files)], {
+      ...env,
+      GITHUB_STEP_SUMMARY: stepSummary,
+    });
     expect(stderr).not.toContain('unexpected error');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^mismatch rate\s+0%\s+0 of 400/m);
     expect(stdout).toContain('PASSED: all 3 thresholds held');
 
     const result = JSON.parse(readFileSync(files.json, 'utf8')) as Record<string, unknown>;
-    const validate = validator();
+    const validate = resultValidator();
     expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     expect(result).toMatchObject({
       verdict: { status: 'passed', exitCode: 0 },
@@ -135,7 +118,7 @@ describe('session-chaos run reports on the lab', () => {
       summary: { impact: Array<{ id: string; vusAffected: number }>; mismatchRate: { mismatches: number } };
       verdict: { failed: string[] };
     };
-    expect(validator()(result)).toBe(true);
+    expect(resultValidator()(result)).toBe(true);
     // Sessions held in the restarted backend's memory are lost: the default verdict says so.
     const lost = result.summary.mismatchRate.mismatches > 0;
     expect(code).toBe(lost ? 1 : 0);

@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PreflightError } from '../../src/errors.js';
 import { runPipeline } from '../../src/run/pipeline.js';
 import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
-
-let server: ScriptedServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+import { testServer } from '../helpers/scripted-server.js';
 
 describe('runPipeline', () => {
   it('takes a plan to a result document: summary, findings, the default verdict', async () => {
-    server = await startScriptedServer({ backend: 'b1' });
+    const server = await testServer({ backend: 'b1' });
     const sink = new CollectingSink();
     const phases: string[] = [];
     const plan = planFor(server.url, {
@@ -44,14 +38,14 @@ describe('runPipeline', () => {
   });
 
   it('--no-default-thresholds drops the defaults', async () => {
-    server = await startScriptedServer();
+    const server = await testServer();
     const plan = planFor(server.url, { traffic: { users: 2, requests: 4 } });
     const { document } = await runPipeline(plan, { thresholds: { defaults: false } });
     expect(document.thresholds).toEqual([]);
   });
 
   it('an interrupt before the run starts still gives a document: interrupted, with the reason', async () => {
-    server = await startScriptedServer();
+    const server = await testServer();
     const interrupt = new AbortController();
     interrupt.abort('interrupted by SIGTERM');
     const plan = planFor(server.url, { traffic: { users: 3, requests: 30 } });
@@ -67,7 +61,7 @@ describe('runPipeline', () => {
   });
 
   it('a failed preflight throws: there was no run to report', async () => {
-    server = await startScriptedServer({ loginStatus: 401 });
+    const server = await testServer({ loginStatus: 401 });
     const plan = planFor(server.url, { traffic: { users: 2, requests: 4 } });
     await expect(runPipeline(plan)).rejects.toThrow(PreflightError);
   });
