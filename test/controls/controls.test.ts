@@ -4,10 +4,14 @@ import { runControls } from '../../src/controls/controls.js';
 import { PreflightError } from '../../src/errors.js';
 import type { Plan } from '../../src/profile/load.js';
 import { executeRun } from '../../src/run/run.js';
-import type { RecordSink } from '../../src/traffic/sink.js';
 import { CollectingSink, contextFor, planFor } from '../helpers/engine-fixtures.js';
 import { responseRecord } from '../helpers/records.js';
-import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
+import {
+  forgetSessionsAfter,
+  type ScriptedServer,
+  type ScriptOptions,
+  startScriptedServer,
+} from '../helpers/scripted-server.js';
 
 let server: ScriptedServer | undefined;
 const closers: Array<() => void> = [];
@@ -192,16 +196,8 @@ describe('preflight controls: backend identity', () => {
 
 /** 2 users, 40 requests, no re-login; after the 10th answer the server forgets every session it holds. */
 function runForgettingSessions(backend: ScriptedServer, sink: CollectingSink) {
-  let responses = 0;
-  const forget: RecordSink = {
-    onLogin: () => undefined,
-    onResponse: () => {
-      responses += 1;
-      if (responses === 10) backend.forgetSessions();
-    },
-  };
   const plan = planFor(backend.url, { traffic: { users: 2, requests: 40 }, relogin: 'never' });
-  return executeRun(plan, { sinks: [sink, forget] });
+  return executeRun(plan, { sinks: [sink, forgetSessionsAfter(backend, 10)] });
 }
 
 describe('preflight controls in a run', () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { vuOfRequestId } from '../../src/lab-contract/request-ids.js';
+import type { RecordSink } from '../../src/traffic/sink.js';
 import { readBody, readCookie } from '../../src/util/incoming.js';
 
 /** What the server saw for one request: its ground truth, to compare with the engine's records. */
@@ -73,6 +74,18 @@ export async function testServer(options: ScriptOptions = {}): Promise<ScriptedS
   const server = await startScriptedServer(options);
   onTestFinished(() => server.close());
   return server;
+}
+
+/** A record sink that makes `server` forget every session it holds once the run has had `answers` answers. */
+export function forgetSessionsAfter(server: ScriptedServer, answers: number): RecordSink {
+  let responses = 0;
+  return {
+    onLogin: () => undefined,
+    onResponse: () => {
+      responses += 1;
+      if (responses === answers) server.forgetSessions();
+    },
+  };
 }
 
 /**

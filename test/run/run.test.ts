@@ -12,7 +12,12 @@ import type { Sleep } from '../../src/traffic/sleep.js';
 import { manualClock } from '../../src/util/clock.js';
 import { fakeDocker } from '../chaos/helpers/fake-docker.js';
 import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
-import { type ScriptedServer, type ScriptOptions, startScriptedServer } from '../helpers/scripted-server.js';
+import {
+  forgetSessionsAfter,
+  type ScriptedServer,
+  type ScriptOptions,
+  startScriptedServer,
+} from '../helpers/scripted-server.js';
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {
@@ -98,16 +103,8 @@ describe('executeRun', () => {
     for (const relogin of ['relogin', 'never', 'after 3'] as const) {
       const backend = await serve();
       const sink = new CollectingSink();
-      let responses = 0;
-      const forgetAfterTen: RecordSink = {
-        onLogin: () => undefined,
-        onResponse: () => {
-          responses += 1;
-          if (responses === 10) backend.forgetSessions();
-        },
-      };
       const plan = planFor(backend.url, { traffic: { users: 2, requests: 40 }, relogin });
-      await executeRun(plan, { sinks: [sink, forgetAfterTen] });
+      await executeRun(plan, { sinks: [sink, forgetSessionsAfter(backend, 10)] });
       const relogins = sink.logins.filter((login) => login.cause === 'mismatch');
       const mismatches = sink.responses.filter(({ classification }) => classification?.class === 'mismatch');
       if (relogin === 'relogin') {
