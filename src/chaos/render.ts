@@ -6,7 +6,9 @@ const undoOf = { stop: 'start', pause: 'unpause' } as const;
 
 function targetsText(action: PlannedAction): string {
   if (action.action === 'exec') return (action.command ?? []).join(' ');
-  if (action.action === 'scale-out') return `one member more: ${(action.scale?.out ?? []).join(' ')}`;
+  if (action.action === 'scale-out') {
+    return `one member more: ${action.scale === undefined ? '(no scale commands)' : action.scale.out.join(' ')}`;
+  }
   if (action.targets.length === 0) return `(not resolved: ${action.selector ?? 'no selector'})`;
   const names = action.targets.map((target) =>
     target.name.includes(target.id) ? target.name : `${target.name} (${target.id.slice(0, 12)})`,
