@@ -1,14 +1,13 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionRecord } from '../../src/chaos/journal.js';
 import type { BalancerKind } from '../../src/lab/balancer/registry.js';
-import { type Lab, startLab } from '../../src/lab/index.js';
 import { readLabState } from '../../src/lab/state.js';
 import { labStatus } from '../../src/lab/status.js';
 import { bindPlanToLab } from '../../src/matrix/lab-binding.js';
 import { loadPlan } from '../../src/profile/load.js';
 import { executeRun } from '../../src/run/run.js';
 import { variant } from '../claims/helpers.js';
-import { bundleBackend } from './helpers.js';
+import { labPerTest } from './helpers.js';
 
 /**
  * Scaling as chaos actions a profile schedules: the lab binding gives each scale event the lab's own `lab
@@ -18,12 +17,7 @@ import { bundleBackend } from './helpers.js';
  * scales one new backend out (b5) to put the group back to its size.
  */
 describe('scale-out and scale-in scheduled by a profile', () => {
-  let lab: Lab | undefined;
-  beforeAll(() => bundleBackend());
-  afterEach(async () => {
-    await lab?.stop();
-    lab = undefined;
-  });
+  const startLab = labPerTest({ sessions: 'memory', users: 100 });
 
   const cases: [BalancerKind, 'docker' | 'process'][] = [
     ['haproxy-source', 'docker'],
@@ -32,16 +26,17 @@ describe('scale-out and scale-in scheduled by a profile', () => {
   ];
   for (const [balancer, runtime] of cases) {
     it(`${balancer}, ${runtime} backends`, async () => {
-      lab = await startLab({ balancer, sessions: 'memory', runtime, users: 100 });
+      const lab = await startLab({ balancer, runtime });
       const path = variant('scaling.yaml', {
-        traffic: { users: 24, duration: '7s' },
+        traffic: { users: 24, duration: '14s' },
         thresholds: [],
         chaos: {
           impactWindow: '1s',
           events: [
-            { name: 'out', action: 'scale-out', at: '1500ms' },
-            { name: 'in-b2', action: 'scale-in', at: '3500ms', target: { name: 'b2' } },
-            { name: 'in-b1', action: 'scale-in', at: '5s', target: { name: 'b1' } },
+            // Apart by more than a scale takes on a loaded machine (a few seconds each): scales run in turn.
+            { name: 'out', action: 'scale-out', at: '1s' },
+            { name: 'in-b2', action: 'scale-in', at: '6s', target: { name: 'b2' } },
+            { name: 'in-b1', action: 'scale-in', at: '10s', target: { name: 'b1' } },
           ],
         },
         lab: { balancer },
