@@ -46,11 +46,6 @@ export interface DemoOptions {
   all?: boolean;
 }
 
-/**
- * The README's first command: the strategy matrix on a lab made of what this machine has. Failed thresholds
- * are findings here (round robin over memory sessions is meant to fail), so only a scenario that could not
- * run, or an interrupt, makes the exit code non-zero.
- */
 /** Where the demo writes its HTML report: the flag's path, beside the JSON file, or in this directory. */
 export function demoHtmlPath(options: Pick<DemoOptions, 'json' | 'html'>): string | undefined {
   if (options.html === false) return undefined;
@@ -60,6 +55,11 @@ export function demoHtmlPath(options: Pick<DemoOptions, 'json' | 'html'>): strin
   return 'session-chaos-demo.html';
 }
 
+/**
+ * The README's first command: the strategy matrix on a lab made of what this machine has. Failed thresholds
+ * are findings here (round robin over memory sessions is meant to fail), so only a scenario that could not
+ * run, or an interrupt, makes the exit code non-zero.
+ */
 export async function runDemo(options: DemoOptions): Promise<ExitCode> {
   const html = demoHtmlPath(options);
   const all = options.all === true;

@@ -1,8 +1,17 @@
 import { formatCount, formatMs, formatNumber, formatPercent, formatRunTime } from '../report/format.js';
+import type { ChaosJournalEntry } from '../report/result.js';
 import type { ScenarioOutcome } from './scenario.js';
 
 function counted(count: number, one: string, many: string): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** `restart of b2 at +1.4s`; a step a halted roll never took is said as skipped, not given a time. */
+function actionText(entry: ChaosJournalEntry): string {
+  const what = `${entry.action ?? entry.kind} of ${entry.target ?? 'a backend'}`;
+  if (entry.outcome === 'skipped') return `${what} (skipped)`;
+  const late = entry.outcome?.endsWith('not back in time') === true ? ' (not back in time)' : '';
+  return `${what} at ${formatRunTime(entry.at)}${late}`;
 }
 
 function chaosClause(outcome: ScenarioOutcome): string {
@@ -19,12 +28,7 @@ function chaosClause(outcome: ScenarioOutcome): string {
     impacts.length === 1
       ? `${counted(impacts[0]?.vusAffected ?? 0, 'user', 'users')} affected`
       : `users affected by each: ${impacts.map((impact) => formatCount(impact.vusAffected)).join(', ')}`;
-  const what = actions
-    .map(
-      (entry) =>
-        `${entry.action ?? entry.kind} of ${entry.target ?? 'a backend'} at ${formatRunTime(entry.at)}`,
-    )
-    .join(', ');
+  const what = actions.map(actionText).join(', ');
   return `; after the ${what}: ${counted(mismatches, 'mismatch', 'mismatches')} and ${counted(errors, 'error', 'errors')}, ${affected}`;
 }
 

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { formatCount, formatMs, formatNumber, formatPercent } from '../report/format.js';
+import { formatBytes, formatCount, formatMs, formatNumber, formatPercent } from '../report/format.js';
 import { createStyle } from '../report/style.js';
 import { noBorders } from '../report/table.js';
 import type { ScenarioOutcome } from './scenario.js';
@@ -29,13 +29,6 @@ function verdictOf(outcome: ScenarioOutcome): string {
   if (verdict.status === 'passed') return 'passed';
   if (verdict.status === 'thresholds_failed') return `failed: ${verdict.failed.join(', ')}`;
   return verdict.status;
-}
-
-/** `4.6 kB`: decimal units, as network rates are given. */
-function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${formatCount(bytes)} B`;
-  if (bytes < 1_000_000) return `${+(bytes / 1000).toFixed(1)} kB`;
-  return `${+(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 /**

@@ -24,6 +24,13 @@ export function formatMs(value: number | null): string {
   return `${+(value / 1000).toFixed(2)}s`;
 }
 
+/** `4.6 kB`: decimal units, as network rates are given. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${formatCount(bytes)} B`;
+  if (bytes < 1_000_000) return `${+(bytes / 1000).toFixed(1)} kB`;
+  return `${+(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
 /** `digits` decimals; a small non-zero value keeps two significant digits rather than showing as 0. */
 export function formatNumber(value: number | null, digits = 2): string {
   if (value === null) return notAvailable;

@@ -119,6 +119,37 @@ describe('the sentence on chaos', () => {
       'users affected by each: 6, 7',
     );
   });
+  it('says a step a halted roll never took as skipped, with no time', () => {
+    const [withChaos] = outcomes();
+    if (withChaos?.result === undefined) throw new Error('fixture');
+    const halted: ScenarioOutcome = {
+      ...withChaos,
+      result: {
+        ...withChaos.result,
+        chaos: [
+          {
+            id: 'chaos-1.1',
+            kind: 'action',
+            action: 'restart',
+            target: 'b1',
+            at: 1000,
+            outcome: 'done, not back in time',
+          },
+          {
+            id: 'chaos-1.2',
+            kind: 'action',
+            action: 'restart',
+            target: 'b2',
+            at: 61_000,
+            outcome: 'skipped',
+          },
+        ],
+      },
+    };
+    expect(renderMatrixReport([halted], (rows) => renderMatrixTable(rows, { color: false }))).toContain(
+      'after the restart of b1 at +1s (not back in time), restart of b2 (skipped):',
+    );
+  });
 });
 
 describe('matrix exit code', () => {

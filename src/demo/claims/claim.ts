@@ -10,7 +10,7 @@ import { formatCount, formatPercent } from '../../report/format.js';
 export interface DemoClaim {
   /** The profile's file in profiles/. */
   profile: string;
-  /** The seed's claim, in its words (../../../../shared/seed restated in English in the README). */
+  /** The seed's claim, in its words as the README's table of strategies quotes them. */
   claim: string;
   /** The measured figure that answers the claim; undefined when the run has not the numbers for it. */
   figure: (measured: Measured) => string | undefined;

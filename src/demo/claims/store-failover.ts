@@ -2,9 +2,9 @@ import { formatCount, formatMs } from '../../report/format.js';
 import type { DemoClaim } from './claim.js';
 
 /**
- * The store's failover (issue 22 point 2): Redis with a replica behind a lagging link and Sentinel, the
- * primary killed. The chaos row's figures: users and requests hit while the store was down, the first user
- * served again (the failover as users saw it), and the re-logins of those whose sessions the lag held.
+ * The store's failover: Redis with a replica behind a lagging link and Sentinel, the primary killed. The chaos
+ * row's figures: users and requests hit while the store was down, the first user served again (the failover as
+ * users saw it), and the re-logins of those whose sessions the lag held.
  */
 export const storeFailoverClaim: DemoClaim = {
   profile: 'store-failover.yaml',

@@ -1,5 +1,5 @@
 import { matrixRow } from '../../matrix/table.js';
-import { formatCount, formatNumber, formatPercent } from '../../report/format.js';
+import { formatBytes, formatCount, formatNumber, formatPercent } from '../../report/format.js';
 import type { DemoClaim } from './claim.js';
 
 /** The seed's problem and its remedies with their prices, in the order its argument goes. */
@@ -34,10 +34,19 @@ export const strategyClaims: DemoClaim[] = [
     claim:
       'memory grows (every server holds every session); replication traffic; replication lag gives temporary session loss',
     figure: ({ outcome, summary }) => {
+      const lag = `${formatCount(summary.mismatchRate.mismatches)} mismatches (${formatPercent(summary.mismatchRate.value)}) from the lag`;
+      const stats = outcome.lab?.stats ?? [];
+      if (stats.length === 0) return lag;
       const row = matrixRow(outcome);
+      const users = summary.vus.total;
+      // A login replaces the user's session; a peer that got the replacement before the original keeps both.
+      const everyUser = stats.every((backend) => backend.sessions >= users)
+        ? " (each backend every user's session, N times what a memory backend holds)"
+        : '';
       return (
-        `sessions held ${row['sessions held']} (each backend all of them), ${row.replication} of replication, ` +
-        `${formatCount(summary.mismatchRate.mismatches)} mismatches (${formatPercent(summary.mismatchRate.value)}) from the lag`
+        `sessions held ${row['sessions held']} for ${formatCount(users)} users${everyUser}, ` +
+        `${stats.map((backend) => formatBytes(backend.sessionBytes)).join('/')} of them per backend, ` +
+        `${row.replication} of replication between the peers, ${lag}`
       );
     },
   },
@@ -50,9 +59,19 @@ export const strategyClaims: DemoClaim[] = [
   {
     profile: 'jwt.yaml',
     claim: 'restarting or losing a server does not log users out',
-    figure: ({ summary }) => {
+    figure: ({ outcome, summary, backends }) => {
       const errors = summary.impact.reduce((sum, impact) => sum + impact.errors, 0);
-      return `${formatCount(summary.relogins.total)} re-logins and ${formatCount(summary.mismatchRate.mismatches)} mismatches through a rolling restart of every backend (${formatCount(errors)} requests failed while one was down)`;
+      const restarts = (outcome.result?.chaos ?? []).filter(
+        (entry) => entry.kind === 'action' && entry.action === 'restart',
+      );
+      // A roll stops where the run ends or a backend is not back in time: only the steps that came back count.
+      const back = restarts.filter((entry) => entry.outcome === 'done' && entry.backAt !== undefined).length;
+      const of = backends ?? restarts.length;
+      const roll =
+        back === of
+          ? `a rolling restart of every backend (${formatCount(back)} of ${formatCount(of)}, each back before the next)`
+          : `a rolling restart that got only ${formatCount(back)} of ${formatCount(of)} backends restarted and back within the run`;
+      return `${formatCount(summary.relogins.total)} re-logins and ${formatCount(summary.mismatchRate.mismatches)} mismatches through ${roll}; ${formatCount(errors)} requests failed while a backend was down`;
     },
   },
 ];
