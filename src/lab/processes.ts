@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { LabError } from '../errors.js';
+import type { Clock } from '../util/clock.js';
 import { processStartTime } from '../util/proc.js';
+import { waitUntil } from './wait.js';
+
+// Every lab process exits on SIGTERM in well under a second; past this it gets SIGKILL.
+export const exitGraceMs = 3000;
+const killWaitMs = 2000;
 
 /**
  * A process the lab started. The kernel's start time (in clock ticks since boot) goes with the pid so that a
@@ -54,4 +60,25 @@ export function signalOwned(owned: OwnedProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(owned.pid, signal);
   } catch {}
+}
+
+/**
+ * Stops processes the lab started: SIGTERM to each at once, SIGKILL to those still running after the grace.
+ * A SIGKILL takes effect when the process is next scheduled, which on a loaded machine is not at once: this
+ * waits for that too (a while), so that whoever stopped them does not find them still there.
+ */
+export async function stopOwned(
+  processes: readonly OwnedProcess[],
+  what: string,
+  clock?: Clock,
+): Promise<void> {
+  for (const owned of processes) signalOwned(owned, 'SIGTERM');
+  const allExited = (timeoutMs: number): Promise<void> =>
+    waitUntil(async () => processes.every((owned) => !isRunning(owned)), { what, timeoutMs, clock });
+  try {
+    await allExited(exitGraceMs);
+  } catch {
+    for (const owned of processes) signalOwned(owned, 'SIGKILL');
+    await allExited(killWaitMs).catch(() => undefined);
+  }
 }

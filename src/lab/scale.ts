@@ -13,7 +13,7 @@ import type { UpstreamServer } from './balancer/upstream.js';
 import { engine } from './docker/engine.js';
 import { maxBackends } from './options.js';
 import { freePort } from './ports.js';
-import { isRunning, signalOwned } from './processes.js';
+import { exitGraceMs, stopOwned } from './processes.js';
 import { currentProcess } from './respawn.js';
 import { type BackendRecord, type LabState, readLabState, writeLabState } from './state.js';
 import { waitUntil } from './wait.js';
@@ -29,8 +29,6 @@ export interface ScaleOptions {
   clock?: Clock;
   timeoutMs?: number;
 }
-
-const stopGraceMs = 3_000;
 
 function activeBackends(state: LabState): BackendRecord[] {
   return state.backends.filter((backend) => backend.removedAt === undefined);
@@ -135,18 +133,12 @@ function findBackend(state: LabState, ref: string): BackendRecord {
 async function stopBackend(state: LabState, backend: BackendRecord, clock: Clock): Promise<void> {
   if (backend.container !== undefined) {
     const client = engine();
-    await client.act(backend.container.id, 'stop', { timeoutS: stopGraceMs / 1000 });
+    await client.act(backend.container.id, 'stop', { timeoutS: exitGraceMs / 1000 });
     await client.removeContainer(backend.container.id);
     return;
   }
   const owned = currentProcess(state, backend);
-  if (owned === undefined) return;
-  signalOwned(owned, 'SIGTERM');
-  await waitUntil(async () => !isRunning(owned), {
-    what: `lab backend ${backend.name} to exit`,
-    timeoutMs: stopGraceMs,
-    clock,
-  }).catch(() => signalOwned(owned, 'SIGKILL'));
+  if (owned !== undefined) await stopOwned([owned], `lab backend ${backend.name} to exit`, clock);
 }
 
 /**

@@ -2,15 +2,10 @@ import { rmSync } from 'node:fs';
 import { LabError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { removeLabContainers, removeLabContainersSync } from './docker/containers.js';
-import { isRunning, type OwnedProcess, signalOwned } from './processes.js';
+import { type OwnedProcess, signalOwned, stopOwned } from './processes.js';
 import { respawnedProcesses } from './respawn.js';
 import { type LabState, latestLabState, removeLabState } from './state.js';
 import { storeProcessesOf } from './store.js';
-import { waitUntil } from './wait.js';
-
-// Every lab process exits on SIGTERM in well under a second; past this it gets SIGKILL.
-const exitGraceMs = 3000;
-const killWaitMs = 2000;
 
 /** Everything the lab started, backends that chaos had started again included. */
 function ownedProcesses(state: LabState): OwnedProcess[] {
@@ -45,23 +40,10 @@ export function teardown(state: LabState, clock?: Clock): Promise<void> {
 
 async function tearDown(known: LabState, clock?: Clock): Promise<void> {
   const state = latestLabState(known);
-  const processes = ownedProcesses(state);
-  for (const owned of processes) signalOwned(owned, 'SIGTERM');
+  // SIGTERM goes to the processes before the containers' removal is asked for; the two then go on together.
+  const processes = stopOwned(ownedProcesses(state), `lab ${state.id} processes to exit`, clock);
   const containers = state.runtime === 'docker' ? removeLabContainers(state.id) : Promise.resolve();
-  const allExited = (timeoutMs: number): Promise<void> =>
-    waitUntil(async () => processes.every((owned) => !isRunning(owned)), {
-      what: `lab ${state.id} processes to exit`,
-      timeoutMs,
-      clock,
-    });
-  try {
-    await allExited(exitGraceMs);
-  } catch {
-    for (const owned of processes) signalOwned(owned, 'SIGKILL');
-    // A SIGKILL takes effect when the process is next scheduled, which on a loaded machine is not at once:
-    // stopped means gone, so whoever asked does not find them still there.
-    await allExited(killWaitMs).catch(() => undefined);
-  }
+  await processes;
   try {
     await containers;
   } catch (error) {
