@@ -13,9 +13,12 @@ const profilesDir = fileURLToPath(new URL('../../profiles/', import.meta.url));
 function intro(all: boolean): string {
   return [
     'session-chaos demo: each way of sharing sessions behind a load balancer, measured on a local lab',
-    '(20-30 virtual users, 3-8 s of traffic each; backends restarted in the sticky-cookie, clustering, Redis and JWT runs;',
+    `(${all ? '20-40 virtual users, 3-14 s' : '20-30 virtual users, 3-8 s'} of traffic each; backends restarted in the sticky-cookie, clustering, Redis and JWT runs;`,
     "the store's primary killed in the store-failover run;",
-    `two services behind one gateway in the services run${all ? '' : '; demo --all adds the slower scenarios'}).`,
+    'two services behind one gateway in the services run;',
+    all
+      ? 'a backend added and one removed while users are logged in, in the scaling run).'
+      : 'demo --all adds the slower scenarios: scaling).',
     "Each sentence at the end names the seed's claim its scenario checks, with the figure measured.",
     'The profiles are in profiles/; run one on your own deployment with: session-chaos run --profile <file> --target <url>',
   ].join('\n');

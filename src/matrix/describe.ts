@@ -2,7 +2,8 @@ import { formatCount, formatMs, formatNumber, formatPercent, formatRunTime } fro
 import type { ChaosJournalEntry } from '../report/result.js';
 import type { ScenarioOutcome } from './scenario.js';
 
-function counted(count: number, one: string, many: string): string {
+/** `1 error`, `2 errors`. */
+export function counted(count: number, one: string, many: string): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 

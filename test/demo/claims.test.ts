@@ -6,7 +6,7 @@ import { demoScenarios } from '../../src/demo/demo.js';
 import type { ScenarioOutcome } from '../../src/matrix/scenario.js';
 import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { summarize } from '../../src/metrics/summarize.js';
-import { formatBytes } from '../../src/report/format.js';
+import { formatBytes, formatPercent } from '../../src/report/format.js';
 import type { ChaosJournalEntry } from '../../src/report/result.js';
 import { responseRecord } from '../helpers/records.js';
 import { fixedResult } from '../report/fixtures.js';
@@ -119,5 +119,47 @@ describe("the demo's scenarios and the claims they check", () => {
     );
     // A backend short of a user's session: the sentence does not say every backend holds all of them.
     expect(claimSentence(clustering, outcome([users, users - 1]))).not.toContain('every user');
+  });
+
+  it("gives each scale's cost in users, the scale-out's against 1/(N+1)", () => {
+    const { paths, closing } = demoScenarios(true);
+    const source = paths.find((path) => path.endsWith('/scaling.yaml'));
+    if (source === undefined) throw new Error('no scaling scenario in demo --all');
+    expect(demoScenarios(false).paths).not.toContain(source);
+    const result = fixedResult();
+    const [impact] = result.summary.impact;
+    if (impact === undefined) throw new Error('fixture has no impact');
+    const scale = (id: string, action: string, at: number): ChaosJournalEntry => ({
+      id,
+      kind: 'action',
+      action,
+      target: 'b',
+      at,
+      outcome: 'done',
+    });
+    const users = result.summary.vus.total;
+    const outcome: ScenarioOutcome = {
+      source,
+      strategy: 'scaling',
+      notes: [],
+      lab: { id: 'x', balancer: 'haproxy-source', sessions: 'memory', backends: 3, runtime: 'docker' },
+      result: {
+        ...result,
+        chaos: [scale('chaos-1', 'scale-out', 2000), scale('chaos-2', 'scale-in', 8000)],
+        summary: {
+          ...result.summary,
+          impact: [
+            { ...impact, id: 'chaos-1', vusAffected: 5, mismatches: 5, relogins: 5, errors: 0 },
+            { ...impact, id: 'chaos-2', vusAffected: 4, mismatches: 4, relogins: 4, errors: 1 },
+          ],
+        },
+      },
+    };
+    expect(closing(outcome)).toBe(
+      'It checks the seed\'s claim "in the cloud the number of servers changes dynamically (auto scaling)": ' +
+        `the scale-out cost 5 of ${users} users their session (5 mismatches, 5 re-logins, 0 errors); ` +
+        `${formatPercent(5 / users)} of them, against 1/(N+1) = 25% for 3 backends; ` +
+        `the scale-in cost 4 of ${users} users their session (4 mismatches, 4 re-logins, 1 error).`,
+    );
   });
 });

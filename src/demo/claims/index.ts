@@ -1,4 +1,5 @@
 import type { DemoClaim } from './claim.js';
+import { scalingClaim } from './scaling.js';
 import { servicesClaim } from './services.js';
 import { storeFailoverClaim } from './store-failover.js';
 import { strategyClaims } from './strategies.js';
@@ -10,4 +11,9 @@ export { claimSentence, type DemoClaim } from './claim.js';
  * scenario of your own: a profile in profiles/, a DemoClaim in a module of its own here, its line below
  * (`slow: true` when it would push `demo` past two minutes: it then runs in `demo --all` only).
  */
-export const demoClaims: readonly DemoClaim[] = [...strategyClaims, storeFailoverClaim, servicesClaim];
+export const demoClaims: readonly DemoClaim[] = [
+  ...strategyClaims,
+  storeFailoverClaim,
+  servicesClaim,
+  scalingClaim,
+];
