@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResponseClass } from '../../src/classify/types.js';
-import { type Lab, startLab } from '../../src/lab/index.js';
 import { executeRun } from '../../src/run/run.js';
 import { compileMix } from '../../src/traffic/mix.js';
 import { createVirtualUser } from '../../src/traffic/virtual-user.js';
 import { nextRandom } from '../../src/util/random.js';
 import { planFor, profileFor } from '../helpers/engine-fixtures.js';
-import { bundleBackend } from '../lab/helpers.js';
+import { sharedLab } from '../lab/helpers.js';
 
 /**
  * The reference path: the same lab profile run through the engine's client and through
@@ -15,14 +14,7 @@ import { bundleBackend } from '../lab/helpers.js';
  * both ways; a hundred users with one request each do too (every user claims its request before any answer
  * can arrive, and draws it from its own seeded stream), so their counts are known before the run.
  */
-let lab: Lab;
-beforeAll(async () => {
-  bundleBackend();
-  lab = await startLab({ balancer: 'haproxy-roundrobin', sessions: 'redis', users: 100 });
-});
-afterAll(async () => {
-  await lab?.stop();
-});
+const lab = sharedLab({ balancer: 'haproxy-roundrobin', sessions: 'redis', users: 100 });
 
 const seed = 7;
 const mix = [
@@ -31,14 +23,14 @@ const mix = [
 ];
 
 async function classCounts(client: 'engine' | 'undici', users: number, requests: number) {
-  const plan = planFor(lab.url, {
+  const plan = planFor(lab().url, {
     // Long enough that a loaded machine never turns an answer into a timeout.
     target: { client, timeout: '30s' },
-    auth: { credentials: { password: lab.password } },
+    auth: { credentials: { password: lab().password } },
     classify: { identity: { from: 'json', path: 'user' } },
     traffic: { users, requests, seed, mix },
   });
-  plan.secrets = [lab.password];
+  plan.secrets = [lab().password];
   const result = await executeRun(plan, { sinks: [] });
   expect(result.loggedIn).toBe(users);
   return result.summary.counts.classes as Record<ResponseClass, number>;
@@ -56,7 +48,7 @@ describe('target.client: undici, the reference path', () => {
 
   it('a hundred users, one request each: the class counts the seed predicts, both ways', async () => {
     const users = 100;
-    const entries = compileMix(profileFor(lab.url, { traffic: { mix } }).traffic.mix, lab.url);
+    const entries = compileMix(profileFor(lab().url, { traffic: { mix } }).traffic.mix, lab().url);
     // Users are numbered from auth.credentials.start (1); each one's first draw picks its request.
     const drawn = Array.from(
       { length: users },

@@ -34,7 +34,7 @@ export function labPerTest<D extends Partial<LabOptions> = Record<never, never>>
   };
 }
 
-/** One lab for all the tests of a describe block: started (the backend bundled first) before them, stopped after. */
+/** One lab for all the tests of a file or describe block: started (the backend bundled first) before them, stopped after. */
 export function sharedLab(options: LabOptions): () => Lab {
   let lab: Lab | undefined;
   beforeAll(async () => {

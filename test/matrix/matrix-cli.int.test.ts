@@ -1,22 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, startLab } from '../../src/lab/index.js';
+import { describe, expect, it } from 'vitest';
 import type { MatrixDocument } from '../../src/matrix/matrix.js';
 import { runCli } from '../cli/run-cli.js';
 import { testDir } from '../helpers/test-dir.js';
-import { bundleBackend } from '../lab/helpers.js';
+import { sharedLab } from '../lab/helpers.js';
 
 /** `matrix --target`: the strategy profiles as templates, run against a balancer the user already has. */
 describe('session-chaos matrix --target', () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    bundleBackend();
-    lab = await startLab({ balancer: 'haproxy-roundrobin', sessions: 'memory', runtime: 'process' });
-  });
-  afterAll(async () => {
-    await lab?.stop();
-  });
+  const lab = sharedLab({ balancer: 'haproxy-roundrobin', sessions: 'memory', runtime: 'process' });
 
   it('runs every profile against the URL, prints one table, exports the matrix and exits with the worst verdict', async () => {
     const out = join(testDir('session-chaos-matrix-'), 'matrix.json');
@@ -25,7 +17,7 @@ describe('session-chaos matrix --target', () => {
       'profiles/round-robin-memory.yaml',
       'profiles/sticky-source-ip.yaml',
       '--target',
-      lab.url,
+      lab().url,
       '--duration',
       '2s',
       '--json',
@@ -45,7 +37,7 @@ describe('session-chaos matrix --target', () => {
     ]);
     for (const scenario of document.scenarios) {
       expect(scenario.result?.profile).toMatchObject({
-        target: { url: lab.url },
+        target: { url: lab().url },
         traffic: { duration: 2000 },
       });
     }

@@ -1,25 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, type LabOptions, startLab } from '../../src/lab/index.js';
+import { describe, expect, it } from 'vitest';
+import type { LabOptions } from '../../src/lab/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { outputFlags, reportFiles } from '../helpers/report-files.js';
 import { resultValidator } from '../helpers/result-validator.js';
 import { testDir } from '../helpers/test-dir.js';
-import { bundleBackend } from '../lab/helpers.js';
+import { labPerTest } from '../lab/helpers.js';
 
 const canaryPassword = 'CANARY-lab-password-3c9e';
 
-let lab: Lab | undefined;
-beforeAll(() => bundleBackend());
-afterEach(async () => {
-  await lab?.stop();
-  lab = undefined;
-});
+const startLab = labPerTest({ users: 20, password: canaryPassword });
 
 /** Starts a lab and writes a profile for it; the password is read from the environment, as users would. */
 async function labProfile(options: Pick<LabOptions, 'balancer' | 'sessions'>, extra = '') {
-  lab = await startLab({ ...options, users: 20, password: canaryPassword });
+  const lab = await startLab(options);
   const dir = testDir('session-chaos-run-report-');
   const profile = join(dir, 'profile.yaml');
   writeFileSync(
@@ -38,7 +33,7 @@ traffic:
   duration: 20s
 ${extra}`,
   );
-  return { dir, profile, env: { LAB_PASSWORD: canaryPassword, NO_COLOR: '1' } };
+  return { lab, dir, profile, env: { LAB_PASSWORD: canaryPassword, NO_COLOR: '1' } };
 }
 
 describe('session-chaos run reports on the lab', () => {
@@ -98,8 +93,11 @@ describe('session-chaos run reports on the lab', () => {
   });
 
   it('a restart during the run: its journal entry and its impact meet in the table and the JSON', async () => {
-    const { dir, profile, env } = await labProfile({ balancer: 'haproxy-cookie', sessions: 'memory' }, '');
-    const container = lab?.backends[1]?.containerName;
+    const { lab, dir, profile, env } = await labProfile(
+      { balancer: 'haproxy-cookie', sessions: 'memory' },
+      '',
+    );
+    const container = lab.backends[1]?.containerName;
     if (container === undefined) throw new Error('the lab has no second backend container');
     writeFileSync(
       profile,

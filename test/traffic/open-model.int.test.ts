@@ -1,15 +1,9 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, startLab } from '../../src/lab/index.js';
+import { describe, expect, it } from 'vitest';
 import { executeRun } from '../../src/run/run.js';
 import { planFor } from '../helpers/engine-fixtures.js';
-import { bundleBackend } from '../lab/helpers.js';
+import { labPerTest } from '../lab/helpers.js';
 
-let lab: Lab | undefined;
-beforeAll(() => bundleBackend());
-afterEach(async () => {
-  await lab?.stop();
-  lab = undefined;
-});
+const startLab = labPerTest();
 
 const rate = 200;
 const durationMs = 3000;
@@ -22,7 +16,12 @@ const users = 20;
 
 describe('the open model on the lab', () => {
   it('keeps its schedule while a backend is stopped for 1 s, and the stall shows in max and p99', async () => {
-    lab = await startLab({ balancer: 'haproxy-roundrobin', sessions: 'jwt', runtime: 'process', users: 200 });
+    const lab = await startLab({
+      balancer: 'haproxy-roundrobin',
+      sessions: 'jwt',
+      runtime: 'process',
+      users: 200,
+    });
     const paused = lab.backends[1];
     const pid = paused?.pid;
     if (pid === undefined) throw new Error('the lab has no second process backend to pause');
