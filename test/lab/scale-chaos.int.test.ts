@@ -1,13 +1,24 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { ActionRecord } from '../../src/chaos/journal.js';
+import { findLedgers } from '../../src/chaos/ledger.js';
 import type { BalancerKind } from '../../src/lab/balancer/registry.js';
+import { cliPath } from '../../src/lab/paths.js';
 import { readLabState } from '../../src/lab/state.js';
 import { labStatus } from '../../src/lab/status.js';
 import { bindPlanToLab } from '../../src/matrix/lab-binding.js';
 import { loadPlan } from '../../src/profile/load.js';
 import { executeRun } from '../../src/run/run.js';
 import { variant } from '../claims/helpers.js';
+import { runCli } from '../cli/run-cli.js';
+import { testDir } from '../helpers/test-dir.js';
 import { labPerTest } from './helpers.js';
+
+/** `b1 running`, `b2 removed`, ...: each backend the lab has had, as `lab status` says it is. */
+async function backendStates(labId: string): Promise<string[]> {
+  return (await labStatus(readLabState(labId))).backends.map((b) => `${b.name} ${b.state}`);
+}
 
 /**
  * Scaling as chaos actions a profile schedules: the lab binding gives each scale event the lab's own `lab
@@ -69,8 +80,7 @@ describe('scale-out and scale-in scheduled by a profile', () => {
       const rollback = actions.filter((action) => action.origin === 'rollback');
       expect(rollback.map((a) => [a.action, a.outcome])).toEqual([['scale-out', 'restored']]);
       expect(rollback[0]?.target?.id).toBe(idOf('b5'));
-      const status = await labStatus(state);
-      expect(status.backends.map((b) => `${b.name} ${b.state}`)).toEqual([
+      expect(await backendStates(lab.id)).toEqual([
         'b1 removed',
         'b2 removed',
         'b3 running',
@@ -87,4 +97,70 @@ describe('scale-out and scale-in scheduled by a profile', () => {
       expect(result.summary.counts.classes.wrong_user).toBe(0);
     }, 150_000);
   }
+});
+
+/** Polls until `check` holds, for at most `ms`. */
+async function eventually(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await sleep(100);
+  }
+}
+
+describe('a run killed after it scaled', () => {
+  const startLab = labPerTest({ sessions: 'memory', users: 100 });
+
+  it('leaves its scale-outs in the ledger, and recover scales each member in again', async () => {
+    const lab = await startLab({ balancer: 'builtin-roundrobin', runtime: 'process' });
+    const env = { SESSION_CHAOS_STATE_DIR: testDir('sc-scale-ledger-') };
+    // A profile as one for a real deployment gives it: the process driver and the commands that scale.
+    const path = variant('scaling.yaml', {
+      target: { url: lab.url },
+      traffic: { users: 4, duration: '60s', sourceAddresses: undefined },
+      thresholds: [],
+      chaos: {
+        driver: 'process',
+        events: [
+          { action: 'scale-out', at: '200ms', scale: lab.scaleCommands },
+          { action: 'scale-out', at: '300ms', scale: lab.scaleCommands },
+        ],
+      },
+      lab: undefined,
+    });
+    const run = spawn(process.execPath, [cliPath, 'run', '-p', path], {
+      stdio: 'ignore',
+      env: { ...process.env, ...env },
+    });
+    const openScales = (): number =>
+      findLedgers(env).found.flatMap((ledger) => ledger.file.entries.filter((e) => e.state === 'open'))
+        .length;
+    try {
+      await eventually(() => openScales() === 2, 60_000);
+    } finally {
+      run.kill('SIGKILL');
+    }
+    await new Promise((resolve) => run.once('exit', resolve));
+    expect(await backendStates(lab.id)).toEqual([
+      'b1 running',
+      'b2 running',
+      'b3 running',
+      'b4 running',
+      'b5 running',
+    ]);
+
+    const recovered = await runCli(['recover'], env);
+    expect(recovered.code).toBe(0);
+    expect(recovered.stdout).toMatch(
+      /restored 127\.0\.0\.1:\d+ \(process\), left by scale-out at .*: scale-in/,
+    );
+    expect(await backendStates(lab.id)).toEqual([
+      'b1 running',
+      'b2 running',
+      'b3 running',
+      'b4 removed',
+      'b5 removed',
+    ]);
+    expect(openScales()).toBe(0);
+  }, 150_000);
 });

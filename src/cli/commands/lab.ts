@@ -270,7 +270,7 @@ function scaleCommand(write: Write): Command {
       summary:
         "Scale a running lab: out starts one more backend and adds it to the balancer; in drains one out of the balancer and stops it. The chaos drivers run this as the lab's scale command.",
       description:
-        "scaling. `out` starts backend b<N+1> as the others were started (container or process; a replicated one copies the sessions from its peers, but the peers, fixed at start, do not send it theirs) and adds it to the running balancer; `in --backend b2` (or a port, container id or name) drains b2 out of the balancer and stops it. `--json` prints the backend as one line, which the chaos drivers read (`scale-out` / `scale-in` actions). Names are never given twice; a removed backend stays in the state (`lab status` says `removed`), and its log stays ground truth. At most 16 backends over a lab's life.",
+        "scaling. `out` starts backend b<N+1> as the others were started (container or process; a replicated one copies the sessions from its peers, but the peers, fixed at start, do not send it theirs) and adds it to the running balancer; `in --backend b2` (or a port, container id or name) drains b2 out of the balancer and stops it. `--json` prints the backend as one line, with `target`, the selector a chaos driver finds it by (a container id, a port): the `scale-out` and `scale-in` chaos actions of a lab profile run this command and read that line. Names are never given twice; a removed backend stays in the state (`lab status` says `removed`), and its log stays ground truth. At most 16 backends over a lab's life.",
     },
     ['scale 1a2b3c4d out', 'scale 1a2b3c4d in --backend b2'],
   )
