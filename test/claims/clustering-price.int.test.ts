@@ -31,6 +31,14 @@ describe("claim: clustering's price in memory and network", () => {
     clusteringRun = await measure(variant('clustering.yaml', sameTraffic), 'process');
     clustering = statsOf(clusteringRun);
     redis = statsOf(await measure(variant('external-store-redis.yaml', sameTraffic), 'process'));
+    const held = (stats: BackendStats[]): string =>
+      `${stats.map((backend) => backend.sessions).join('/')} sessions, ` +
+      `${stats.map((backend) => backend.sessionBytes).join('/')} B`;
+    console.log(
+      `clustering's price (3 backends, 30 users): memory ${held(memory)}; clustering ${held(clustering)}, ` +
+        `replication sent ${sum(clustering.map((backend) => backend.replication?.sentBytes ?? 0))} B ` +
+        `(${matrixRow(clusteringRun.outcome).replication}); Redis ${held(redis)}, store ${redis[0]?.storeSessions} sessions`,
+    );
   });
 
   it('memory sessions: each backend holds about 1/N of them', () => {
