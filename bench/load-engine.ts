@@ -15,6 +15,8 @@ export interface EngineOptions extends PausableLoad {
   gcBeforeTraffic?: boolean;
   /** No network: answers come from a stand-in for the lab (`answerOffline`), `url` is never connected to. */
   offline?: boolean;
+  /** `target.client`: the engine's own HTTP/1.1 client (the default) or undici, the reference path. */
+  client?: 'engine' | 'undici';
 }
 
 /**
@@ -29,7 +31,11 @@ export function benchProfile(options: EngineOptions): string {
       : { model: 'open', rate: options.rate };
   return JSON.stringify({
     // A paused child's requests wait out the other generators' turns: they must not time out meanwhile.
-    target: { url: options.url, timeout: options.pausable ? '120s' : '10s' },
+    target: {
+      url: options.url,
+      timeout: options.pausable ? '120s' : '10s',
+      ...(options.client === undefined ? {} : { client: options.client }),
+    },
     auth: {
       mode: 'cookie',
       login: { url: '/login', format: 'form' },

@@ -12,7 +12,13 @@ import { formatSpread, parseWrk, type Spread, spread } from './stats.js';
 const wrkPath = '/usr/bin/wrk';
 const warmUpSeconds = 3;
 
-export type Generator = 'autocannon' | 'wrk' | 'http loop' | 'undici loop' | 'session-chaos';
+export type Generator =
+  | 'autocannon'
+  | 'wrk'
+  | 'http loop'
+  | 'undici loop'
+  | 'session-chaos'
+  | 'session-chaos (undici)';
 
 export interface RunFigures {
   generator: Generator;
@@ -163,7 +169,8 @@ export interface ThroughputOptions {
 
 /**
  * Interleaved rounds on the lab of plain autocannon, wrk, the bare HTTP loops (our client and undici) and
- * session-chaos's whole pipeline, each in a child process measured the same way.
+ * session-chaos's whole pipeline (on its own client and on undici, `target.client`), each in a child process
+ * measured the same way.
  */
 export async function throughputSection(
   lab: Lab,
@@ -180,6 +187,7 @@ export async function throughputSection(
     'http loop',
     'undici loop',
     'session-chaos',
+    'session-chaos (undici)',
   ];
   const runs: RunFigures[] = [];
   const timeoutMs = config.durationSeconds * 1000 + 60_000;
@@ -201,12 +209,13 @@ export async function throughputSection(
           watched,
         );
         runs.push(runFigures(generator, round, measured, parseWrk(measured.result)));
-      } else if (generator === 'session-chaos') {
+      } else if (generator === 'session-chaos' || generator === 'session-chaos (undici)') {
         const options: EngineOptions = {
           url: lab.url,
           users: config.connections,
           durationSeconds: config.durationSeconds,
           password,
+          client: generator === 'session-chaos' ? 'engine' : 'undici',
         };
         const nodeFlags = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
         const measured = await runNodeChild<EngineResult>('./load-engine.ts', options, {

@@ -40,7 +40,7 @@ describe('chaos on a process lab', () => {
     expectOnlyItsVusRelogin(run, restart, target.name);
   });
 
-  it('an exec that sleeps before it restarts a backend: its impact row counts the pinned VUs’ mismatches (#20)', async () => {
+  it('an exec that sleeps before it restarts a backend: its impact row counts the pinned VUs’ mismatches', async () => {
     let target = { name: '', port: 0, start: [] as string[] };
     const { sink, result, journal } = await runChaos({}, (lab) => {
       target = backend(lab, 1);
