@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { backendContainerSpec } from '../../src/lab/docker/containers.js';
 import { backendDockerfile, parseLdd } from '../../src/lab/docker/image.js';
+import { fixtureText } from '../helpers/fixture-text.js';
 
 describe('parseLdd', () => {
   it('lists the libraries and the loader, not the vDSO', () => {
-    const output = [
-      '\tlinux-vdso.so.1 (0x00007ffd3a1f2000)',
-      '\tlibstdc++.so.6 => /lib/x86_64-linux-gnu/libstdc++.so.6 (0x00007f2a1c000000)',
-      '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f2a1bc1e000)',
-      '\t/lib64/ld-linux-x86-64.so.2 (0x00007f2a1c4f0000)',
-    ].join('\n');
+    // ldd of node: the vDSO (no path), libraries by name => path, the loader by its path alone.
+    const output = fixtureText('ldd-node.txt');
     expect(parseLdd(output)).toEqual([
       '/lib/x86_64-linux-gnu/libstdc++.so.6',
       '/lib/x86_64-linux-gnu/libc.so.6',

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseFailovers, sentinelConfig } from '../../src/lab/redis-sentinel.js';
+import { fixtureText } from '../helpers/fixture-text.js';
 
 describe('the redis-sentinel store', () => {
   it("reads Sentinel's failovers from its log", () => {
-    const log = [
-      '14297:X 04 Dec 2026 01:30:22.350 # +sdown master sessions 127.0.0.1 26401',
-      '14297:X 04 Dec 2026 01:30:23.420 # +promoted-slave slave 127.0.0.1:26403 127.0.0.1 26403 @ sessions 127.0.0.1 26401',
-      '14297:X 04 Dec 2026 01:30:23.444 # +switch-master sessions 127.0.0.1 26401 127.0.0.1 26403',
-      '',
-    ].join('\n');
+    // A primary on 26401 subjectively down, the replica on 26403 promoted, the switch.
+    const log = fixtureText('sentinel-failover.txt');
     expect(parseFailovers(log)).toEqual([
       { atMs: new Date('04 Dec 2026 01:30:23.444').getTime(), from: 26401, to: 26403 },
     ]);

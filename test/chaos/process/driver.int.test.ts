@@ -8,6 +8,7 @@ import { processDriver } from '../../../src/chaos/process/driver.js';
 import { listenersOf, listeningInodes } from '../../../src/chaos/process/listeners.js';
 import { PreflightError } from '../../../src/errors.js';
 import { isAlive, type ProcessIdentity, processStartTime, readProcStat } from '../../../src/util/proc.js';
+import { fixtureText } from '../../helpers/fixture-text.js';
 
 /** Real processes on 127.0.0.1 (started here, killed by pid after each test): the process driver's claims. */
 const dir = mkdtempSync(join(tmpdir(), 'sc-process-driver-'));
@@ -92,18 +93,11 @@ async function byPort(port: number, start?: string[]): Promise<ChaosTarget> {
 
 describe('listeningInodes', () => {
   it('finds listeners on 127.0.0.1, 0.0.0.0 and :: for the port, and nothing else', () => {
-    const tcp = [
-      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
-      '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 111 1',
-      '   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000  1000        0 222 1',
-      '   2: 0200A8C0:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 333 1',
-      '   3: 00000000:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 444 1',
-    ].join('\n');
-    const tcp6 = [
-      '  sl  local_address                         remote_address                        st',
-      '   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 555 1',
-    ].join('\n');
-    // 8080: the loopback listener and the :: one; not the connection, not the one on 192.168.0.2.
+    const tcp = fixtureText('proc-net-tcp.txt');
+    const tcp6 = fixtureText('proc-net-tcp6.txt');
+    // The tables (ports in hex, 1F90 = 8080): inode 111 listens on 127.0.0.1:8080, 222 is a connection to it,
+    // 333 listens on 192.168.0.2:8080, 444 on 0.0.0.0:8081, and 555 on [::]:8080. For 8080: the loopback
+    // listener and the :: one; not the connection, not the one on 192.168.0.2.
     expect([...listeningInodes([tcp, tcp6], 8080)]).toEqual(['111', '555']);
     expect([...listeningInodes([tcp, tcp6], 8081)]).toEqual(['444']);
   });
