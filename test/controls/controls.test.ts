@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { compileRules } from '../../src/classify/classify.js';
 import { runControls } from '../../src/controls/controls.js';
 import { PreflightError } from '../../src/errors.js';
@@ -10,22 +10,14 @@ import {
   forgetSessionsAfter,
   type ScriptedServer,
   type ScriptOptions,
-  startScriptedServer,
+  testServer,
 } from '../helpers/scripted-server.js';
 
-let server: ScriptedServer | undefined;
-const closers: Array<() => void> = [];
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  for (const close of closers.splice(0)) close();
-});
-
 async function controlsOn(options: ScriptOptions, input: Parameters<typeof planFor>[1] = {}) {
-  server = await startScriptedServer(options);
+  const server = await testServer(options);
   const plan = planFor(server.url, input);
   const { context, connections } = contextFor(plan.profile);
-  closers.push(() => connections.close());
+  onTestFinished(() => connections.close());
   const lines: string[] = [];
   const outcome = await runControls({
     plan,
@@ -33,7 +25,7 @@ async function controlsOn(options: ScriptOptions, input: Parameters<typeof planF
     probe: { id: 1, username: 'user1', password: 'secret' },
     log: (line) => lines.push(line),
   });
-  return { outcome, lines, plan };
+  return { outcome, lines, plan, server };
 }
 
 async function refusal(options: ScriptOptions, input: Parameters<typeof planFor>[1] = {}): Promise<string> {
@@ -155,13 +147,13 @@ describe('preflight controls: negative login', () => {
   });
 
   it('can be turned off for targets that lock accounts, and says so', async () => {
-    const { outcome, lines } = await controlsOn(
+    const { outcome, lines, server } = await controlsOn(
       {},
       { auth: { credentials: { password: 'secret' }, login: { negativeControl: false } } },
     );
     expect(outcome.report.negativeLogin).toBe('off');
     expect(lines.join('\n')).toContain('negative login: OFF');
-    expect(server?.seen.filter((request) => request.path === '/login')).toHaveLength(1);
+    expect(server.seen.filter((request) => request.path === '/login')).toHaveLength(1);
   });
 });
 
@@ -202,7 +194,7 @@ function runForgettingSessions(backend: ScriptedServer, sink: CollectingSink) {
 
 describe('preflight controls in a run', () => {
   it('stop the run before any user logs in, exit 3', async () => {
-    server = await startScriptedServer({ loggedOutRedirect: '/signin?next=%2Fme' });
+    const server = await testServer({ loggedOutRedirect: '/signin?next=%2Fme' });
     const sink = new CollectingSink();
     const plan: Plan = planFor(server.url, {
       traffic: { users: 3, requests: 30 },
@@ -213,7 +205,7 @@ describe('preflight controls in a run', () => {
   });
 
   it('classify by the learned rule: a 302 to /signin is a mismatch, and the report carries the rule', async () => {
-    server = await startScriptedServer({ loggedOutRedirect: '/signin?next=%2Fme' });
+    const server = await testServer({ loggedOutRedirect: '/signin?next=%2Fme' });
     const sink = new CollectingSink();
     const result = await runForgettingSessions(server, sink);
     expect(result.controls?.loggedOut.learned).toBe(true);
@@ -224,7 +216,7 @@ describe('preflight controls in a run', () => {
 
 describe('sessions that end on the server', () => {
   it('tells answers after the server cleared the session cookie apart from mismatches (session_cleared)', async () => {
-    server = await startScriptedServer({ clearCookieOnMiss: true });
+    const server = await testServer({ clearCookieOnMiss: true });
     const sink = new CollectingSink();
     await runForgettingSessions(server, sink);
     const classes = sink.responses.map(({ classification }) => classification);
@@ -234,7 +226,7 @@ describe('sessions that end on the server', () => {
   });
 
   it("calls answers past the server's idle lifetime expired, not mismatches", async () => {
-    server = await startScriptedServer({ idleTimeoutMs: 150 });
+    const server = await testServer({ idleTimeoutMs: 150 });
     const sink = new CollectingSink();
     const plan = planFor(server.url, {
       auth: { credentials: { password: 'secret' }, session: { idleTimeout: '150ms' } },

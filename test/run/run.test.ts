@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dockerDriver } from '../../src/chaos/docker/driver.js';
 import { PreflightError, ProfileError, RunAbortedError } from '../../src/errors.js';
 import { RequestIds } from '../../src/lab-contract/request-ids.js';
@@ -12,27 +12,11 @@ import type { Sleep } from '../../src/traffic/sleep.js';
 import { manualClock } from '../../src/util/clock.js';
 import { fakeDocker } from '../chaos/helpers/fake-docker.js';
 import { CollectingSink, planFor } from '../helpers/engine-fixtures.js';
-import {
-  forgetSessionsAfter,
-  type ScriptedServer,
-  type ScriptOptions,
-  startScriptedServer,
-} from '../helpers/scripted-server.js';
-
-let server: ScriptedServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(options: ScriptOptions = {}): Promise<ScriptedServer> {
-  server = await startScriptedServer(options);
-  return server;
-}
+import { forgetSessionsAfter, testServer } from '../helpers/scripted-server.js';
 
 describe('executeRun', () => {
   it('logs every user in and sends exactly the requested count, each agreeing with the server log', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const sink = new CollectingSink();
     const plan = planFor(backend.url, { traffic: { users: 5, requests: 200 } });
     const result = await executeRun(plan, { sinks: [sink] });
@@ -59,7 +43,7 @@ describe('executeRun', () => {
   });
 
   it('names the VU in the request id, and in a header of its own only when traffic.vuIdHeader asks', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     await executeRun(planFor(backend.url, { traffic: { users: 3, requests: 30 } }));
     const plain = backend.seen.filter((request) => request.path === '/me');
     expect(plain).toHaveLength(32); // 2 of them preflight's controls
@@ -79,7 +63,7 @@ describe('executeRun', () => {
   });
 
   it('writes a trace line per login and per request', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const trace = join(tmpdir(), `trace-${process.pid}-${Date.now()}.jsonl`);
     const plan = planFor(backend.url, { traffic: { users: 3, requests: 30 }, outputs: { trace } });
     await executeRun(plan, {});
@@ -101,7 +85,7 @@ describe('executeRun', () => {
 
   it('re-logs a user in after a mismatch (at once, or after 3), and keeps the stale session under "never"', async () => {
     for (const relogin of ['relogin', 'never', 'after 3'] as const) {
-      const backend = await serve();
+      const backend = await testServer();
       const sink = new CollectingSink();
       const plan = planFor(backend.url, { traffic: { users: 2, requests: 40 }, relogin });
       await executeRun(plan, { sinks: [sink, forgetSessionsAfter(backend, 10)] });
@@ -121,12 +105,11 @@ describe('executeRun', () => {
         expect(mismatches.length).toBeGreaterThanOrEqual(29);
       }
       await backend.close();
-      server = undefined;
     }
   });
 
   it('turns a stalling, resetting or garbage-sending server into error records, never a crash', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const sink = new CollectingSink();
     const plan = planFor(backend.url, {
       target: { timeout: '300ms', maxBodyBytes: 1000 },
@@ -162,7 +145,7 @@ describe('executeRun', () => {
   });
 
   it('open model: requests keep their schedule and latency counts from the intended start', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const sink = new CollectingSink();
     const plan = planFor(backend.url, {
       traffic: { users: 1, model: 'open', rate: 50, requests: 20, mix: [{ path: '/slow', public: true }] },
@@ -179,7 +162,7 @@ describe('executeRun', () => {
   });
 
   it('open model: counts the arrivals that were due but never sent when the run ends', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const plan = planFor(backend.url, {
       traffic: { users: 1, model: 'open', rate: 50, duration: '1s', mix: [{ path: '/slow', public: true }] },
     });
@@ -197,7 +180,7 @@ describe('executeRun', () => {
   });
 
   it('open model: a run that keeps its schedule reports no arrival as never sent', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const plan = planFor(backend.url, {
       traffic: { users: 10, model: 'open', rate: 10, duration: '10s' },
     });
@@ -215,7 +198,7 @@ describe('executeRun', () => {
   });
 
   it('per-request mode opens a new connection for every request', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const plan = planFor(backend.url, {
       traffic: { users: 2, requests: 20, connection: { mode: 'per-request' } },
     });
@@ -225,14 +208,14 @@ describe('executeRun', () => {
   });
 
   it('keep-alive mode reuses connections', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const plan = planFor(backend.url, { traffic: { users: 2, requests: 50 } });
     await executeRun(plan, {});
     expect(backend.connections).toBeLessThanOrEqual(4);
   });
 
   it('spreads users over source addresses whose third octet varies', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const plan = planFor(backend.url, {
       traffic: { users: 4, requests: 40, sourceAddresses: { cidr: '127.0.0.0/16' } },
     });
@@ -257,10 +240,9 @@ describe('executeRun', () => {
   });
 
   it('preflight: a target that does not answer fails with its URL', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const url = backend.url;
     await backend.close();
-    server = undefined;
     const error = await executeRun(planFor(url)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as Error).message).toContain(url);
@@ -268,7 +250,7 @@ describe('executeRun', () => {
   });
 
   it('preflight: a failed probe login shows URL, status and body, never the password', async () => {
-    const backend = await serve({ echoPassword: true, password: 'other' });
+    const backend = await testServer({ echoPassword: true, password: 'other' });
     const sink = new CollectingSink();
     const error = await executeRun(planFor(backend.url), { sinks: [sink] }).catch(
       (caught: unknown) => caught,
@@ -282,7 +264,7 @@ describe('executeRun', () => {
   });
 
   it('ends by duration, with think time between requests', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const sink = new CollectingSink();
     const plan = planFor(backend.url, { traffic: { users: 2, duration: '400ms', thinkTime: '50ms' } });
     const result = await executeRun(plan, {
@@ -296,7 +278,7 @@ describe('executeRun', () => {
   });
 
   it('stops when interrupted and says so', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const interrupt = new AbortController();
     const plan = planFor(backend.url, { traffic: { users: 2, duration: '30s', thinkTime: '10ms' } });
     setTimeout(() => interrupt.abort(), 300);
@@ -306,7 +288,7 @@ describe('executeRun', () => {
   });
 
   it('adds background pressure at a fixed rate and reports it apart', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const sink = new CollectingSink();
     const plan = planFor(backend.url, {
       traffic: {
@@ -329,7 +311,7 @@ describe('executeRun', () => {
   });
 
   it('hands what it saw to onFailed when it throws: users, logins, summary, the chaos journal', async () => {
-    const backend = await serve({ acceptLogins: 1 });
+    const backend = await testServer({ acceptLogins: 1 });
     const docker = fakeDocker([{ id: 'c1', name: 'web-1' }]);
     const plan = planFor(backend.url, {
       traffic: { users: 3, duration: '5s' },
@@ -363,7 +345,7 @@ describe('executeRun', () => {
     expect(partials[0]?.loggedIn).toBeUndefined();
     expect(partials[0]?.summary.counts.total).toBe(0);
 
-    const backend = await serve();
+    const backend = await testServer();
     const ended: PartialRun[] = [];
     await executeRun(planFor(backend.url, { traffic: { users: 2, requests: 4 } }), {
       onFailed: (partial) => ended.push(partial),
@@ -372,7 +354,7 @@ describe('executeRun', () => {
   });
 
   it('keeps the background pressure it had started in what it hands to onFailed', async () => {
-    const backend = await serve();
+    const backend = await testServer();
     const plan = planFor(backend.url, {
       traffic: { users: 1, duration: '2s', background: { path: '/', rate: 50, connections: 1 } },
     });
