@@ -202,22 +202,19 @@ describe('Http1Agent', () => {
     );
     const clock = manualClock(1000);
     const { agent, deadlines } = agentOf(1, { clock });
-    const get = (path: string) => send(agent, deadlines, server.origin, { path });
-    await get('/hinted');
-    clock.advance(900);
-    await get('/hinted');
-    expect(server.connections).toBe(1);
+    /** Idles `idleMs`, sends GET `path`, and tells how many connections the server has accepted by then. */
+    const connectionsAfter = async (idleMs: number, path: string) => {
+      clock.advance(idleMs);
+      await send(agent, deadlines, server.origin, { path });
+      return server.connections;
+    };
+    expect(await connectionsAfter(0, '/hinted')).toBe(1);
+    expect(await connectionsAfter(900, '/hinted')).toBe(1);
     // 3 s said the server, less a 2 s margin: after 1 s idle the connection is not used again.
-    clock.advance(1000);
-    await get('/plain');
-    expect(server.connections).toBe(2);
+    expect(await connectionsAfter(1000, '/plain')).toBe(2);
     // No hint: 4 s.
-    clock.advance(3900);
-    await get('/plain');
-    expect(server.connections).toBe(2);
-    clock.advance(4000);
-    await get('/plain');
-    expect(server.connections).toBe(3);
+    expect(await connectionsAfter(3900, '/plain')).toBe(2);
+    expect(await connectionsAfter(4000, '/plain')).toBe(3);
   });
 
   it('gives up on a connection that is not established within the connect timeout', async () => {
