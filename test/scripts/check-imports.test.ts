@@ -41,56 +41,57 @@ describe('the layer check', () => {
 });
 
 describe('layerProblems', () => {
-  it('lets a layer import its own row and the rows below', () => {
-    expect(
-      layerProblems([
+  it.each([
+    {
+      rule: 'lets a layer import its own row and the rows below',
+      imports: [
         { file: 'src/report/view.ts', target: 'src/findings/types.ts' },
         { file: 'src/cli/program.ts', target: 'src/version.ts' },
         { file: 'bench/engine.ts', target: 'src/run/pipeline.ts' },
         { file: 'src/run/run.ts', target: 'src/run/report.ts' },
-      ]),
-    ).toEqual([]);
-  });
-
-  it('refuses an import up the layers, and one from src/ to outside it', () => {
-    expect(
-      layerProblems([
+      ],
+      problems: [],
+    },
+    {
+      rule: 'refuses an import up the layers, and one from src/ to outside it',
+      imports: [
         { file: 'src/profile/load.ts', target: 'src/report/view.ts' },
         { file: 'src/run/run.ts', target: 'bench/stats.ts' },
         { file: 'src/http/x.ts', target: 'test/helpers/records.ts' },
-      ]),
-    ).toEqual([
-      'src/profile/load.ts imports src/report/view.ts: src/profile/ is below src/report/; a layer imports only downward',
-      'src/run/run.ts imports bench/stats.ts: src/run/ is below bench/; a layer imports only downward',
-      'src/http/x.ts imports test/helpers/records.ts: src/ imports nothing outside src/',
-    ]);
-  });
-
-  it('refuses folders of one row that import each other in a circle, naming every import of the circle', () => {
-    expect(
-      layerProblems([
+      ],
+      problems: [
+        'src/profile/load.ts imports src/report/view.ts: src/profile/ is below src/report/; a layer imports only downward',
+        'src/run/run.ts imports bench/stats.ts: src/run/ is below bench/; a layer imports only downward',
+        'src/http/x.ts imports test/helpers/records.ts: src/ imports nothing outside src/',
+      ],
+    },
+    {
+      rule: 'refuses folders of one row that import each other in a circle, naming every import of the circle',
+      imports: [
         { file: 'src/login/login.ts', target: 'src/traffic/send.ts' },
         { file: 'src/traffic/engine.ts', target: 'src/login/login.ts' },
         { file: 'src/traffic/engine.ts', target: 'src/classify/classify.ts' },
-      ]),
-    ).toEqual([
-      'src/login/login.ts imports src/traffic/send.ts: folders import each other in a circle (src/login/, src/traffic/)',
-      'src/traffic/engine.ts imports src/login/login.ts: folders import each other in a circle (src/login/, src/traffic/)',
-    ]);
-  });
-
-  it("keeps the lab's programs apart, and a folder the diagram does not name is a problem", () => {
-    expect(
-      layerProblems([
+      ],
+      problems: [
+        'src/login/login.ts imports src/traffic/send.ts: folders import each other in a circle (src/login/, src/traffic/)',
+        'src/traffic/engine.ts imports src/login/login.ts: folders import each other in a circle (src/login/, src/traffic/)',
+      ],
+    },
+    {
+      rule: "keeps the lab's programs apart, and a folder the diagram does not name is a problem",
+      imports: [
         { file: 'src/lab-relay/relay.ts', target: 'src/util/clock.ts' },
         { file: 'src/lab/index.ts', target: 'src/lab-backend/app.ts' },
         { file: 'src/lab-backend/app.ts', target: 'src/lab-contract/backend-config.ts' },
         { file: 'src/newthing/a.ts', target: 'src/util/clock.ts' },
-      ]),
-    ).toEqual([
-      'src/lab-relay/relay.ts imports src/util/clock.ts: src/lab-relay/ is a program of the lab; it imports only src/lab-contract/',
-      'src/lab/index.ts imports src/lab-backend/app.ts: src/lab-backend/ is a program of the lab; share through src/lab-contract/',
-      'src/newthing/a.ts: its folder is in no layer (add it to ARCHITECTURE.md and scripts/check-imports.ts)',
-    ]);
+      ],
+      problems: [
+        'src/lab-relay/relay.ts imports src/util/clock.ts: src/lab-relay/ is a program of the lab; it imports only src/lab-contract/',
+        'src/lab/index.ts imports src/lab-backend/app.ts: src/lab-backend/ is a program of the lab; share through src/lab-contract/',
+        'src/newthing/a.ts: its folder is in no layer (add it to ARCHITECTURE.md and scripts/check-imports.ts)',
+      ],
+    },
+  ])('$rule', ({ imports, problems }) => {
+    expect(layerProblems(imports)).toEqual(problems);
   });
 });
