@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MatrixDocument } from '../../src/matrix/matrix.js';
-import { backendColors, classColors, pageDataId } from '../../src/report/html/palette.js';
-import { clockOffsetMs, type PageData, timelineSeries } from '../../src/report/html/series.js';
+import { backendColors, classColors } from '../../src/report/html/palette.js';
+import { clockOffsetMs, timelineSeries } from '../../src/report/html/series.js';
 import { runCli } from '../cli/run-cli.js';
 import { openInChromium } from '../helpers/browser.js';
+import { embeddedPageData } from '../helpers/page-data.js';
 import { testDir } from '../helpers/test-dir.js';
 import { bundleBackend } from '../lab/helpers.js';
 
@@ -58,14 +59,6 @@ const bandPositions = `[...document.querySelectorAll('figure.chart .band-acting'
   };
 })`;
 
-function embeddedData(page: string): PageData {
-  const match = page.match(
-    new RegExp(`<script type="application/json" id="${pageDataId}">(.*?)</script>`, 's'),
-  );
-  if (match?.[1] === undefined) throw new Error('the page embeds no data');
-  return JSON.parse(match[1]) as PageData;
-}
-
 describe('the HTML report in a real browser (Debian chromium, playwright-core)', () => {
   it('of a lab matrix with a restart: no console error, no request, every chart drawn, the band at the restart', async () => {
     bundleBackend();
@@ -90,7 +83,7 @@ describe('the HTML report in a real browser (Debian chromium, playwright-core)',
     expect(restart?.outcome, JSON.stringify(document.scenarios[0]?.notes)).toBe('done');
     const text = readFileSync(html, 'utf8');
     expect(text.length).toBeLessThan(1024 * 1024);
-    const { scales } = embeddedData(text);
+    const { scales } = embeddedPageData(text);
 
     const opened = await openInChromium(html);
     try {

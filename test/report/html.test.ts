@@ -1,33 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsAggregator } from '../../src/metrics/aggregator.js';
 import { summarize } from '../../src/metrics/summarize.js';
-import { pageDataId } from '../../src/report/html/palette.js';
 import { renderHtml, renderReportPage } from '../../src/report/html/render.js';
-import {
-  chaosBands,
-  clockOffsetMs,
-  type PageData,
-  sharedScales,
-  timelineSeries,
-} from '../../src/report/html/series.js';
+import { chaosBands, clockOffsetMs, sharedScales, timelineSeries } from '../../src/report/html/series.js';
 import type { RunResult } from '../../src/report/result.js';
+import { embeddedPageData } from '../helpers/page-data.js';
 import { loginRecord, responseRecord } from '../helpers/records.js';
 import { fixedResult } from './fixtures.js';
-
-function embedded(page: string): PageData {
-  const match = page.match(
-    new RegExp(`<script type="application/json" id="${pageDataId}">(.*?)</script>`, 's'),
-  );
-  if (match?.[1] === undefined) throw new Error('no embedded data');
-  return JSON.parse(match[1]) as PageData;
-}
 
 describe('the HTML report', () => {
   const result = fixedResult();
   const page = renderHtml(result);
 
   it('embeds the result document as data, unchanged', () => {
-    const data = embedded(page);
+    const data = embeddedPageData(page);
     expect(data.runs).toEqual([JSON.parse(JSON.stringify(result))]);
     expect(data.scales).toEqual({ from: 0, to: 10, requests: 200, latency: expect.any(Number) });
   });
@@ -76,7 +62,7 @@ describe('the HTML report', () => {
     const hostile: RunResult = { ...result, profile: { ...result.profile, name: '</script><img src=x>' } };
     const html = renderHtml(hostile);
     expect(html).not.toContain('<img src=x>');
-    expect(embedded(html).runs[0]?.profile.name).toBe('</script><img src=x>');
+    expect(embeddedPageData(html).runs[0]?.profile.name).toBe('</script><img src=x>');
   });
 
   it('puts every strategy of a matrix on the same scales, with the comparison table', () => {
@@ -100,7 +86,7 @@ describe('the HTML report', () => {
       ],
     });
     expect(html).toContain('<h2>Comparison</h2>');
-    const data = embedded(html);
+    const data = embeddedPageData(html);
     expect(data.runs[1]).toBeNull();
     expect(data.scales).toEqual(sharedScales([result, quiet]));
     expect([data.scales.from, data.scales.to]).toEqual([0, 10]);
