@@ -3,26 +3,11 @@ import { formatSpread, median, pairedRatio, parseWrk, rateOf, slope, spread } fr
 
 describe('bench stats', () => {
   it('slope: the least-squares growth of a series, NaN without two distinct points', () => {
-    expect(
-      slope([
-        { x: 0, y: 100 },
-        { x: 1, y: 101 },
-        { x: 2, y: 102 },
-      ]),
-    ).toBeCloseTo(1);
-    expect(
-      slope([
-        { x: 0, y: 5 },
-        { x: 1, y: 5 },
-      ]),
-    ).toBe(0);
-    expect(slope([{ x: 1, y: 5 }])).toBeNaN();
-    expect(
-      slope([
-        { x: 1, y: 5 },
-        { x: 1, y: 6 },
-      ]),
-    ).toBeNaN();
+    const points = (...xy: Array<[number, number]>) => xy.map(([x, y]) => ({ x, y }));
+    expect(slope(points([0, 100], [1, 101], [2, 102]))).toBeCloseTo(1);
+    expect(slope(points([0, 5], [1, 5]))).toBe(0);
+    expect(slope(points([1, 5]))).toBeNaN();
+    expect(slope(points([1, 5], [1, 6]))).toBeNaN();
   });
 
   it('takes the median of odd and even counts', () => {
