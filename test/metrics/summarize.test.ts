@@ -6,31 +6,43 @@ import { summarize } from '../../src/metrics/summarize.js';
 import { wilsonInterval } from '../../src/metrics/wilson.js';
 import { loginRecord, responseRecord } from '../helpers/records.js';
 
-/** Feeds one already-classified response: the metrics do not look at how the class was decided. */
-function feed(
-  aggregator: MetricsAggregator,
+/** One already-classified response: its VU, class and backend, record fields and the class's reason. */
+type Fed = [
   vu: number,
   responseClass: ResponseClass,
   backend: string,
-  overrides: Partial<ResponseRecord> = {},
+  overrides?: Partial<ResponseRecord>,
   reason?: Classification['reason'],
+];
+
+/** Feeds one already-classified response: the metrics do not look at how the class was decided. */
+function feed(
+  aggregator: MetricsAggregator,
+  ...[vu, responseClass, backend, overrides = {}, reason]: Fed
 ): void {
   const classification: Classification =
     reason === undefined ? { class: responseClass, backend } : { class: responseClass, backend, reason };
   aggregator.response(responseRecord({ vu, user: `user${vu}`, ...overrides }), classification);
 }
 
+/** The summary of a run that got these responses, in this order, and had no logins. */
+function summaryOf(...responses: Fed[]) {
+  const aggregator = new MetricsAggregator();
+  for (const response of responses) feed(aggregator, ...response);
+  return summarize(aggregator.aggregates());
+}
+
 describe('summarize: a small round-robin-like run', () => {
   // VU 1: b1 ok, b2 mismatch, b3 mismatch, b1 ok.  VU 2: b2 ok three times.
-  const aggregator = new MetricsAggregator();
-  feed(aggregator, 1, 'ok', 'b1');
-  feed(aggregator, 2, 'ok', 'b2');
-  feed(aggregator, 1, 'mismatch', 'b2');
-  feed(aggregator, 2, 'ok', 'b2');
-  feed(aggregator, 1, 'mismatch', 'b3');
-  feed(aggregator, 2, 'ok', 'b2');
-  feed(aggregator, 1, 'ok', 'b1');
-  const summary = summarize(aggregator.aggregates());
+  const summary = summaryOf(
+    [1, 'ok', 'b1'],
+    [2, 'ok', 'b2'],
+    [1, 'mismatch', 'b2'],
+    [2, 'ok', 'b2'],
+    [1, 'mismatch', 'b3'],
+    [2, 'ok', 'b2'],
+    [1, 'ok', 'b1'],
+  );
 
   it('counts classes and computes the mismatch rate with its Wilson interval', () => {
     expect(summary.counts.total).toBe(7);
@@ -112,12 +124,7 @@ describe('summarize: edge cases', () => {
   });
 
   it('unknown backends are counted apart and left out of stickiness', () => {
-    const aggregator = new MetricsAggregator();
-    feed(aggregator, 1, 'ok', 'b1');
-    feed(aggregator, 1, 'ok', 'unknown');
-    feed(aggregator, 1, 'ok', 'b2');
-    feed(aggregator, 2, 'ok', 'unknown');
-    const summary = summarize(aggregator.aggregates());
+    const summary = summaryOf([1, 'ok', 'b1'], [1, 'ok', 'unknown'], [1, 'ok', 'b2'], [2, 'ok', 'unknown']);
     expect(summary.counts.unknownBackend).toBe(2);
     expect(summary.backendShare).toEqual({
       b1: { count: 1, share: 0.5, pinnedVus: 1 },
@@ -131,9 +138,7 @@ describe('summarize: edge cases', () => {
   });
 
   it('only unknown backends: ratios null, shares empty', () => {
-    const aggregator = new MetricsAggregator();
-    feed(aggregator, 1, 'ok', 'unknown');
-    const summary = summarize(aggregator.aggregates());
+    const summary = summaryOf([1, 'ok', 'unknown']);
     expect(summary.backendShare).toEqual({});
     expect([summary.loadSkew, summary.affinity, summary.switchRate, summary.pinSkew]).toEqual([
       null,
@@ -145,12 +150,12 @@ describe('summarize: edge cases', () => {
   });
 
   it('all errors: reasons counted, no mismatch rate', () => {
-    const aggregator = new MetricsAggregator();
     const noResponse = { status: undefined, headers: {} };
-    feed(aggregator, 1, 'error', 'unknown', noResponse, 'refused');
-    feed(aggregator, 1, 'error', 'unknown', noResponse, 'timeout');
-    feed(aggregator, 2, 'error', 'b1', { status: 502 }, 'http_5xx');
-    const summary = summarize(aggregator.aggregates());
+    const summary = summaryOf(
+      [1, 'error', 'unknown', noResponse, 'refused'],
+      [1, 'error', 'unknown', noResponse, 'timeout'],
+      [2, 'error', 'b1', { status: 502 }, 'http_5xx'],
+    );
     expect(summary.counts.classes.error).toBe(3);
     expect(summary.counts.reasons).toMatchObject({ refused: 1, timeout: 1, http_5xx: 1, reset: 0, other: 0 });
     expect(summary.mismatchRate.value).toBeNull();
@@ -159,11 +164,11 @@ describe('summarize: edge cases', () => {
   });
 
   it('unexpected responses keep their status and reason', () => {
-    const aggregator = new MetricsAggregator();
-    feed(aggregator, 1, 'unexpected', 'b1', { status: 404 });
-    feed(aggregator, 1, 'unexpected', 'b1', { status: 404 });
-    feed(aggregator, 1, 'unexpected', 'b1', { status: 401, hadSession: false }, 'no_session');
-    const summary = summarize(aggregator.aggregates());
+    const summary = summaryOf(
+      [1, 'unexpected', 'b1', { status: 404 }],
+      [1, 'unexpected', 'b1', { status: 404 }],
+      [1, 'unexpected', 'b1', { status: 401, hadSession: false }, 'no_session'],
+    );
     expect(summary.counts.unexpectedStatus).toEqual({ '401': 1, '404': 2 });
     expect(summary.counts.reasons.no_session).toBe(1);
   });
@@ -202,12 +207,12 @@ describe('summarize: logins and re-logins', () => {
 
 describe('summarize: latency, throughput, timeline', () => {
   it('latency runs from the intended start, per class and overall', () => {
-    const aggregator = new MetricsAggregator();
-    // Intended at 0, sent at 100 (a stalled schedule), answered at 110: 110 ms, not 10.
-    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 0, start: 100, end: 110 });
-    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 200, start: 200, end: 220 });
-    feed(aggregator, 1, 'mismatch', 'b1', { intendedStart: 300, start: 300, end: 330 });
-    const { latency } = summarize(aggregator.aggregates());
+    const { latency } = summaryOf(
+      // Intended at 0, sent at 100 (a stalled schedule), answered at 110: 110 ms, not 10.
+      [1, 'ok', 'b1', { intendedStart: 0, start: 100, end: 110 }],
+      [1, 'ok', 'b1', { intendedStart: 200, start: 200, end: 220 }],
+      [1, 'mismatch', 'b1', { intendedStart: 300, start: 300, end: 330 }],
+    );
     expect(latency.count).toBe(3);
     expect(latency.max).toBeCloseTo(110, 0);
     expect(latency.p50).toBeCloseTo(30, 1);
@@ -218,11 +223,11 @@ describe('summarize: latency, throughput, timeline', () => {
   });
 
   it('throughput over the span from the first intended start to the last end', () => {
-    const aggregator = new MetricsAggregator();
-    feed(aggregator, 1, 'ok', 'b1', { intendedStart: 1000, start: 1000, end: 1010 });
-    feed(aggregator, 1, 'mismatch', 'b1', { intendedStart: 2000, start: 2000, end: 2010 });
-    feed(aggregator, 2, 'ok', 'b1', { intendedStart: 2500, start: 2500, end: 3000 });
-    const { throughput } = summarize(aggregator.aggregates());
+    const { throughput } = summaryOf(
+      [1, 'ok', 'b1', { intendedStart: 1000, start: 1000, end: 1010 }],
+      [1, 'mismatch', 'b1', { intendedStart: 2000, start: 2000, end: 2010 }],
+      [2, 'ok', 'b1', { intendedStart: 2500, start: 2500, end: 3000 }],
+    );
     expect(throughput).toEqual({ requests: 3, durationMs: 2000, perSecond: 1.5, okPerSecond: 1 });
   });
 
