@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Http1Agent } from '../../src/http/agent.js';
-import { Deadlines } from '../../src/http/deadlines.js';
+import { describe, expect, it } from 'vitest';
 import { contentCodings, decodeBody } from '../../src/http/decode.js';
 import { exchange } from '../../src/http/exchange.js';
+import { agentServer } from '../helpers/agent-server.js';
 
 const json = Buffer.from('{"user":"user2","note":"naïve"}');
 const bodies: Record<string, { encoding: string; bytes: Buffer }> = {
@@ -23,24 +21,11 @@ const bodies: Record<string, { encoding: string; bytes: Buffer }> = {
   },
 };
 
-let server: Server;
-let origin: string;
-const deadlines = new Deadlines();
-const agent = new Http1Agent({ maxConnections: 2, connectTimeoutMs: 2000 }, deadlines);
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    const body = bodies[request.url ?? ''];
-    if (body === undefined) return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-encoding': body.encoding, 'content-length': body.bytes.length });
-    response.end(body.bytes);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-afterAll(async () => {
-  agent.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+const server = agentServer({ maxConnections: 2 }, (request, response) => {
+  const body = bodies[request.url ?? ''];
+  if (body === undefined) return void response.writeHead(404).end();
+  response.writeHead(200, { 'content-encoding': body.encoding, 'content-length': body.bytes.length });
+  response.end(body.bytes);
 });
 
 const get = (
@@ -49,10 +34,10 @@ const get = (
   keepHeaders: readonly string[] | undefined = ['set-cookie'],
 ) =>
   exchange(
-    agent,
-    { origin, path, method: 'GET', headers: {}, closeAfter: false, keepHeaders },
+    server.agent,
+    { origin: server.origin, path, method: 'GET', headers: {}, closeAfter: false, keepHeaders },
     { timeoutMs: 5000, maxBodyBytes, keepBody: true },
-    deadlines,
+    server.deadlines,
   );
 
 describe('Content-Encoding', () => {

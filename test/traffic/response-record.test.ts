@@ -1,42 +1,28 @@
-import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileRules, ruleNeeds } from '../../src/classify/classify.js';
-import { Http1Agent } from '../../src/http/agent.js';
-import { Deadlines } from '../../src/http/deadlines.js';
 import { exchange } from '../../src/http/exchange.js';
 import { classifySchema } from '../../src/profile/schema/classify.js';
 import { toResponseRecord } from '../../src/traffic/response-record.js';
 import { headersToKeep } from '../../src/traffic/send.js';
 import { createVirtualUser } from '../../src/traffic/virtual-user.js';
+import { agentServer } from '../helpers/agent-server.js';
 
 // A backend that names its user in a UTF-8 header and in a gzip JSON body, and pins with a UTF-8 cookie.
-let server: Server;
-let origin: string;
-const deadlines = new Deadlines();
-const agent = new Http1Agent({ maxConnections: 1, connectTimeoutMs: 2000 }, deadlines);
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    const user = new URL(request.url ?? '/', 'http://x').searchParams.get('as') ?? '';
-    const body = gzipSync(JSON.stringify({ user }));
-    // Node writes header strings as latin1: hand it the UTF-8 bytes one character a byte, as a server would send them.
-    const raw = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
-    response.writeHead(200, {
-      'content-encoding': 'gzip',
-      'content-length': body.length,
-      'x-user': raw(user),
-      'set-cookie': `owner=${raw(user)}; Path=/`,
-    });
-    response.end(body);
+const server = agentServer({ maxConnections: 1 }, (request, response) => {
+  const user = new URL(request.url ?? '/', 'http://x').searchParams.get('as') ?? '';
+  const body = gzipSync(JSON.stringify({ user }));
+  // Node writes header strings as latin1: hand it the UTF-8 bytes one character a byte, as a server would send them.
+  const raw = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+  response.writeHead(200, {
+    'content-encoding': 'gzip',
+    'content-length': body.length,
+    'x-user': raw(user),
+    'set-cookie': `owner=${raw(user)}; Path=/`,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  response.end(body);
 });
-afterAll(async () => {
-  agent.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const { agent, deadlines } = server;
 
 async function classifyAnswer(identity: unknown, as: string): Promise<string> {
   const rules = classifySchema.parse({ identity });
@@ -46,7 +32,7 @@ async function classifyAnswer(identity: unknown, as: string): Promise<string> {
   const answer = await exchange(
     agent,
     {
-      origin,
+      origin: server.origin,
       path,
       method: 'GET',
       headers: {},
@@ -61,7 +47,7 @@ async function classifyAnswer(identity: unknown, as: string): Promise<string> {
     request: 'me',
     method: 'GET',
     path,
-    url: `${origin}${path}`,
+    url: `${server.origin}${path}`,
     intendedStart: 0,
     hadSession: true,
     sessionExpiresAt: undefined,
