@@ -54,6 +54,19 @@ const pinnedBackend = (vu: number): string => listed[vu % listed.length] ?? 'app
 const cleanSticky = (): Summary =>
   scriptedSummary({ answer: (vu) => ({ class: 'ok', backend: pinnedBackend(vu) }) });
 
+/**
+ * Clean stickiness, but a chaos action at 2 s (a 1 s window) makes the 3 requests of app2's users
+ * from 2 s on fail with `reason`; they are ok again after.
+ */
+const errorsWhileApp2Restarts = (reason: Classification['reason']): Summary =>
+  scriptedSummary({
+    chaos: { at: 2000, windowMs: 1000 },
+    answer: (vu, step) =>
+      pinnedBackend(vu) === 'app2' && step >= 20 && step < 23
+        ? { class: 'error', reason, backend: 'unknown' }
+        : { class: 'ok', backend: pinnedBackend(vu) },
+  });
+
 function input(summary: Summary, overrides: Partial<FindingsInput> = {}): FindingsInput {
   return { summary, listedBackends: listed, sourceAddressesSpread: false, chaosActions: [], ...overrides };
 }
@@ -71,13 +84,7 @@ describe('the findings rules', () => {
   });
 
   it('find nothing in a clean sticky run whose restart caused a few errors and lost no session... but the errors', () => {
-    const summary = scriptedSummary({
-      chaos: { at: 2000, windowMs: 1000 },
-      answer: (vu, step) =>
-        pinnedBackend(vu) === 'app2' && step >= 20 && step < 23
-          ? { class: 'error', reason: 'http_5xx', backend: 'unknown' }
-          : { class: 'ok', backend: pinnedBackend(vu) },
-    });
+    const summary = errorsWhileApp2Restarts('http_5xx');
     expect(rulesOf(summary)).toEqual(['errors-during-chaos']);
   });
 
@@ -245,13 +252,7 @@ describe('the findings rules', () => {
   });
 
   it('errors while chaos acted, naming the action from the journal', () => {
-    const summary = scriptedSummary({
-      chaos: { at: 2000, windowMs: 1000 },
-      answer: (vu, step) =>
-        pinnedBackend(vu) === 'app2' && step >= 20 && step < 23
-          ? { class: 'error', reason: 'reset', backend: 'unknown' }
-          : { class: 'ok', backend: pinnedBackend(vu) },
-    });
+    const summary = errorsWhileApp2Restarts('reset');
     const found = deriveFindings(
       input(summary, { chaosActions: [{ id: 'chaos-1', action: 'restart', target: 'lab-app2' }] }),
     );
