@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { haproxyConfig } from '../../src/lab/balancer/haproxy.js';
 import { nginxConfig } from '../../src/lab/balancer/nginx.js';
+import { configLines } from '../helpers/config-lines.js';
 
 const servers = [
   { name: 'b1', port: 9001 },
   { name: 'b2', port: 9002 },
 ];
 
-function lines(config: string): string[] {
-  return config.split('\n').map((line) => line.trim());
-}
-
 describe('haproxyConfig', () => {
   it('round robin: balance roundrobin, health checks on /healthz, one server line per backend', () => {
-    const config = lines(haproxyConfig({ kind: 'haproxy-roundrobin', port: 8080, servers }));
-    expect(config).toContain('bind 127.0.0.1:8080');
-    expect(config).toContain('balance roundrobin');
-    expect(config).toContain('option httpchk GET /healthz');
-    expect(config).toContain(
-      'default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2 maxconn 256',
+    const config = configLines(haproxyConfig({ kind: 'haproxy-roundrobin', port: 8080, servers }));
+    expect(config).toEqual(
+      expect.arrayContaining([
+        'bind 127.0.0.1:8080',
+        'balance roundrobin',
+        'option httpchk GET /healthz',
+        'default-server inter 500ms fastinter 250ms downinter 500ms rise 1 fall 2 maxconn 256',
+      ]),
     );
     expect(config.filter((line) => line.startsWith('server '))).toEqual([
       'server b1 127.0.0.1:9001 check',
@@ -28,20 +27,20 @@ describe('haproxyConfig', () => {
   });
 
   it('cookie: inserts SERVERID (indirect, nocache) and gives each server its name as cookie value', () => {
-    const config = lines(haproxyConfig({ kind: 'haproxy-cookie', port: 8080, servers }));
+    const config = configLines(haproxyConfig({ kind: 'haproxy-cookie', port: 8080, servers }));
     expect(config).toContain('cookie SERVERID insert indirect nocache');
     expect(config).toContain('server b2 127.0.0.1:9002 check cookie b2');
   });
 
   it('is sized for 10,000 client connections, in the global section and the frontends', () => {
-    const config = lines(haproxyConfig({ kind: 'haproxy-roundrobin', port: 8080, servers }));
+    const config = configLines(haproxyConfig({ kind: 'haproxy-roundrobin', port: 8080, servers }));
     expect(config.filter((line) => line === 'maxconn 12000')).toHaveLength(2);
     expect(config).toContain('no strict-limits');
     expect(config).toContain('timeout http-keep-alive 60s');
   });
 
   it('source: balance source with consistent hashing', () => {
-    const config = lines(haproxyConfig({ kind: 'haproxy-source', port: 8080, servers }));
+    const config = configLines(haproxyConfig({ kind: 'haproxy-source', port: 8080, servers }));
     expect(config).toEqual(expect.arrayContaining(['balance source', 'hash-type consistent']));
     expect(config).not.toContain('balance roundrobin');
   });
@@ -51,7 +50,7 @@ describe('nginxConfig', () => {
   const base = { port: 8081, servers, dir: '/tmp/lab-x/balancer', cookieName: 'sid', runAsRoot: false };
 
   it('is sized for 10,000 client connections and as many upstream ones, within its file limit', () => {
-    const config = lines(nginxConfig({ ...base, kind: 'nginx-cookie-hash' }));
+    const config = configLines(nginxConfig({ ...base, kind: 'nginx-cookie-hash' }));
     const number = (prefix: string): number =>
       Number(
         config
@@ -69,7 +68,7 @@ describe('nginxConfig', () => {
   });
 
   it('ip_hash: foreground, every path in the lab dir, upstream address header always', () => {
-    const config = lines(nginxConfig({ ...base, kind: 'nginx-iphash' }));
+    const config = configLines(nginxConfig({ ...base, kind: 'nginx-iphash' }));
     expect(config).toEqual(
       expect.arrayContaining([
         'daemon off;',
@@ -87,7 +86,7 @@ describe('nginxConfig', () => {
   });
 
   it('cookie hash: consistent hash on the session cookie; user root only when run as root', () => {
-    const config = lines(
+    const config = configLines(
       nginxConfig({ ...base, kind: 'nginx-cookie-hash', cookieName: 'JSESSIONID', runAsRoot: true }),
     );
     expect(config).toContain('hash $cookie_JSESSIONID consistent;');
@@ -98,7 +97,7 @@ describe('nginxConfig', () => {
 
 describe('scaling in the configs', () => {
   it('haproxy: a disabled slot for every name a scale out may add, and the runtime API socket', () => {
-    const config = lines(
+    const config = configLines(
       haproxyConfig({
         kind: 'haproxy-cookie',
         port: 8080,
@@ -118,7 +117,7 @@ describe('scaling in the configs', () => {
   });
 
   it('nginx: a scaled-in server stays in its place, marked down, so ip_hash keeps every other client', () => {
-    const config = lines(
+    const config = configLines(
       nginxConfig({
         kind: 'nginx-iphash',
         port: 8081,

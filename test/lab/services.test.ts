@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backendConfigs } from '../../src/lab/backends.js';
 import { haproxyGatewayConfig, nginxGatewayConfig } from '../../src/lab/balancer/gateway.js';
 import { resolveLabOptions } from '../../src/lab/options.js';
+import { configLines } from '../helpers/config-lines.js';
 
 const routes = [
   {
@@ -13,11 +14,10 @@ const routes = [
   },
   { service: 'b', servers: [{ name: 'b1', port: 9003 }] },
 ];
-const lines = (text: string) => text.split('\n').map((line) => line.trim());
 
 describe('the services gateway', () => {
   it('HAProxy routes each prefix to its own section, strips it, pins per service, and 404s other paths', () => {
-    const config = lines(haproxyGatewayConfig({ kind: 'haproxy-cookie', port: 8080, routes }));
+    const config = configLines(haproxyGatewayConfig({ kind: 'haproxy-cookie', port: 8080, routes }));
     expect(config).toContain('acl to_a path_beg /a/');
     expect(config).toContain('use_backend svc_b if to_b');
     expect(config).toContain('use_backend svc_a if health');
@@ -35,7 +35,7 @@ describe('the services gateway', () => {
   });
 
   it('nginx has a location per prefix whose proxy_pass URI replaces it, and 404s other paths', () => {
-    const config = lines(
+    const config = configLines(
       nginxGatewayConfig({
         kind: 'nginx-iphash',
         port: 8080,
