@@ -73,6 +73,8 @@ describe('session-chaos compare', () => {
         fixedResult({ summary: { ...summary, mismatchRate: { ...summary.mismatchRate, value: 0.05 } } }),
       ),
     );
+  const compareFailingOn = (rule: string) =>
+    runCli(['compare', saved(), worse(), '--fail-on-regression', rule]);
 
   it('shows the changes and exits 0 without rules', async () => {
     const { code, stdout } = await runCli(['compare', saved(), worse()]);
@@ -81,25 +83,13 @@ describe('session-chaos compare', () => {
   });
 
   it('exits 1 on a regression beyond the tolerance', async () => {
-    const { code, stdout } = await runCli([
-      'compare',
-      saved(),
-      worse(),
-      '--fail-on-regression',
-      'mismatchRate:0.01',
-    ]);
+    const { code, stdout } = await compareFailingOn('mismatchRate:0.01');
     expect(code).toBe(1);
     expect(stdout).toContain('REGRESSION (> mismatchRate:0.01)');
   });
 
   it('exits 2 on a bad rule', async () => {
-    const { code, stderr } = await runCli([
-      'compare',
-      saved(),
-      worse(),
-      '--fail-on-regression',
-      'mismatch:1',
-    ]);
+    const { code, stderr } = await compareFailingOn('mismatch:1');
     expect(code).toBe(2);
     expect(stderr).toContain('unknown metric "mismatch"');
   });
