@@ -12,14 +12,16 @@ import {
 } from '../src/errors.js';
 
 describe('errors', () => {
-  it('maps each error to the exit code of the design notes', () => {
-    expect(new UsageError('x').exitCode).toBe(2);
-    expect(new ProfileError('p.yaml', [{ path: 'a', message: 'b' }]).exitCode).toBe(2);
-    expect(new PreflightError('x').exitCode).toBe(3);
-    expect(new DockerUnreachableError('unix:///var/run/docker.sock', 'ENOENT').exitCode).toBe(3);
-    expect(new RunAbortedError('x').exitCode).toBe(4);
-    expect(new DockerApiError('restart', 500, 'boom', 'b1').exitCode).toBe(4);
-    expect(new InterruptedError('SIGINT').exitCode).toBe(130);
+  it.each([
+    { error: new UsageError('x'), code: 2 },
+    { error: new ProfileError('p.yaml', [{ path: 'a', message: 'b' }]), code: 2 },
+    { error: new PreflightError('x'), code: 3 },
+    { error: new DockerUnreachableError('unix:///var/run/docker.sock', 'ENOENT'), code: 3 },
+    { error: new RunAbortedError('x'), code: 4 },
+    { error: new DockerApiError('restart', 500, 'boom', 'b1'), code: 4 },
+    { error: new InterruptedError('SIGINT'), code: 130 },
+  ])('maps $error.name to exit code $code, as the design notes do', ({ error, code }) => {
+    expect(error.exitCode).toBe(code);
   });
 
   it('keeps stable codes', () => {
