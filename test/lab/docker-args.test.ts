@@ -25,14 +25,12 @@ describe('backendDockerfile', () => {
       '/lib/x86_64-linux-gnu/libc.so.6',
       '/lib64/ld-linux-x86-64.so.2',
     ]);
-    expect(dockerfile.split('\n')).toEqual([
-      'FROM scratch',
-      'COPY . /',
-      'ENV LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/lib64',
-      'LABEL session-chaos.image=lab-backend',
-      'ENTRYPOINT ["/usr/bin/node","/app/backend.cjs"]',
-      '',
-    ]);
+    expect(dockerfile).toBe(`FROM scratch
+COPY . /
+ENV LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/lib64
+LABEL session-chaos.image=lab-backend
+ENTRYPOINT ["/usr/bin/node","/app/backend.cjs"]
+`);
   });
 });
 
