@@ -24,13 +24,13 @@ interface Written {
   engine?: { loggedIn?: number };
 }
 
-/** Starts the run, waits for `phase` on stderr, sends the signals, and returns what the child left behind. */
+/**
+ * Starts the run, waits for `phase` on stderr and `afterMs` more, sends the signals, and returns what the
+ * child left behind.
+ */
 async function interruptAt(
   profileText: string,
-  phase: RegExp,
-  signals: NodeJS.Signals[],
-  env: NodeJS.ProcessEnv = {},
-  afterMs = 300,
+  { phase, signals, afterMs = 300 }: { phase: RegExp; signals: NodeJS.Signals[]; afterMs?: number },
 ) {
   const dir = testDir('session-chaos-signals-');
   const profile = join(dir, 'p.yaml');
@@ -39,7 +39,6 @@ async function interruptAt(
   // The chaos ledger goes to a directory of the test's own: what it says is left down is not the machine's.
   const run = runCliChild(['run', '-p', profile, '--quiet', ...outputFlags(files)], {
     SESSION_CHAOS_STATE_DIR: join(dir, 'state'),
-    ...env,
   });
   cleanups.push(() => {
     if (run.child.exitCode === null) run.child.kill('SIGKILL');
@@ -66,6 +65,18 @@ async function interruptAt(
 const profileFor = (url: string, extra: string) =>
   `target:\n  url: ${url}\n  timeout: 20s\nauth:\n  credentials:\n    password: secret\n${extra}`;
 
+/** A run that `signal` alone cut short: exit 130, and the JSON, JUnit and Markdown reports all say so. */
+function expectInterruptedBy(outcome: Awaited<ReturnType<typeof interruptAt>>, signal: NodeJS.Signals): void {
+  expect(outcome.code).toBe(130);
+  expect(outcome.result.verdict).toMatchObject({
+    status: 'interrupted',
+    exitCode: 130,
+    message: `interrupted by ${signal}`,
+  });
+  expect(outcome.junit).toContain('type="interrupted"');
+  expect(outcome.markdown).toContain(`INTERRUPTED: interrupted by ${signal}`);
+}
+
 describe('session-chaos run interrupted by a signal', () => {
   it('in preflight (a target that never answers): exit 130, every report written, verdict interrupted', async () => {
     const sockets = new Set<Socket>();
@@ -82,17 +93,9 @@ describe('session-chaos run interrupted by a signal', () => {
     if (address === null || typeof address === 'string') throw new Error('no port');
     const outcome = await interruptAt(
       profileFor(`http://127.0.0.1:${address.port}`, 'traffic:\n  users: 2\n  duration: 30s\n'),
-      /preflight: /,
-      ['SIGINT'],
+      { phase: /preflight: /, signals: ['SIGINT'] },
     );
-    expect(outcome.code).toBe(130);
-    expect(outcome.result.verdict).toMatchObject({
-      status: 'interrupted',
-      exitCode: 130,
-      message: 'interrupted by SIGINT',
-    });
-    expect(outcome.junit).toContain('type="interrupted"');
-    expect(outcome.markdown).toContain('INTERRUPTED: interrupted by SIGINT');
+    expectInterruptedBy(outcome, 'SIGINT');
     // Not the target's 20 s timeout.
     expect(outcome.elapsedMs).toBeLessThan(10_000);
   }, 60_000);
@@ -104,13 +107,9 @@ describe('session-chaos run interrupted by a signal', () => {
         server.url,
         'traffic:\n  users: 40\n  duration: 30s\n  thinkTime: 10ms\n  login:\n    rampUp: 20s\n    concurrency: 1\n',
       ),
-      /login phase: /,
-      ['SIGINT'],
-      {},
-      1000,
+      { phase: /login phase: /, signals: ['SIGINT'], afterMs: 1000 },
     );
-    expect(outcome.code).toBe(130);
-    expect(outcome.result.verdict).toMatchObject({ status: 'interrupted', message: 'interrupted by SIGINT' });
+    expectInterruptedBy(outcome, 'SIGINT');
     // Before the fix, the users logged in so far sent traffic for the whole 30 s.
     expect(outcome.result.summary.counts.total).toBe(0);
     expect(outcome.result.engine?.loggedIn).toBeGreaterThan(0);
@@ -123,15 +122,9 @@ describe('session-chaos run interrupted by a signal', () => {
     const server = await testServer({ loginDelayMs: (name) => (name === 'user1' ? 0 : 30_000) });
     const outcome = await interruptAt(
       profileFor(server.url, 'traffic:\n  users: 20\n  duration: 30s\n  login:\n    concurrency: 10\n'),
-      /login phase: /,
-      ['SIGINT'],
-      {},
-      1000,
+      { phase: /login phase: /, signals: ['SIGINT'], afterMs: 1000 },
     );
-    expect(outcome.code).toBe(130);
-    expect(outcome.result.verdict).toMatchObject({ status: 'interrupted', message: 'interrupted by SIGINT' });
-    expect(outcome.junit).toContain('type="interrupted"');
-    expect(outcome.markdown).toContain('INTERRUPTED: interrupted by SIGINT');
+    expectInterruptedBy(outcome, 'SIGINT');
     expect(outcome.result.engine?.loggedIn).toBe(1);
     // The logins the signal cut short said nothing of the server: they are not counted as login errors.
     expect(outcome.result.summary.counts.logins).toEqual({ login_ok: 1, login_failed: 0, login_error: 0 });
@@ -145,16 +138,9 @@ describe('session-chaos run interrupted by a signal', () => {
     const server = await testServer({ answerMe: 30 });
     const outcome = await interruptAt(
       profileFor(server.url, 'traffic:\n  users: 4\n  duration: 30s\n  thinkTime: 20ms\n'),
-      /traffic phase: /,
-      ['SIGTERM'],
-      {},
-      1000,
+      { phase: /traffic phase: /, signals: ['SIGTERM'], afterMs: 1000 },
     );
-    expect(outcome.code).toBe(130);
-    expect(outcome.result.verdict).toMatchObject({
-      status: 'interrupted',
-      message: 'interrupted by SIGTERM',
-    });
+    expectInterruptedBy(outcome, 'SIGTERM');
     // The requests the signal cut short are not counted as errors: what was answered is what was measured.
     expect(outcome.result.summary.counts.total).toBeGreaterThan(0);
     expect(outcome.result.summary.counts.classes).toMatchObject({ error: 0 });
@@ -174,10 +160,7 @@ describe('session-chaos run interrupted by a signal', () => {
           '\n  events:\n    - action: stop\n      at: 0s\n      target: { name: lab-app2 }\n',
         ].join(''),
       ),
-      /traffic phase: /,
-      ['SIGINT', 'SIGINT'],
-      {},
-      1000,
+      { phase: /traffic phase: /, signals: ['SIGINT', 'SIGINT'], afterMs: 1000 },
     );
     expect(docker.stopped).toBe(true);
     expect(docker.startsSeen).toBeGreaterThan(0);
