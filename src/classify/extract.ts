@@ -38,25 +38,27 @@ function capture(pattern: RegExp, text: string): string | undefined {
   return match.length > 1 ? match[1] : match[0];
 }
 
+/** A header's or cookie's value, narrowed to the optional pattern's capture. */
+function patterned(
+  read: (record: ResponseRecord) => string | undefined,
+  pattern: string | undefined,
+): CompiledExtractor {
+  const compiled = pattern === undefined ? undefined : new RegExp(pattern);
+  return ({ record }) => {
+    const value = read(record);
+    return value === undefined || compiled === undefined ? value : capture(compiled, value);
+  };
+}
+
 export function compileExtractor(extractor: Extractor): CompiledExtractor {
   switch (extractor.from) {
     case 'header': {
       const name = extractor.name.toLowerCase();
-      const pattern = extractor.pattern === undefined ? undefined : new RegExp(extractor.pattern);
-      return ({ record }) => {
-        const value = record.headers[name];
-        if (value === undefined || pattern === undefined) return value;
-        return capture(pattern, value);
-      };
+      return patterned((record) => record.headers[name], extractor.pattern);
     }
     case 'cookie': {
       const { name } = extractor;
-      const pattern = extractor.pattern === undefined ? undefined : new RegExp(extractor.pattern);
-      return ({ record }) => {
-        const value = record.cookies[name];
-        if (value === undefined || pattern === undefined) return value;
-        return capture(pattern, value);
-      };
+      return patterned((record) => record.cookies[name], extractor.pattern);
     }
     case 'json': {
       const read = compileJsonPath(extractor.path);

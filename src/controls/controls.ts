@@ -2,6 +2,7 @@ import { type Classifier, compileRules, ruleNeeds } from '../classify/classify.j
 import type { ResponseClass } from '../classify/types.js';
 import { unknownBackend } from '../classify/types.js';
 import { PreflightError } from '../errors.js';
+import { answerGist } from '../http/exchange.js';
 import { RequestIds } from '../lab-contract/request-ids.js';
 import { type LoginResult, type LoginSetup, logIn, loginSetup } from '../login/login.js';
 import type { Plan } from '../profile/load.js';
@@ -64,27 +65,12 @@ interface Failure {
 }
 
 function answerOf(request: string, sent: Sent): Answer {
-  const { exchange } = sent;
-  const answer: Answer = { request };
-  if (exchange.status !== undefined) answer.status = exchange.status;
-  if (exchange.errorCode !== undefined) answer.errorCode = exchange.errorCode;
-  const location = exchange.headers.location;
-  if (location !== undefined) answer.location = Array.isArray(location) ? location.join(', ') : location;
-  if (exchange.body !== undefined) answer.body = exchange.body;
-  return answer;
+  return { request, ...answerGist(sent.exchange) };
 }
 
 function loginAnswer(auth: Auth, result: LoginResult): LoginAnswer {
-  const { detail } = result;
-  const answer: LoginAnswer = {
-    request: `${auth.login.method} ${detail.url}`,
-    setCookies: detail.setCookies,
-  };
-  if (detail.status !== undefined) answer.status = detail.status;
-  if (detail.errorCode !== undefined) answer.errorCode = detail.errorCode;
-  if (detail.location !== undefined) answer.location = detail.location;
-  if (detail.body !== undefined) answer.body = detail.body;
-  return answer;
+  const { url, ...said } = result.detail;
+  return { request: `${auth.login.method} ${url}`, ...said };
 }
 
 function isError(sent: Sent): boolean {

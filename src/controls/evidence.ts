@@ -1,13 +1,10 @@
+import type { AnswerGist } from '../http/exchange.js';
 import { redact } from '../util/redact.js';
 
 /** One answer as a control saw it: what was asked and what came back. */
-export interface Answer {
+export interface Answer extends AnswerGist {
   /** `GET /account` */
   request: string;
-  status?: number;
-  errorCode?: string;
-  location?: string;
-  body?: string;
 }
 
 const excerptLength = 160;

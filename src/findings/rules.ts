@@ -256,8 +256,8 @@ const errorsDuringChaos: FindingRule = {
   severity: 'warning',
   says: 'a chaos action was followed by errors, with the users affected and recovered',
   when: 'one per action whose impact window has errors',
-  derive({ summary, chaosActions }) {
-    return summary.impact
+  derive({ summary: { impact: impacts }, chaosActions }) {
+    return impacts
       .filter((impact) => impact.errors > 0)
       .map((impact) => {
         // A rolling action's steps are `chaos-2.1`, `chaos-2.2`: each names the action `chaos-2`.

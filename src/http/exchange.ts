@@ -27,6 +27,24 @@ export interface Exchange {
   bodyTruncated: boolean;
 }
 
+/** What an answer said, for evidence and login details: only the parts it has, a repeated Location joined. */
+export interface AnswerGist {
+  status?: number;
+  errorCode?: string;
+  location?: string;
+  body?: string;
+}
+
+export function answerGist(exchange: Exchange): AnswerGist {
+  const gist: AnswerGist = {};
+  if (exchange.status !== undefined) gist.status = exchange.status;
+  if (exchange.errorCode !== undefined) gist.errorCode = exchange.errorCode;
+  const { location } = exchange.headers;
+  if (location !== undefined) gist.location = Array.isArray(location) ? location.join(', ') : location;
+  if (exchange.body !== undefined) gist.body = exchange.body;
+  return gist;
+}
+
 const noHeaders: ResponseHeaders = Object.freeze({});
 
 const withEncoding = new WeakMap<readonly string[], readonly string[]>();

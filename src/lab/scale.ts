@@ -148,7 +148,7 @@ async function stopBackend(state: LabState, backend: BackendRecord, clock: Clock
 export async function scaleIn(
   labId: string,
   ref: string,
-  options: ScaleOptions = {},
+  { clock = systemClock }: ScaleOptions = {},
 ): Promise<BackendRecord> {
   const state = readLabState(labId);
   const balancer = balancerOf(state);
@@ -161,7 +161,7 @@ export async function scaleIn(
     kind: 'remove',
     server: { name: backend.name, port: backend.port, removed: true },
   });
-  await stopBackend(state, backend, options.clock ?? systemClock);
+  await stopBackend(state, backend, clock);
   writeLabState(state);
   return backend;
 }

@@ -1,6 +1,7 @@
 import { Cookie } from 'tough-cookie';
 import type { RuleNeeds } from '../classify/classify.js';
 import type { LoginCause, LoginRecord, ResponseRecord } from '../classify/record.js';
+import { type AnswerGist, answerGist } from '../http/exchange.js';
 import type { Auth, LoginSuccess } from '../profile/schema/auth.js';
 import { toResponseRecord } from '../traffic/response-record.js';
 import { type Endpoint, type HttpContext, resolveEndpoint, type Sent, sendAs } from '../traffic/send.js';
@@ -49,14 +50,10 @@ export function loginSetup(
 }
 
 /** What a login's answer looked like, for preflight's controls and messages (a body may hold a credential). */
-interface LoginDetail {
+interface LoginDetail extends AnswerGist {
   url: string;
-  status?: number;
-  errorCode?: string;
-  location?: string;
   /** The names of the cookies the answer set with a value (not those it cleared). */
   setCookies: string[];
-  body?: string;
 }
 
 export interface LoginResult {
@@ -81,13 +78,7 @@ function detailOf(endpoint: Endpoint, sent: Sent, wallNow: number): LoginDetail 
         ? [cookie.key]
         : [],
     );
-  const detail: LoginDetail = { url: endpoint.url, setCookies };
-  if (exchange.status !== undefined) detail.status = exchange.status;
-  if (exchange.errorCode !== undefined) detail.errorCode = exchange.errorCode;
-  const location = exchange.headers.location;
-  if (location !== undefined) detail.location = Array.isArray(location) ? location.join(', ') : location;
-  if (exchange.body !== undefined) detail.body = exchange.body;
-  return detail;
+  return { url: endpoint.url, setCookies, ...answerGist(exchange) };
 }
 
 /** Why an answer with a success status is not a successful login by auth.login.success; undefined if it is. */

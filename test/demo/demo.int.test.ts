@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MatrixDocument } from '../../src/matrix/matrix.js';
+import { matrixColumns } from '../../src/matrix/table.js';
 import { runCli } from '../cli/run-cli.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -108,18 +109,7 @@ describe('session-chaos demo', () => {
     const page = readFileSync(join(userDir, 'demo.html'), 'utf8');
     expect(page.match(/<section class="run"/g)).toHaveLength(strategies.length);
 
-    for (const line of [
-      'strategy',
-      'mismatch rate',
-      'affinity',
-      'load skew',
-      're-logins',
-      'errors during chaos',
-      'p99',
-      'verdict',
-    ]) {
-      expect(result.stdout).toContain(line);
-    }
+    for (const column of matrixColumns) expect(result.stdout).toContain(column);
     expect(result.stdout).toContain('What was measured:');
     expect(result.stdout.match(/^- .+ requests were mismatches/gm)).toHaveLength(strategies.length);
     // Each sentence ends with the seed's claim its scenario checks, and the figure measured.
