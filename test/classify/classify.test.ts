@@ -7,39 +7,29 @@ const rules = (input: unknown = {}): ClassifyRules => classifySchema.parse(input
 const defaults = rules();
 
 describe('classify: the design order', () => {
-  it('error: no response, with the reason from the undici code', () => {
-    const cases = [
-      ['ECONNREFUSED', 'refused'],
-      ['ECONNRESET', 'reset'],
-      ['UND_ERR_SOCKET', 'reset'],
-      ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
-      ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
-      ['UND_ERR_BODY_TIMEOUT', 'timeout'],
-      ['TimeoutError', 'timeout'],
-      ['HPE_INVALID_CONSTANT', 'other'],
-      [undefined, 'other'],
-    ] as const;
-    for (const [errorCode, reason] of cases) {
-      const record = responseRecord({ status: undefined, errorCode, headers: {} });
-      expect(classify(record, defaults), String(errorCode)).toEqual({
-        class: 'error',
-        reason,
-        backend: 'unknown',
-      });
-    }
+  it.each([
+    ['ECONNREFUSED', 'refused'],
+    ['ECONNRESET', 'reset'],
+    ['UND_ERR_SOCKET', 'reset'],
+    ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
+    ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
+    ['UND_ERR_BODY_TIMEOUT', 'timeout'],
+    ['TimeoutError', 'timeout'],
+    ['HPE_INVALID_CONSTANT', 'other'],
+    [undefined, 'other'],
+  ] as const)('error: no response, error code %s: reason %s', (errorCode, reason) => {
+    const record = responseRecord({ status: undefined, errorCode, headers: {} });
+    expect(classify(record, defaults)).toEqual({ class: 'error', reason, backend: 'unknown' });
   });
 
-  it('error: a transport failure after the status line, with the reason of its code', () => {
-    const cases = [
-      ['ECONNRESET', 'reset'],
-      ['UND_ERR_SOCKET', 'reset'],
-      ['ETIMEDOUT', 'timeout'],
-      ['HPE_INVALID_CHUNK_SIZE', 'other'],
-    ] as const;
-    for (const [errorCode, reason] of cases) {
-      const record = responseRecord({ status: 200, errorCode, bodyBytes: 3 });
-      expect(classify(record, defaults), errorCode).toEqual({ class: 'error', reason, backend: 'b1' });
-    }
+  it.each([
+    ['ECONNRESET', 'reset'],
+    ['UND_ERR_SOCKET', 'reset'],
+    ['ETIMEDOUT', 'timeout'],
+    ['HPE_INVALID_CHUNK_SIZE', 'other'],
+  ] as const)('error: a transport failure (%s) after the status line: reason %s', (errorCode, reason) => {
+    const record = responseRecord({ status: 200, errorCode, bodyBytes: 3 });
+    expect(classify(record, defaults)).toEqual({ class: 'error', reason, backend: 'b1' });
   });
 
   it('error: a 5xx, even when it also looks logged out or comes from an expired session', () => {

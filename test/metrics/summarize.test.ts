@@ -104,10 +104,10 @@ describe('summarize: edge cases', () => {
     expect(summary.throughput).toEqual({ requests: 0, durationMs: 0, perSecond: 0, okPerSecond: 0 });
     expect(summary.relogins).toEqual({
       total: 0,
-      byCause: { mismatch: 0, expired: 0 },
       usersAffected: 0,
       perVuMax: 0,
       perVuMean: 0,
+      byCause: { mismatch: 0, expired: 0 },
     });
     expect(summary.timeline).toEqual([]);
     expect(summary.vus).toEqual({ total: 0, withResponses: 0 });

@@ -3,7 +3,13 @@ import { executeRun } from '../../src/run/run.js';
 import { planFor } from '../helpers/engine-fixtures.js';
 import { labPerTest } from '../lab/helpers.js';
 
-const startLab = labPerTest();
+// Process backends: the test stops one by its pid.
+const startLab = labPerTest({
+  balancer: 'haproxy-roundrobin',
+  sessions: 'jwt',
+  runtime: 'process',
+  users: 200,
+});
 
 const rate = 200;
 const durationMs = 3000;
@@ -16,12 +22,7 @@ const users = 20;
 
 describe('the open model on the lab', () => {
   it('keeps its schedule while a backend is stopped for 1 s, and the stall shows in max and p99', async () => {
-    const lab = await startLab({
-      balancer: 'haproxy-roundrobin',
-      sessions: 'jwt',
-      runtime: 'process',
-      users: 200,
-    });
+    const lab = await startLab({});
     const paused = lab.backends[1];
     const pid = paused?.pid;
     if (pid === undefined) throw new Error('the lab has no second process backend to pause');
