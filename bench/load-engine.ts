@@ -70,6 +70,11 @@ export interface EngineResult {
   /** After the login phase and at the end of the run (bytes). */
   rssAfterLogin: number;
   maxRss: number;
+  /**
+   * The live JS heap after the login phase (bytes, after the GC when it is exposed): the users' state alone.
+   * RSS also holds the heap V8 keeps committed after the login phase's garbage, which varies from run to run.
+   */
+  heapAfterLogin: number;
 }
 
 /**
@@ -94,13 +99,16 @@ await runChild<EngineOptions>(async (options) => {
   const stop = new AbortController();
   if (options.pausable) obeyParent(countRequests(), () => stop.abort());
   let rssAfterLogin = 0;
+  let heapAfterLogin = 0;
   const { run: result, fault } = await runPipeline(plan, {
     signal: stop.signal,
     log: (line) => {
       if (!line.startsWith('traffic phase')) return;
       const gc = (globalThis as { gc?: () => void }).gc;
       if (options.gcBeforeTraffic && gc !== undefined) gc();
-      rssAfterLogin = process.memoryUsage.rss();
+      const memory = process.memoryUsage();
+      rssAfterLogin = memory.rss;
+      heapAfterLogin = memory.heapUsed;
       announce({ type: 'start' });
     },
   });
@@ -122,6 +130,7 @@ await runChild<EngineOptions>(async (options) => {
       Object.entries(result.summary.backendShare).map(([name, share]) => [name, share.count]),
     ),
     rssAfterLogin,
+    heapAfterLogin,
     maxRss: process.resourceUsage().maxRSS * 1024,
   };
   return loaded;

@@ -10,6 +10,8 @@ export interface RssFigures {
   loggedIn: number;
   rssAfterLoginMb: number;
   maxRssMb: number;
+  /** The live heap after login: what the users' state takes, whatever heap V8 keeps committed beside it. */
+  heapAfterLoginMb: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function memorySection(
         loggedIn: measured.result.loggedIn,
         rssAfterLoginMb: megabytes(measured.result.rssAfterLogin),
         maxRssMb: megabytes(measured.result.maxRss),
+        heapAfterLoginMb: megabytes(measured.result.heapAfterLogin),
       });
     }
   } finally {
@@ -73,7 +76,13 @@ export function kilobytesPerAddedUser(rows: readonly RssFigures[]): (number | un
 
 export function formatMemory(rows: readonly RssFigures[]): string {
   const table = new Table({
-    head: ['logged-in VUs', 'RSS after login (MB)', 'peak RSS over the run (MB)', 'KB per added VU (peak)'],
+    head: [
+      'logged-in VUs',
+      'RSS after login (MB)',
+      'peak RSS over the run (MB)',
+      'KB per added VU (peak)',
+      'live heap after login (MB)',
+    ],
   });
   const perUser = kilobytesPerAddedUser(rows);
   rows.forEach((row, index) => {
@@ -82,6 +91,7 @@ export function formatMemory(rows: readonly RssFigures[]): string {
       String(row.rssAfterLoginMb),
       String(row.maxRssMb),
       perUser[index]?.toFixed(2) ?? '-',
+      String(row.heapAfterLoginMb),
     ]);
   });
   return `Memory: session-chaos RSS (one process, open model at 1000 req/s for 2 s after login)\n${table.toString()}\n`;

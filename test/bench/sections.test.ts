@@ -9,13 +9,13 @@ import { soakFigures } from './figures.js';
 describe('bench sections, what they print', () => {
   it('memory: KB per added user between rows', () => {
     const rows = [
-      { users: 10_000, loggedIn: 10_000, rssAfterLoginMb: 110, maxRssMb: 125 },
-      { users: 100_000, loggedIn: 100_000, rssAfterLoginMb: 160, maxRssMb: 177.5 },
+      { users: 10_000, loggedIn: 10_000, rssAfterLoginMb: 110, maxRssMb: 125, heapAfterLoginMb: 12 },
+      { users: 100_000, loggedIn: 100_000, rssAfterLoginMb: 160, maxRssMb: 177.5, heapAfterLoginMb: 90.6 },
     ];
     expect(kilobytesPerAddedUser(rows)).toEqual([undefined, (52.5 * 1024) / 90_000]);
     const text = stripVTControlCharacters(formatMemory(rows));
-    expect(text).toMatch(/100,000 of 100,000\s+│ 160\s+│ 177.5\s+│ 0.60/);
-    expect(text).toMatch(/10,000 of 10,000\s+│ 110\s+│ 125\s+│ -/);
+    expect(text).toMatch(/100,000 of 100,000\s+│ 160\s+│ 177.5\s+│ 0.60\s+│ 90.6/);
+    expect(text).toMatch(/10,000 of 10,000\s+│ 110\s+│ 125\s+│ -\s+│ 12/);
   });
 
   it('open model: the achieved rate against the target, in percent', () => {
@@ -29,6 +29,7 @@ describe('bench sections, what they print', () => {
       backendShare: {},
       rssAfterLogin: 0,
       maxRss: 0,
+      heapAfterLogin: 0,
     });
     expect(row).toMatchObject({ achievedRate: 999, deviationPercent: -0.1, lateArrivals: 1, p99: 9 });
     const text = stripVTControlCharacters(formatOpenModel([row, { ...row, case: 'paused' }], 'b2 stopped'));
